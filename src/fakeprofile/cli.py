@@ -1,0 +1,142 @@
+"""The `fakeprofile` command: one subcommand per pipeline stage and per user task.
+
+Stages take their configuration from params.yaml (so DVC knows what each depends on); options on the
+command line override it for hand runs. Errors a user can act on print as one line and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from fakeprofile import __version__
+from fakeprofile.config import load_params, section
+from fakeprofile.errors import UserError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise UserError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from fakeprofile.schema import json_schema_text
+
+    text = json_schema_text()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from fakeprofile.synth.generate import GenConfig, generate
+
+    p = section(load_params(args.params), "generate")
+    cfg = GenConfig(
+        n=int(args.n if args.n is not None else p["n"]),
+        seed=int(args.seed if args.seed is not None else p["seed"]),
+        fake_share=float(p["fake_share"]),
+        label_noise=float(p["label_noise"]),
+        reference_date=_date(p["reference_date"]),
+        photo_min_px=int(p["photo_min_px"]),
+        photo_max_px=int(p["photo_max_px"]),
+        stock_pool=int(p["stock_pool"]),
+        with_photos=not args.no_photos,
+        workers=int(p.get("workers", 2)),
+    )
+    out = args.output or p["out"]
+    photos = args.photos or p["photos"]
+    t0 = time.perf_counter()
+    counts = generate(cfg, out, photos)
+    print(
+        f"generated {cfg.n} profiles ({counts['fake']} fake, {counts['genuine']} genuine), "
+        f"{counts['photos']} photos in {time.perf_counter() - t0:.1f}s -> {out}, {photos}"
+    )
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from fakeprofile import validate
+
+    params = load_params(args.params)
+    data, p = section(params, "data"), section(params, "validate")
+    photos = args.photos if args.photos is not None else (None if args.input else data["photos"])
+    rules = validate.Rules(
+        photo_dir=Path(photos) if photos else None,
+        require_label=not args.unlabelled,
+        as_of=_date(p.get("as_of")) or validate.Rules().as_of,
+        earliest_date=_date(p.get("earliest_date", "1950-01-01")),
+    )
+    counts = validate.run(
+        args.input or data["raw"],
+        args.output or data["valid"],
+        args.rejects or data["rejects"],
+        rules,
+        chunk_rows=int(p["chunk_rows"]),
+        max_line_bytes=int(p["max_line_bytes"]),
+    )
+    print(counts.summary())
+    for reason, n in sorted(counts.reasons.items(), key=lambda kv: -kv[1]):
+        print(f"  rejected {n}: {reason}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fakeprofile",
+        description="Detect fake and spammer profiles and screen the invitations they send.",
+    )
+    parser.add_argument("--version", action="version", version=f"fakeprofile {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.add_argument("--params", default="params.yaml", help="params file (default: %(default)s)")
+        sp.set_defaults(handler=handler)
+        return sp
+
+    sp = add("schema", cmd_schema, "Print the JSON Schema of an input record.")
+    sp.add_argument("--output", help="write to this file instead of standard output")
+
+    sp = add("generate", cmd_generate, "Stage 1: write the embedded default labelled data set.")
+    sp.add_argument("--n", type=int, help="number of profiles (default: generate.n)")
+    sp.add_argument("--seed", type=int, help="random seed (default: generate.seed)")
+    sp.add_argument("--output", help="JSON Lines file to write (default: generate.out)")
+    sp.add_argument("--photos", help="photo folder to write (default: generate.photos)")
+    sp.add_argument("--no-photos", action="store_true", help="records only, no image files")
+
+    sp = add("validate", cmd_validate, "Stage 2: split raw profiles into valid rows and rejects.")
+    sp.add_argument("--input", help="JSON Lines file (.jsonl or .jsonl.gz; default: data.raw)")
+    sp.add_argument("--photos", help="photo folder that photo paths are relative to")
+    sp.add_argument("--output", help="Parquet file of valid profiles (default: data.valid)")
+    sp.add_argument("--rejects", help="JSON Lines file of rejects (default: data.rejects)")
+    sp.add_argument("--unlabelled", action="store_true", help="do not require a label")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except UserError as exc:
+        print(f"fakeprofile {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyError as exc:
+        print(f"fakeprofile {args.command}: error: params.yaml is missing key {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""Which strings are words of a language: dictionary look-up, compounds and loan words.
+
+The word lists are wordfreq's (Speer et al.), a maintained frequency list built from large, mixed
+corpora (Wikipedia, subtitles, news, web text) for every language we need. Frequencies let us cut off
+the long tail, where corpora keep common typos ("recieve", "teh"); the cut-off is a parameter.
+
+Members of the network write the way people do, so a word that is not in the list is not yet a
+misspelling:
+- Danish, Swedish, Norwegian, Dutch and German glue words into compounds that no list can hold
+  (arbejdsmarkedspolitik, kundtjänstmedarbetare): a word that splits into known words, with the
+  language's linking letters (-s-, -e-, -n-, ...) between them, is a word.
+- English terms are borrowed and inflected in the host grammar (onboardingen, gematcht, matchede).
+- wordfreq's Danish list is small, and Danish and Norwegian Bokmål share most of their spelling, so
+  Danish text is also checked against the Bokmål list.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import wordfreq
+
+LANGS = ("en", "da", "sv", "nb", "nl", "de")
+COMPOUNDING = frozenset({"da", "sv", "nb", "nl", "de"})
+
+# Linking elements between compound parts, and inflectional endings a borrowed or compound word can
+# take. Short lists of the productive ones are enough: a miss costs one false "misspelled".
+LINKS = {
+    "da": ("", "s", "e"),
+    "sv": ("", "s", "e", "a", "u", "o"),
+    "nb": ("", "s", "e"),
+    "nl": ("", "s", "e", "en", "n"),
+    "de": ("", "s", "es", "n", "en", "e", "er"),
+    "en": ("",),
+}
+SUFFIXES = {
+    "en": ("s", "es", "ed", "ing", "er", "ers", "'s"),
+    "da": ("e", "en", "et", "er", "ere", "erne", "ene", "ede", "es", "s", "ens", "ets", "ing",
+           "ingen", "ningen", "nde", "ende"),
+    "sv": ("a", "ar", "at", "ade", "en", "et", "er", "erna", "na", "s", "ens", "ets", "n", "t",
+           "arna", "orna", "ande", "ning", "ningen"),
+    "nb": ("e", "en", "et", "er", "ene", "ere", "ede", "es", "s", "a", "ingen", "ende"),
+    "nl": ("s", "en", "e", "de", "den", "te", "ten", "t", "'s", "er", "ers", "ing", "ingen"),
+    "de": ("e", "en", "er", "es", "s", "n", "t", "te", "ten", "st", "em", "ern", "ung", "ungen"),
+}
+PREFIXES = {"de": ("ge",), "nl": ("ge",)}
+
+MIN_PART = 4  # shortest compound part; shorter ones make almost any typo "decompose"
+MIN_COMPOUND = 8  # shorter words are not split into compounds
+SHORT_WORD = 4  # words this short must be common to count (corpora keep many short typos)
+
+
+@functools.lru_cache(maxsize=None)
+def frequencies(lang: str) -> dict[str, float]:
+    """word -> Zipf frequency for `lang` (loaded once per process)."""
+    return {w: math.log10(f) + 9 for w, f in wordfreq.get_frequency_dict(lang, "best").items()}
+
+
+class Lexicon:
+    """Membership tests for the six languages, with a frequency floor for each use.
+
+    `min_zipf`: a word of the text's own language is a word if its Zipf frequency is at least this.
+    `part_zipf`: compound parts and stems must be common words (at least this), so typos do not
+    split into rare fragments. `loan_zipf`: English words borrowed into another language.
+    """
+
+    def __init__(self, min_zipf: float = 2.0, part_zipf: float = 3.0, loan_zipf: float = 3.0):
+        self.min_zipf, self.part_zipf, self.loan_zipf = min_zipf, part_zipf, loan_zipf
+        self._words: dict[str, frozenset[str]] = {}
+        self._parts: dict[str, frozenset[str]] = {}
+
+    def words(self, lang: str) -> frozenset[str]:
+        if lang not in self._words:
+            ws = {
+                w
+                for w, z in frequencies(lang).items()
+                if z >= (self.part_zipf if len(w) <= SHORT_WORD else self.min_zipf)
+            }
+            if lang == "da":
+                ws |= {w for w, z in frequencies("nb").items() if z >= self.part_zipf}
+            self._words[lang] = frozenset(ws)
+        return self._words[lang]
+
+    def parts(self, lang: str) -> frozenset[str]:
+        """Common words that may stand as a compound part or a stem in `lang`."""
+        if lang not in self._parts:
+            ws = {w for w, z in frequencies(lang).items() if z >= self.part_zipf and len(w) >= MIN_PART}
+            if lang == "da":
+                ws |= {w for w, z in frequencies("nb").items() if z >= self.part_zipf and len(w) >= MIN_PART}
+            if lang != "en":
+                ws |= {w for w, z in frequencies("en").items()
+                       if (z >= self.loan_zipf and len(w) >= MIN_PART)
+                       or (z >= self.min_zipf and len(w) >= MIN_COMPOUND)}
+            self._parts[lang] = frozenset(ws)
+        return self._parts[lang]
+
+    def is_word(self, word: str, lang: str) -> bool:
+        """Is lower-case `word` correct in `lang` (directly, inflected, borrowed or compounded)?"""
+        return self._is_word(word, lang)
+
+    @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one Lexicon per process, bounded cache
+    def _is_word(self, word: str, lang: str) -> bool:
+        if word in self.words(lang):
+            return True
+        if lang != "en" and self._is_loan(word, lang):
+            return True
+        if "-" in word or "'" in word or "’" in word:
+            pieces = [p for p in word.replace("’", "'").replace("'", "-").split("-") if p]
+            return bool(pieces) and all(len(p) < 2 or self._is_word(p, lang) for p in pieces)
+        if lang in COMPOUNDING and len(word) >= MIN_COMPOUND:
+            return self._compound(word, lang, 0)
+        return False
+
+    def _is_loan(self, word: str, lang: str) -> bool:
+        # Borrowed English words are long (onboarding, stakeholder); short English words that
+        # are not also words of the host language are far more often typos (jg, fro, deem).
+        # Long English words are rarely typos of anything, so a lower floor serves them.
+        z = frequencies("en").get(word, 0.0)
+        if z >= self.loan_zipf and (len(word) > SHORT_WORD or z >= 5.0):
+            return True
+        if len(word) >= MIN_COMPOUND and z >= self.min_zipf:
+            return True
+        for pre in PREFIXES.get(lang, ()):  # gematcht, geupdatet
+            if word.startswith(pre) and self._inflected(word[len(pre) :], lang, english_only=True):
+                return True
+        return self._inflected(word, lang, english_only=True)
+
+    def _inflected(self, word: str, lang: str, english_only: bool) -> bool:
+        """`word` = a common stem of at least MIN_PART letters + an inflectional ending of `lang`.
+
+        Full words of the language are in its list already with their endings, so for them only
+        English stems are tried (onboardingen, matchede); compound tails may inflect own stems.
+        """
+        en = frequencies("en")
+        parts = None if english_only else self.parts(lang)
+        for suf in SUFFIXES[lang]:
+            if len(word) >= len(suf) + MIN_PART and word.endswith(suf):
+                stem = word[: -len(suf)]
+                if len(stem) > SHORT_WORD and en.get(stem, 0.0) >= self.loan_zipf + 0.5:
+                    return True
+                if parts is not None and stem in parts:
+                    return True
+        return False
+
+    def _compound(self, word: str, lang: str, depth: int) -> bool:
+        """Split `word` into known parts joined by linking letters (at most 4 parts)."""
+        if depth >= 4:
+            return False
+        parts, words = self.parts(lang), self.words(lang)
+        n = len(word)
+        for i in range(n - MIN_PART, MIN_PART - 1, -1):  # longest head first
+            head = word[:i]
+            if head not in parts and not (i >= 5 and head in words):
+                continue
+            for link in LINKS[lang]:
+                rest = word[i + len(link) :] if word.startswith(link, i) else None
+                if rest is None or len(rest) < MIN_PART:
+                    continue
+                if rest in parts or (len(rest) >= 5 and rest in words):
+                    return True
+                if self._inflected(rest, lang, english_only=False) or self._compound(
+                    rest, lang, depth + 1
+                ):
+                    return True
+        return False
+
+    def zipf(self, word: str, lang: str) -> float:
+        z = frequencies(lang).get(word, 0.0)
+        return max(z, frequencies("nb").get(word, 0.0)) if lang == "da" else z
+
+    @staticmethod
+    def edits(word: str) -> set[str]:
+        """Every string one swap, drop, insertion or substitution away from `word`."""
+        letters = "abcdefghijklmnopqrstuvwxyzæøåäöüß"
+        splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        out = {a + b[1:] for a, b in splits if b}
+        out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        out |= {a + c + b[1:] for a, b in splits if b for c in letters}
+        out |= {a + c + b for a, b in splits for c in letters}
+        out.discard(word)
+        return out
+
+    @functools.lru_cache(maxsize=100_000)  # noqa: B019
+    def neighbour_zipf(self, word: str, lang: str) -> float:
+        """Zipf frequency of the most common word one edit away from `word` (0 if none)."""
+        return max((self.zipf(e, lang) for e in self.edits(word)), default=0.0)
+
+    @functools.lru_cache(maxsize=50_000)  # noqa: B019
+    def near_word(self, word: str, lang: str) -> bool:
+        """Is `word` one edit from a word of `lang` (compounds included)?
+
+        Used for capitalised unknown words: a near miss of a word is a typo (German capitalises
+        every noun), anything else is taken for a name of a person, place or company.
+        """
+        if self.neighbour_zipf(word, lang) >= self.min_zipf:
+            return True
+        if lang in COMPOUNDING and len(word) > MIN_COMPOUND:
+            return any(self._compound(e, lang, 0) for e in self.edits(word) if len(e) >= MIN_COMPOUND)
+        return False

@@ -1,0 +1,109 @@
+"""Streaming input and atomic output.
+
+Inputs can be far larger than memory and come from strangers, so they are read line by line with a
+hard cap on line length; outputs are written to a temporary file beside the target and renamed into
+place only when complete, so an interrupted run never leaves a file that looks finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from fakeprofile.errors import UserError
+
+BOM = b"\xef\xbb\xbf"
+
+
+def iter_lines(path: str | Path, max_line_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """Yield (line number, raw line) for a `.jsonl` or `.jsonl.gz` file, one line at a time.
+
+    A line longer than `max_line_bytes` is yielded as None (the caller rejects it) and skipped
+    without ever being held in memory whole. Blank lines are skipped; CRLF and a leading
+    byte-order mark are accepted. Raises UserError if the file cannot be opened at all.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"input file not found: {path}")
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        handle = opener(path, "rb")
+    except OSError as exc:  # pragma: no cover - permissions and the like
+        raise UserError(f"cannot open {path}: {exc}") from exc
+    with handle:
+        line_no = 0
+        try:
+            while True:
+                chunk = handle.readline(max_line_bytes + 1)
+                if not chunk:
+                    return
+                line_no += 1
+                if len(chunk) > max_line_bytes and not chunk.endswith(b"\n"):
+                    while chunk and not chunk.endswith(b"\n"):  # drain the rest of the line
+                        chunk = handle.readline(1 << 20)
+                    yield line_no, None
+                    continue
+                if line_no == 1 and chunk.startswith(BOM):
+                    chunk = chunk[len(BOM) :]
+                chunk = chunk.rstrip(b"\r\n")
+                if chunk.strip():
+                    yield line_no, chunk
+        except (EOFError, gzip.BadGzipFile, OSError) as exc:
+            raise UserError(f"{path} is truncated or corrupt after line {line_no}: {exc}") from exc
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Give a temporary path beside `target`; rename it onto `target` only if the block succeeds."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+class ParquetChunks:
+    """Append Arrow tables of one schema to a Parquet file that appears only when closed cleanly."""
+
+    def __init__(self, target: str | Path, schema: pa.Schema):
+        self._ctx = atomic_path(target)
+        self._tmp = self._ctx.__enter__()
+        self._writer = pq.ParquetWriter(self._tmp, schema, compression="zstd")
+        self.rows = 0
+
+    def write(self, table: pa.Table) -> None:
+        if table.num_rows:
+            self._writer.write_table(table)
+            self.rows += table.num_rows
+
+    def __enter__(self) -> ParquetChunks:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._writer.close()
+        self._ctx.__exit__(exc_type, exc, tb)
+
+
+def iter_parquet(path: str | Path, batch_rows: int) -> Iterator[pa.Table]:
+    """Stream a Parquet file as tables of at most `batch_rows` rows."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"input file not found: {path}")
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise UserError(f"{path} is not a readable Parquet file: {exc}") from exc
+    for batch in pf.iter_batches(batch_size=batch_rows):
+        yield pa.Table.from_batches([batch])

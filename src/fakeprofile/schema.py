@@ -1,0 +1,234 @@
+"""The input schema: one profile (with the invitation it sent) per JSON Lines record.
+
+The schema is code (pydantic) so that validation, the published JSON Schema (`fakeprofile schema`,
+`docs/schema.json`) and the Arrow table layout used by every later stage come from one place.
+
+Every field but `profile_id` is optional, and a field a source does not have is *missing* (null),
+never zero or empty: the features turn missing input into NaN and the model learns from that.
+Limits (lengths, list sizes) are the product's own and are part of the published schema, so a
+hostile record cannot smuggle a 50 MB "about" text into feature extraction.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# Field limits. Generous compared with what the network itself allows (a headline is 220 characters,
+# an about text 2,600), so honest data never hits them; hostile data does.
+SHORT_TEXT = 300
+LONG_TEXT = 10_000
+MAX_ITEMS = 200
+
+ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT)]
+LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT)]
+Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
+
+LABELS = ("fake", "genuine")
+
+
+class _Strict(BaseModel):
+    """Nested sections: unknown keys are ignored, types are checked."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+
+class Experience(_Strict):
+    """One position in the experience section."""
+
+    title: ShortText | None = None
+    company: ShortText | None = None
+    location: ShortText | None = None
+    start: date | None = None
+    end: date | None = Field(None, description="null for a current position")
+    description: LongText | None = None
+
+
+class Education(_Strict):
+    """One entry in the education section."""
+
+    school: ShortText | None = None
+    degree: ShortText | None = None
+    field: ShortText | None = None
+    start: date | None = None
+    end: date | None = None
+    description: LongText | None = None
+
+
+class Sections(_Strict):
+    """Counts of entries in the other public profile sections."""
+
+    certifications: Count | None = None
+    volunteering: Count | None = None
+    recommendations: Count | None = None
+    projects: Count | None = None
+    publications: Count | None = None
+    courses: Count | None = None
+    honors: Count | None = None
+    organizations: Count | None = None
+    interests: Count | None = None
+
+
+class Activity(_Strict):
+    """Public activity counts over a window of `window_days` (null: over the account's lifetime)."""
+
+    posts: Count | None = None
+    articles: Count | None = None
+    comments: Count | None = None
+    reactions: Count | None = None
+    shares: Count | None = None
+    window_days: Annotated[int, Field(gt=0, le=100_000)] | None = None
+
+
+class Invitation(_Strict):
+    """The connection invitation this profile sent (absent for plain profile data)."""
+
+    message: LongText | None = Field(None, description="the personal note; null for none")
+    sent_at: datetime | None = None
+    mutual_connections: Count | None = None
+    invitations_sent_last_7d: Count | None = None
+    acceptance_rate: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
+        None, description="share of the sender's past invitations that were accepted"
+    )
+
+
+class Profile(BaseModel):
+    """A member profile, labelled for training or unlabelled for scoring."""
+
+    model_config = ConfigDict(extra="allow", title="fakeprofile input record")
+
+    profile_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    label: Literal["fake", "genuine"] | None = Field(
+        None, description="required for training, absent when scoring"
+    )
+    fake_kind: ShortText | None = Field(None, description="kind of fake; only for metric breakdowns")
+    name: ShortText | None = None
+    username: ShortText | None = None
+    headline: ShortText | None = None
+    location: ShortText | None = None
+    website: ShortText | None = None
+    created_at: date | None = Field(None, description="account creation date")
+    photo: ShortText | None = Field(
+        None, description="image path relative to the photo folder; null for no photo"
+    )
+    has_photo: bool | None = Field(
+        None, description="for sources that only know whether a photo exists"
+    )
+    about: LongText | None = None
+    experience: Annotated[list[Experience], Field(max_length=MAX_ITEMS)] | None = None
+    education: Annotated[list[Education], Field(max_length=MAX_ITEMS)] | None = None
+    skills: Annotated[list[ShortText], Field(max_length=MAX_ITEMS)] | None = None
+    languages: Annotated[list[ShortText], Field(max_length=MAX_ITEMS)] | None = None
+    sections: Sections | None = None
+    connections: Count | None = None
+    followers: Count | None = None
+    following: Count | None = None
+    activity: Activity | None = None
+    invitation: Invitation | None = None
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema of one input record."""
+    return Profile.model_json_schema()
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+# --- Arrow layout -------------------------------------------------------------------------------
+# Validated records are stored as Parquet with this exact layout, so that every stage (and the
+# scorer, which validates raw records the same way) hands features the same columns and types.
+
+_str = pa.string()
+_experience = pa.struct(
+    [
+        ("title", _str),
+        ("company", _str),
+        ("location", _str),
+        ("start", pa.date32()),
+        ("end", pa.date32()),
+        ("description", _str),
+    ]
+)
+_education = pa.struct(
+    [
+        ("school", _str),
+        ("degree", _str),
+        ("field", _str),
+        ("start", pa.date32()),
+        ("end", pa.date32()),
+        ("description", _str),
+    ]
+)
+SECTION_NAMES = tuple(Sections.model_fields)
+ACTIVITY_NAMES = ("posts", "articles", "comments", "reactions", "shares")
+
+ARROW_SCHEMA = pa.schema(
+    [
+        ("profile_id", _str),
+        ("label", _str),
+        ("fake_kind", _str),
+        ("name", _str),
+        ("username", _str),
+        ("headline", _str),
+        ("location", _str),
+        ("website", _str),
+        ("created_at", pa.date32()),
+        ("photo", _str),
+        ("has_photo", pa.bool_()),
+        ("about", _str),
+        ("experience", pa.list_(_experience)),
+        ("education", pa.list_(_education)),
+        ("skills", pa.list_(_str)),
+        ("languages", pa.list_(_str)),
+        ("sections", pa.struct([(n, pa.int64()) for n in SECTION_NAMES])),
+        ("connections", pa.int64()),
+        ("followers", pa.int64()),
+        ("following", pa.int64()),
+        (
+            "activity",
+            pa.struct([(n, pa.int64()) for n in (*ACTIVITY_NAMES, "window_days")]),
+        ),
+        (
+            "invitation",
+            pa.struct(
+                [
+                    ("message", _str),
+                    ("sent_at", pa.timestamp("us", tz="UTC")),
+                    ("mutual_connections", pa.int64()),
+                    ("invitations_sent_last_7d", pa.int64()),
+                    ("acceptance_rate", pa.float64()),
+                ]
+            ),
+        ),
+        ("extra", _str),  # unknown fields, kept verbatim as a JSON object
+    ]
+)
+
+KNOWN_FIELDS = frozenset(Profile.model_fields)
+
+
+def to_row(profile: Profile) -> dict[str, Any]:
+    """A validated profile as a row of ARROW_SCHEMA (unknown fields folded into `extra`)."""
+    row = profile.model_dump(exclude=set(profile.model_extra or {}))
+    extra = profile.model_extra or {}
+    row["extra"] = json.dumps(extra, ensure_ascii=False, default=str) if extra else None
+    sent = row["invitation"] and row["invitation"].get("sent_at")
+    if isinstance(sent, datetime) and sent.tzinfo is None:
+        row["invitation"]["sent_at"] = sent.replace(tzinfo=UTC)
+    return row
+
+
+def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows from `to_row` as an Arrow table of ARROW_SCHEMA."""
+    return pa.Table.from_pylist(rows, schema=ARROW_SCHEMA)
+
+
+def empty_table() -> pa.Table:
+    return ARROW_SCHEMA.empty_table()
+

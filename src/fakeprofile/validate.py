@@ -1,0 +1,185 @@
+"""The validation stage: raw JSON Lines in, valid profiles (Parquet) and rejects (JSON Lines) out.
+
+Every input line ends up in exactly one of the two outputs, with the reason for each reject, so the
+counts always add up: read = valid + rejected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from pydantic import ValidationError
+
+from fakeprofile import io, schema
+from fakeprofile.errors import UserError
+from fakeprofile.safepath import UnsafePath, resolve_photo
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What makes a parsed record acceptable beyond its types."""
+
+    photo_dir: Path | None = None
+    require_label: bool = False
+    as_of: date = field(default_factory=lambda: datetime.now(UTC).date())
+    earliest_date: date = date(1950, 1, 1)
+
+
+@dataclass
+class Counts:
+    read: int = 0
+    valid: int = 0
+    rejected: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return f"{self.read} read, {self.valid} valid, {self.rejected} rejected"
+
+
+def _pydantic_reason(exc: ValidationError) -> str:
+    err = exc.errors(include_url=False)[0]
+    loc = ".".join(str(p) for p in err["loc"]) or "record"
+    if err["type"] == "json_invalid":
+        return f"malformed JSON: {err['msg']}"
+    if err["type"] == "model_type":
+        return "record is not a JSON object"
+    more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{loc}: {err['msg']}{more}"
+
+
+def _readable_id(raw: bytes) -> str | None:
+    """The profile_id of a rejected line, if it can be read at all (for the rejects file)."""
+    try:
+        obj = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    pid = obj.get("profile_id") if isinstance(obj, dict) else None
+    return pid[:200] if isinstance(pid, str) else None
+
+
+def _dates(p: schema.Profile) -> Iterator[tuple[str, date]]:
+    """Dates that must not lie in the future (an education end date may: expected graduation)."""
+    if p.created_at:
+        yield "created_at", p.created_at
+    if p.invitation and p.invitation.sent_at:
+        yield "invitation.sent_at", p.invitation.sent_at.date()
+    for i, e in enumerate(p.experience or []):
+        if e.start:
+            yield f"experience.{i}.start", e.start
+    for i, e in enumerate(p.education or []):
+        if e.start:
+            yield f"education.{i}.start", e.start
+
+
+def check_rules(p: schema.Profile, rules: Rules) -> str | None:
+    """The reason `p` must be rejected, or None."""
+    if rules.require_label and p.label is None:
+        return "label: required for training data ('fake' or 'genuine')"
+    for name, d in _dates(p):
+        if d > rules.as_of:
+            return f"{name}: date {d} is in the future"
+        if d < rules.earliest_date:
+            return f"{name}: date {d} is implausibly early"
+    for i, e in enumerate(p.experience or []):
+        if e.start and e.end and e.end < e.start:
+            return f"experience.{i}: ends before it starts"
+    if p.photo is not None:
+        try:
+            if rules.photo_dir is None:
+                from fakeprofile.safepath import check_lexical
+
+                check_lexical(p.photo)
+            else:
+                resolve_photo(p.photo, rules.photo_dir)
+        except UnsafePath as exc:
+            return f"photo: {exc}"
+    return None
+
+
+def check_line(raw: bytes | None, rules: Rules) -> tuple[schema.Profile | None, str | None]:
+    """Parse and check one raw line: (profile, None) if valid, else (None, reason)."""
+    if raw is None:
+        return None, "line too long"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 text (byte {exc.start})"
+    try:
+        profile = schema.Profile.model_validate_json(raw)
+    except ValidationError as exc:
+        return None, _pydantic_reason(exc)
+    except (ValueError, RecursionError) as exc:  # pragma: no cover - parser limits
+        return None, f"malformed JSON: {exc}"
+    reason = check_rules(profile, rules)
+    return (None, reason) if reason else (profile, None)
+
+
+@dataclass
+class Reject:
+    line: int
+    profile_id: str | None
+    reason: str
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=False)
+
+
+def validate_stream(
+    lines: Iterable[tuple[int, bytes | None]], rules: Rules, counts: Counts, chunk_rows: int
+) -> Iterator[tuple[pa.Table, list[Reject]]]:
+    """Turn (line number, raw line) pairs into chunks of valid rows and the rejects among them."""
+    seen: set[str] = set()
+    rows: list[dict[str, Any]] = []
+    rejects: list[Reject] = []
+    for line_no, raw in lines:
+        counts.read += 1
+        profile, reason = check_line(raw, rules)
+        if profile is not None and profile.profile_id in seen:
+            profile, reason = None, f"profile_id: duplicate of an earlier line ({profile.profile_id})"
+        if profile is None:
+            counts.rejected += 1
+            key = reason.split(":")[0]
+            counts.reasons[key] = counts.reasons.get(key, 0) + 1
+            rejects.append(Reject(line_no, _readable_id(raw) if raw else None, reason))
+        else:
+            seen.add(profile.profile_id)
+            counts.valid += 1
+            rows.append(schema.to_row(profile))
+        if len(rows) >= chunk_rows:
+            yield schema.rows_to_table(rows), rejects
+            rows, rejects = [], []
+    if rows or rejects:
+        yield schema.rows_to_table(rows), rejects
+
+
+def run(
+    input_path: str | Path,
+    output: str | Path,
+    rejects_path: str | Path,
+    rules: Rules,
+    chunk_rows: int = 10_000,
+    max_line_bytes: int = 1 << 20,
+) -> Counts:
+    """Validate `input_path` into `output` (Parquet) and `rejects_path` (JSON Lines)."""
+    counts = Counts()
+    lines = io.iter_lines(input_path, max_line_bytes)
+    with (
+        io.ParquetChunks(output, schema.ARROW_SCHEMA) as out,
+        io.atomic_path(rejects_path) as rej_tmp,
+        open(rej_tmp, "w", encoding="utf-8") as rej,
+    ):
+        for table, rejects in validate_stream(lines, rules, counts, chunk_rows):
+            out.write(table)
+            for r in rejects:
+                rej.write(r.to_json() + "\n")
+    if counts.valid == 0:
+        raise UserError(
+            f"no valid profiles in {input_path} ({counts.summary()}); reasons are in {rejects_path}"
+        )
+    return counts

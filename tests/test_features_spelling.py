@@ -1,0 +1,75 @@
+"""Spelling error rate and language detection on hand-written text in six languages."""
+
+import random
+import re
+
+import pytest
+
+from fakeprofile.features.spelling import error_rate, language_of
+from fakeprofile.synth.generate import _typo
+from spelling_texts import CLEAN
+
+LANGS = sorted(CLEAN)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_clean_text_has_almost_no_errors(lang):
+    assert error_rate(CLEAN[lang]) < 0.03
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_language_is_detected_from_the_text(lang):
+    assert language_of(CLEAN[lang]) == lang
+
+
+def corrupt(text: str, p: float, rng: random.Random) -> str:
+    """Replace a share p of the words of `text` with typos (swap, drop, double, substitute)."""
+    words = text.split(" ")
+    n_words = sum(1 for w in words if re.search(r"\w", w))
+    eligible = [i for i, w in enumerate(words) if w.strip(".,!?").isalpha() and len(w.strip(".,!?")) > 2]
+    for i in rng.sample(eligible, round(p * n_words)):
+        core = words[i].strip(".,!?")
+        words[i] = words[i].replace(core, _typo(core, rng))
+    return " ".join(words)
+
+
+@pytest.mark.parametrize("p", [0.05, 0.1, 0.2])
+@pytest.mark.parametrize("lang", LANGS)
+def test_measured_rate_tracks_injected_typos(lang, p):
+    rates = [error_rate(corrupt(CLEAN[lang], p, random.Random(seed))) for seed in range(20)]
+    assert abs(sum(rates) / len(rates) - p) <= 0.03
+
+
+@pytest.mark.parametrize(
+    "word,lang_text",
+    [
+        ("arbejdsmarkedspolitik", "Jeg arbejder med {} og beskæftigelse i kommunen."),
+        ("kundtjänstmedarbetare", "Jag har jobbat som {} i många år och trivs bra."),
+        ("projectmanagementervaring", "Ik heb veel {} opgedaan bij verschillende bedrijven."),
+        ("onboarding", "Jeg har ansvaret for {} af nye kolleger i afdelingen."),
+        ("matchet", "Vi har {} dem med en fast mentor i afdelingen."),
+        ("gematcht", "Wir haben die neuen Kollegen mit Mentoren {} und betreut."),
+    ],
+)
+def test_compounds_and_inflected_loans_are_words(word, lang_text):
+    assert error_rate(lang_text.format(word)) == 0.0
+
+
+def test_non_words_are_ignored():
+    text = (
+        "Call +45 12 34 56 78 or mail anna.jensen@example.com, see https://example.com/x?y=1 "
+        "and follow @annaj #hiring 2024 Q3 SQL KPI"
+    )
+    assert error_rate(text) == 0.0
+    assert error_rate("Talk to me about hiring. https://qwxz.example/zzqq @qwxzk #zzqqxx") == 0.0
+
+
+def test_names_are_not_punished():
+    text = "I worked with Zbigniew Kowalczyk at Qvortrup Holding in Szczecin for three years."
+    assert error_rate(text) == 0.0
+    # The profile's own names are never counted, even lower-cased.
+    assert error_rate("worked at qvortrup holding", names="Qvortrup Holding") == 0.0
+
+
+def test_misspelled_words_are_counted():
+    assert error_rate("I hvae wroked as a sofware enginer for ten yeras.") >= 0.4
