@@ -93,6 +93,56 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def transformer_from_params(params: dict, photo_dir: str | None) -> object:
+    """The feature transformer, configured from the `features:` section of params.yaml."""
+    from fakeprofile.features import ProfileFeatures
+
+    f = section(params, "features")
+    return ProfileFeatures(
+        photo_dir=photo_dir,
+        as_of=f.get("as_of"),
+        reuse_threshold=float(f["reuse_threshold"]),
+        min_zipf=float(f["min_zipf"]),
+        max_photo_bytes=int(f["max_photo_bytes"]),
+        max_photo_pixels=int(f["max_photo_pixels"]),
+        seed=int(f.get("seed", 0)),
+    )
+
+
+def cmd_featurize(args: argparse.Namespace) -> int:
+    from fakeprofile import featurize
+
+    params = load_params(args.params)
+    data = section(params, "data")
+    rows, n_feat, seconds = featurize.run(
+        args.input or data["valid"],
+        args.output or data["features"],
+        transformer_from_params(params, args.photos or data["photos"]),
+    )
+    print(f"{rows} profiles -> {n_feat} features in {seconds:.1f}s ({rows / max(seconds, 1e-9):.0f}/s)")
+    return 0
+
+
+def cmd_where(args: argparse.Namespace) -> int:
+    """Say where the pipeline's outputs are."""
+    params = load_params(args.params)
+    data = section(params, "data")
+    root = Path.cwd()
+    rows = [
+        ("raw profiles", data["raw"]), ("photos", data["photos"]),
+        ("valid profiles", data["valid"]), ("rejects", data["rejects"]),
+        ("features", data["features"]),
+    ]
+    for extra_key in ("model", "metrics"):
+        if extra_key in data:
+            rows.append((extra_key, data[extra_key]))
+    for label, path in rows:
+        state = "" if Path(path).exists() else "  (not built yet)"
+        print(f"{label:>15}: {root / path}{state}")
+    print(f"{'MLflow runs':>15}: sqlite:///{root / 'mlflow.db'}  (browse with `make ui`)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fakeprofile",
@@ -123,6 +173,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--output", help="Parquet file of valid profiles (default: data.valid)")
     sp.add_argument("--rejects", help="JSON Lines file of rejects (default: data.rejects)")
     sp.add_argument("--unlabelled", action="store_true", help="do not require a label")
+
+    sp = add("featurize", cmd_featurize, "Stage 3: compute the feature table of valid profiles.")
+    sp.add_argument("--input", help="Parquet of valid profiles (default: data.valid)")
+    sp.add_argument("--photos", help="photo folder (default: data.photos)")
+    sp.add_argument("--output", help="Parquet feature table (default: data.features)")
+
+    add("where", cmd_where, "Print where the data, features, model, metrics and MLflow runs are.")
     return parser
 
 

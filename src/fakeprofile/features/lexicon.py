@@ -51,7 +51,7 @@ MIN_COMPOUND = 8  # shorter words are not split into compounds
 SHORT_WORD = 4  # words this short must be common to count (corpora keep many short typos)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def frequencies(lang: str) -> dict[str, float]:
     """word -> Zipf frequency for `lang` (loaded once per process)."""
     return {w: math.log10(f) + 9 for w, f in wordfreq.get_frequency_dict(lang, "best").items()}

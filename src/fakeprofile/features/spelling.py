@@ -60,8 +60,10 @@ def detect_languages(unit: np.ndarray, token_id: np.ndarray, scores: np.ndarray,
     A word counts for every language that knows it, weighted by how common it is there, so short
     function words (og, och, und, the) decide between close languages.
     """
-    totals = np.zeros((n_units, len(LANGS)), dtype=np.float64)
-    np.add.at(totals, unit, scores[token_id])
+    per_token = scores[token_id]
+    totals = np.column_stack(
+        [np.bincount(unit, weights=per_token[:, k], minlength=n_units) for k in range(len(LANGS))]
+    )
     lang = totals.argmax(axis=1)
     lang[totals.max(axis=1) <= 0] = -1
     return lang
@@ -79,7 +81,7 @@ def classify(word: str, lang: str, capitalised: bool, lex: Lexicon) -> int:
     if z >= COMMON:
         return OK
     if lex.is_word(word, lang):  # rare word, English loan, inflected loan or compound
-        if 0 < z and len(word) <= 6 and lex.neighbour_zipf(word, lang) >= z + TYPO_GAP:
+        if z > 0 and len(word) <= 6 and lex.neighbour_zipf(word, lang) >= z + TYPO_GAP:
             return ERROR  # corpora keep frequent typos of frequent words
         return OK
     if capitalised and not lex.near_word(word, lang):

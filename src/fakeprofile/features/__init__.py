@@ -1,0 +1,133 @@
+"""ProfileFeatures: validated profiles in, one numeric feature table out.
+
+The same fitted object is used to build the training table and, inside the exported model, to score
+new invitations, so features can never differ between the two. The only fitted state is the photo
+reuse index (descriptors of the training corpus' pictures) and the list of output columns. Missing
+input gives NaN, never a made-up zero; the models handle NaN.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from fakeprofile.features import activity, completeness, invitation, text
+from fakeprofile.features.frame import field, num, to_table
+from fakeprofile.features.photo import DESC_DIM, PhotoIndex, PhotoInfo, read_photos
+
+__all__ = ["ProfileFeatures"]
+
+
+class ProfileFeatures(TransformerMixin, BaseEstimator):
+    """Turn profiles (Arrow table, DataFrame or records in the input schema) into features.
+
+    Parameters
+    ----------
+    photo_dir : folder photo paths are relative to; None scores without reading pictures
+        (photo_* image features are then NaN). Set it per run with `set_params(photo_dir=...)`.
+    as_of : date (YYYY-MM-DD) to measure account age against when a record has no invitation
+        `sent_at`; None leaves such ages missing.
+    reuse_threshold : RMS distance (0-1) under which two pictures count as the same picture.
+    min_zipf : rarest word frequency (Zipf scale) that still counts as a word of its language.
+    max_photo_bytes, max_photo_pixels : larger files or images are "unreadable", never decoded.
+    """
+
+    def __init__(
+        self,
+        photo_dir: str | Path | None = None,
+        as_of: str | None = None,
+        reuse_threshold: float = 0.07,
+        min_zipf: float = 2.0,
+        max_photo_bytes: int = 10_000_000,
+        max_photo_pixels: int = 40_000_000,
+        seed: int = 0,
+    ):
+        self.photo_dir = photo_dir
+        self.as_of = as_of
+        self.reuse_threshold = reuse_threshold
+        self.min_zipf = min_zipf
+        self.max_photo_bytes = max_photo_bytes
+        self.max_photo_pixels = max_photo_pixels
+        self.seed = seed
+
+    # -- scikit-learn API --------------------------------------------------------------------
+    def fit(self, X: Any, y: Any = None) -> ProfileFeatures:
+        self.fit_transform(X, y)
+        return self
+
+    def fit_transform(self, X: Any, y: Any = None, **_: Any) -> pd.DataFrame:
+        table = to_table(X)
+        infos = self._read(table)
+        desc, ids = self._descriptors(table, infos)
+        self.photo_index_ = PhotoIndex(self.reuse_threshold, seed=self.seed).fit(desc, ids)
+        out = self._features(table, infos)
+        self.feature_names_out_ = np.array(out.columns, dtype=object)
+        self.n_features_in_ = len(table.column_names)
+        return out
+
+    def transform(self, X: Any) -> pd.DataFrame:
+        if not hasattr(self, "photo_index_"):
+            raise ValueError("ProfileFeatures is not fitted: call fit() on training profiles first")
+        table = to_table(X)
+        return self._features(table, self._read(table))[list(self.feature_names_out_)]
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return self.feature_names_out_
+
+    # -- internals ---------------------------------------------------------------------------
+    def _read(self, table: pa.Table) -> list[PhotoInfo | None]:
+        photos = table.column("photo").to_pylist()
+        return read_photos(photos, self.photo_dir, self.max_photo_bytes, self.max_photo_pixels)
+
+    @staticmethod
+    def _descriptors(table: pa.Table, infos: list[PhotoInfo | None]) -> tuple[np.ndarray, np.ndarray]:
+        """Descriptors of the readable, non-placeholder pictures, with their profile ids."""
+        ids = table.column("profile_id").to_pylist()
+        keep = [i for i, p in enumerate(infos) if p is not None and p.readable and not p.flat]
+        desc = np.array([infos[i].descriptor for i in keep], dtype=np.uint8).reshape(-1, DESC_DIM)
+        return desc, np.array([ids[i] for i in keep], dtype=object)
+
+    def _as_of_days(self, table: pa.Table) -> np.ndarray:
+        sent = field(table, "invitation", "sent_at")
+        sent_days = num(pc.cast(pc.cast(sent, pa.date32()), pa.int32()))
+        default = np.nan if self.as_of is None else float((date.fromisoformat(str(self.as_of)) - date(1970, 1, 1)).days)
+        return np.where(np.isnan(sent_days), default, sent_days)
+
+    def _photo(self, table: pa.Table, infos: list[PhotoInfo | None]) -> pd.DataFrame:
+        n = table.num_rows
+        has_flag = num(table.column("has_photo"))
+        has_path = table.column("photo").is_valid().to_numpy(zero_copy_only=False)
+        present = np.where(np.isnan(has_flag), has_path.astype(float), np.maximum(has_flag, has_path))
+        read = np.array([p is not None for p in infos], dtype=bool)
+        ok = np.array([p is not None and p.readable for p in infos], dtype=bool)
+        out = pd.DataFrame({"photo_missing": 1.0 - present})
+        out["photo_unreadable"] = np.where(read, (~ok).astype(float), np.nan)
+        out["photo_placeholder_or_flat"] = [p.flat if p is not None and p.readable else np.nan for p in infos]
+        out["photo_width"] = [p.width if p is not None else np.nan for p in infos]
+        out["photo_height"] = [p.height if p is not None else np.nan for p in infos]
+        reuse = np.full(n, np.nan)
+        keep = [i for i, p in enumerate(infos) if p is not None and p.readable and not p.flat]
+        if keep:
+            desc, ids = self._descriptors(table, infos)
+            reuse[keep] = self.photo_index_.count(desc, ids)
+        out["photo_reuse_count"] = reuse
+        return out
+
+    def _features(self, table: pa.Table, infos: list[PhotoInfo | None]) -> pd.DataFrame:
+        as_of_days = self._as_of_days(table)
+        parts = [
+            self._photo(table, infos),
+            completeness.compute(table, as_of_days),
+            text.compute(table, self.min_zipf),
+            activity.compute(table, as_of_days),
+            invitation.compute(table),
+        ]
+        out = pd.concat([p.reset_index(drop=True) for p in parts], axis=1)
+        return out.astype(np.float64)

@@ -1,0 +1,42 @@
+"""Activity and network (`activity_*`): what the account has done, and for how long it has existed.
+
+Counts are normalised per 30 days of the window they were counted over (or of the account's age
+for lifetime counts), so sources with different windows give comparable numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from fakeprofile.features.frame import field, num, safe_div
+from fakeprofile.schema import ACTIVITY_NAMES
+
+
+def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
+    created = num(table.column("created_at").cast(pa.int32()))
+    age_days = as_of_days - created
+    window = num(field(table, "activity", "window_days"))
+    has_activity = table.column("activity").is_valid().to_numpy(zero_copy_only=False)
+    span = np.where(np.isnan(window), age_days, np.minimum(window, np.where(np.isnan(age_days), window, age_days)))
+    span = np.where(has_activity, np.clip(span, 1, None), np.nan)
+    out = pd.DataFrame({"activity_account_age_days": age_days})
+    counts = {}
+    for name in ACTIVITY_NAMES:
+        counts[name] = num(field(table, "activity", name))
+        out[f"activity_{name}"] = counts[name]
+        out[f"activity_{name}_per_30d"] = safe_div(counts[name] * 30.0, span)
+    total = np.nansum(np.column_stack(list(counts.values())), axis=1)
+    total[~has_activity] = np.nan
+    out["activity_total_per_30d"] = safe_div(total * 30.0, span)
+    out["activity_none"] = np.where(np.isnan(total), np.nan, (total == 0).astype(float))
+    conn = num(table.column("connections"))
+    followers = num(table.column("followers"))
+    following = num(table.column("following"))
+    out["activity_connections"] = conn
+    out["activity_followers"] = followers
+    out["activity_following"] = following
+    out["activity_followers_per_connection"] = safe_div(followers, np.maximum(conn, 1))
+    out["activity_following_per_connection"] = safe_div(following, np.maximum(conn, 1))
+    return out

@@ -1,0 +1,130 @@
+"""Invitation signals (`invite_*`): the note, its content, and how the sender invites.
+
+Careful members ask: is there a personal note at all? Is it the network's default text? Does it pitch
+something, or try to move the talk to WhatsApp or e-mail? Do we share connections? Content patterns
+cover the six languages; text is first normalised against evasion (zero-width characters removed,
+look-alike Cyrillic and Greek letters mapped to Latin, spaced-out letters joined) so that tricks
+meant to slip past these patterns do not.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fakeprofile.features.frame import field, num
+from fakeprofile.features.text import ZERO_WIDTH
+
+# The network's default invitation texts (and close variants), in the six languages.
+CANNED = (
+    "i'd like to add you to my professional network",
+    "i would like to add you to my professional network",
+    "hi, i'd like to join your network",
+    "i'd like to connect with you",
+    "jeg vil gerne føje dig til mit professionelle netværk",
+    "jeg vil gerne forbinde mig med dig",
+    "jag vill gärna lägga till dig i mitt professionella nätverk",
+    "jag skulle vilja ansluta till dig",
+    "jeg vil gjerne legge deg til i mitt profesjonelle nettverk",
+    "jeg vil gjerne koble meg til deg",
+    "ik wil je graag toevoegen aan mijn professionele netwerk",
+    "ik wil graag met je connecten",
+    "ich möchte sie gerne zu meinem beruflichen netzwerk hinzufügen",
+    "ich würde mich gerne mit ihnen vernetzen",
+)
+
+LINK = r"(?i)https?://|www\.|\b(?:bit\.ly|tinyurl|t\.me|wa\.me)\b"
+PHONE = r"\+?\d[\d\s().-]{7,}\d"
+EMAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
+MESSENGER = r"(?i)\b(?:whats\s?app|telegram|signal|wechat|viber|skype|kik|line app)\b"
+MONEY = (
+    r"(?i)[$€£]|\b\d+\s?%|\b(?:invest\w*|profit\w*|crypto\w*|bitcoin|forex|trading|"
+    r"earn\w*|income|revenue|omsætning\w*|omsättning\w*|omsetning\w*|omzet|umsatz\w*|"
+    r"gratis|free|kostenlos\w*|discount|rabat\w*|rabatt\w*|korting|spar\w*|bespaar\w*|"
+    r"guarantee\w*|garanti\w*|offer|tilbud|erbjudande|aanbieding|angebot\w*)\b"
+)
+URGENCY = (
+    r"(?i)\b(?:today|now|urgent\w*|immediately|limited|asap|i dag|idag|nu|nå|vandaag|heute|"
+    r"jetzt|sofort|dringend|med det samme|direkt|direct|book|boka|bestill|buchen|plan)\b"
+)
+JOB_BEG = (
+    r"(?i)\b(?:any job|refer me|give me a job|job opportunity|ethvert job|vilket jobb|"
+    r"hvilken som helst jobb|maakt niet uit welke|irgendeine stelle|sir|madam|kindly)\b"
+)
+CONFUSABLES = str.maketrans(
+    "аеорсухіјѕԁɡһӏոսѵԝАВЕКМНОРСТХІЈЅαεορτυνΑΒΕΗΙΚΜΝΟΡΤΧΥΖ",
+    "aeopcyxijsdghlnuvwABEKMHOPCTXIJSaeoptuvABEHIKMNOPTXYZ",
+)
+_SPACED = re.compile(r"(?<!\S)((?:\w[ .]){3,}\w)(?!\S)")
+
+
+def normalise(text: str) -> str:
+    """Undo common evasion: look-alike letters and spaced-out words (zero-width already removed)."""
+    text = text.translate(CONFUSABLES)
+    return _SPACED.sub(lambda m: re.sub(r"[ .]", "", m.group(1)), text)
+
+
+def _trigrams(s: str) -> set[str]:
+    s = f"  {s} "
+    return {s[i : i + 3] for i in range(len(s) - 2)}
+
+
+_CANNED_GRAMS = [_trigrams(c) for c in CANNED]
+
+
+def canned_similarity(text: str) -> float:
+    """Highest trigram Jaccard similarity of a note to any default invitation text (0-1)."""
+    key = re.sub(r"[^\w' ]+", " ", text.lower())
+    key = re.sub(r"\s+", " ", key).strip()
+    if not key:
+        return 0.0
+    g = _trigrams(key)
+    return max(len(g & c) / len(g | c) for c in _CANNED_GRAMS)
+
+
+def compute(table: pa.Table) -> pd.DataFrame:
+    inv = table.column("invitation")
+    has_inv = inv.is_valid().to_numpy(zero_copy_only=False)
+    raw = field(table, "invitation", "message")
+    cleaned = pc.replace_substring_regex(pc.fill_null(raw, ""), ZERO_WIDTH, "")
+    # Distinct notes only go through Python (canned and copy-paste notes repeat a lot).
+    enc = pc.dictionary_encode(cleaned).combine_chunks()
+    uniq = [normalise(t) for t in enc.dictionary.to_pylist()]
+    idx = enc.indices.to_numpy(zero_copy_only=False)
+    note = pa.array(uniq, type=pa.string())
+    canned = np.array([canned_similarity(t) for t in uniq])[idx] if uniq else np.zeros(len(idx))
+
+    def count(pattern: str) -> np.ndarray:
+        return num(pc.count_substring_regex(note, pattern))[idx] if uniq else np.zeros(len(idx))
+
+    length = num(pc.utf8_length(note))[idx] if uniq else np.zeros(len(idx))
+    has_note = (length > 0).astype(float)
+    out = pd.DataFrame(
+        {
+            "invite_has_note": has_note,
+            "invite_note_length": length,
+            "invite_note_canned_similarity": canned,
+            "invite_note_canned": (canned >= 0.6).astype(float),
+            "invite_link": count(LINK),
+            "invite_phone": count(PHONE),
+            "invite_email": count(EMAIL),
+            "invite_messenger": count(MESSENGER),
+            "invite_money_words": count(MONEY),
+            "invite_urgency_words": count(URGENCY),
+            "invite_job_begging": count(JOB_BEG),
+        }
+    )
+    out.loc[~has_inv, :] = np.nan
+    content = ["invite_note_canned_similarity", "invite_note_canned", "invite_link", "invite_phone",
+               "invite_email", "invite_messenger", "invite_money_words", "invite_urgency_words",
+               "invite_job_begging"]
+    out.loc[has_note == 0, content] = np.nan  # no note: nothing to judge, not "no pitch"
+    out["invite_contact_bait"] = (out[["invite_phone", "invite_email", "invite_messenger"]].sum(axis=1, min_count=1) > 0).astype(float).where(out["invite_has_note"] == 1)
+    out["invite_mutual_connections"] = num(field(table, "invitation", "mutual_connections"))
+    out["invite_sent_last_7d"] = num(field(table, "invitation", "invitations_sent_last_7d"))
+    out["invite_acceptance_rate"] = num(field(table, "invitation", "acceptance_rate"))
+    return out

@@ -1,0 +1,176 @@
+"""Photo signals (`photo_*`): no photo, unreadable file, placeholder or flat image, size, and reuse.
+
+Reuse is what exposes fake rings: the same stock picture, re-saved, resized, cropped or mirrored, on
+many accounts. Each picture is reduced to a descriptor that survives those edits: an 8x8 colour
+thumbnail made mirror-symmetric (the average of the picture and its mirror image), 96 numbers.
+Near-duplicates are pictures whose descriptors lie within `threshold` (root mean square, 0-1 scale).
+On the generated portraits, edited copies lie within 0.05 of their original and distinct
+portraits at least 0.09 apart; the default threshold sits between.
+
+Lookup uses locality-sensitive hashing (random projections, several tables), so counting the
+near-duplicates of a picture among a million costs a few hash look-ups, not a million comparisons.
+
+Pictures are decoded defensively: paths are resolved inside the photo folder only, non-regular files
+and files over `max_bytes` are not opened, images declaring more than `max_pixels` are refused before
+decoding (decompression bombs), and JPEGs are decoded at reduced size (draft mode).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from fakeprofile.safepath import UnsafePath, resolve_photo
+
+DESC_SIZE = 8
+DESC_DIM = DESC_SIZE * (DESC_SIZE // 2) * 3
+
+
+@dataclass(frozen=True)
+class PhotoInfo:
+    readable: bool
+    width: float = np.nan
+    height: float = np.nan
+    flat: float = np.nan  # placeholder avatar or blank image: grey and nearly uniform
+    descriptor: np.ndarray | None = None
+
+
+UNREADABLE = PhotoInfo(readable=False)
+
+
+def descriptor(img: Image.Image) -> np.ndarray:
+    """Mirror-invariant 96-number summary of an RGB picture, as uint8."""
+    a = np.asarray(img.resize((DESC_SIZE, DESC_SIZE), Image.Resampling.BOX), dtype=np.float32)
+    sym = (a + a[:, ::-1]) / 2
+    return np.rint(sym[:, : DESC_SIZE // 2]).astype(np.uint8).ravel()
+
+
+def read_photo(path: Path, max_bytes: int, max_pixels: int) -> PhotoInfo:
+    """Decode one picture into its signals; any failure is UNREADABLE, never an exception."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > max_bytes or st.st_size == 0:
+            return UNREADABLE
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                w, h = img.size
+                if w * h > max_pixels or w < 2 or h < 2:
+                    return UNREADABLE
+                img.draft("RGB", (64, 64))  # JPEG: decode at 1/2..1/8 scale, far cheaper
+                small = img.convert("RGB")
+                small.thumbnail((64, 64))
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning, MemoryError, EOFError):
+        return UNREADABLE
+    a = np.asarray(small, dtype=np.float32)
+    spread = float(a.std())
+    saturation = float((a.max(axis=2) - a.min(axis=2)).mean())
+    flat = float(spread < 12.0 or (saturation < 4.0 and spread < 40.0))
+    return PhotoInfo(True, float(w), float(h), flat, descriptor(small))
+
+
+def read_photos(
+    photos: list[str | None], photo_dir: str | Path | None, max_bytes: int, max_pixels: int
+) -> list[PhotoInfo | None]:
+    """PhotoInfo per path (None where there is no path or no folder to read it from)."""
+    out: list[PhotoInfo | None] = []
+    for p in photos:
+        if p is None or photo_dir is None:
+            out.append(None)
+            continue
+        try:
+            out.append(read_photo(resolve_photo(p, photo_dir), max_bytes, max_pixels))
+        except UnsafePath:
+            out.append(UNREADABLE)
+    return out
+
+
+# --- near-duplicate index ------------------------------------------------------------------------
+
+class PhotoIndex:
+    """Descriptors of a reference corpus with LSH tables for near-duplicate counting.
+
+    Plain arrays only (no callables), so it pickles with the model and needs nothing else at
+    scoring time. `threshold` is RMS distance on a 0-1 scale.
+    """
+
+    def __init__(self, threshold: float = 0.07, tables: int = 8, bits: int = 8, seed: int = 0):
+        self.threshold = threshold
+        rng = np.random.default_rng(seed)
+        self.radius = threshold * 255 * np.sqrt(DESC_DIM)  # in uint8 L2 units
+        self.width = 4.0 * self.radius
+        self.proj = rng.standard_normal((tables, bits, DESC_DIM)).astype(np.float32)
+        self.offset = rng.uniform(0, self.width, (tables, bits)).astype(np.float32)
+        self.desc = np.zeros((0, DESC_DIM), dtype=np.uint8)
+        self.ids = np.array([], dtype=object)
+        self.keys = np.zeros((tables, 0), dtype=np.int64)
+        self.order = np.zeros((tables, 0), dtype=np.int64)
+
+    def _keys(self, desc: np.ndarray) -> np.ndarray:
+        """(tables, n) bucket keys: each table hashes `bits` quantised projections into one int."""
+        x = desc.astype(np.float32)
+        cells = np.floor((np.einsum("tbd,nd->tnb", self.proj, x) + self.offset[:, None, :]) / self.width)
+        cells = cells.astype(np.int64)
+        mult = np.int64(1_000_003) ** np.arange(cells.shape[2], dtype=np.int64)
+        return (cells * mult).sum(axis=2)
+
+    def fit(self, desc: np.ndarray, ids: np.ndarray) -> PhotoIndex:
+        self.desc = np.ascontiguousarray(desc, dtype=np.uint8)
+        self.ids = np.asarray(ids, dtype=object)
+        keys = self._keys(self.desc) if len(desc) else np.zeros((len(self.proj), 0), np.int64)
+        self.order = np.argsort(keys, axis=1, kind="stable")
+        self.keys = np.take_along_axis(keys, self.order, axis=1)
+        return self
+
+    def _pairs(self, qkeys: np.ndarray, keys: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """Candidate (query, reference) pairs that share a bucket in any table, as int64 codes."""
+        n_ref = keys.shape[1]
+        codes = []
+        for t in range(keys.shape[0]):
+            lo = np.searchsorted(keys[t], qkeys[t], side="left")
+            hi = np.searchsorted(keys[t], qkeys[t], side="right")
+            counts = hi - lo
+            if not counts.any():
+                continue
+            q = np.repeat(np.arange(len(qkeys[t])), counts)
+            starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+            r = order[t][starts + np.arange(counts.sum())]
+            codes.append(q.astype(np.int64) * max(n_ref, 1) + r)
+        return np.unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
+
+    def _matches(self, qdesc: np.ndarray, qkeys, rdesc: np.ndarray, keys, order) -> tuple[np.ndarray, np.ndarray]:
+        n_ref = max(rdesc.shape[0], 1)
+        codes = self._pairs(qkeys, keys, order)
+        q, r = codes // n_ref, codes % n_ref
+        d = qdesc[q].astype(np.float32) - rdesc[r].astype(np.float32)
+        close = np.sqrt((d * d).mean(axis=1)) <= self.threshold * 255
+        return q[close], r[close]
+
+    def count(self, desc: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """For each query picture: how many *other* profiles, in the reference corpus or in this
+        batch, carry a near-duplicate of it (each profile counted once)."""
+        ids = np.asarray(ids, dtype=object)
+        n = len(desc)
+        if n == 0:
+            return np.zeros(0)
+        qkeys = self._keys(desc)
+        qr, rr = self._matches(desc, qkeys, self.desc, self.keys, self.order)
+        border = np.argsort(qkeys, axis=1, kind="stable")
+        bkeys = np.take_along_axis(qkeys, border, axis=1)
+        qb, bb = self._matches(desc, qkeys, desc, bkeys, border)
+        # Pairs as (query, other profile id); a profile in both corpus and batch counts once.
+        other = np.concatenate([self.ids[rr], ids[bb]])
+        query = np.concatenate([qr, qb])
+        codes, _ = pd.factorize(np.concatenate([other, ids]))
+        other_code, own_code = codes[: len(other)], codes[len(other) :]
+        keep = other_code != own_code[query]
+        pairs = np.unique(query[keep].astype(np.int64) * (codes.max() + 1) + other_code[keep])
+        return np.bincount(pairs // (codes.max() + 1), minlength=n).astype(np.float64)
