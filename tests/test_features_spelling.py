@@ -26,7 +26,9 @@ def corrupt(text: str, p: float, rng: random.Random) -> str:
     """Replace a share p of the words of `text` with typos (swap, drop, double, substitute)."""
     words = text.split(" ")
     n_words = sum(1 for w in words if re.search(r"\w", w))
-    eligible = [i for i, w in enumerate(words) if w.strip(".,!?").isalpha() and len(w.strip(".,!?")) > 2]
+    eligible = [
+        i for i, w in enumerate(words) if w.strip(".,!?").isalpha() and len(w.strip(".,!?")) > 2
+    ]
     for i in rng.sample(eligible, round(p * n_words)):
         core = words[i].strip(".,!?")
         words[i] = words[i].replace(core, _typo(core, rng))

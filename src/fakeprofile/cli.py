@@ -119,7 +119,9 @@ def cmd_featurize(args: argparse.Namespace) -> int:
         args.output or data["features"],
         transformer_from_params(params, args.photos or data["photos"]),
     )
-    print(f"{rows} profiles -> {n_feat} features in {seconds:.1f}s ({rows / max(seconds, 1e-9):.0f}/s)")
+    print(
+        f"{rows} profiles -> {n_feat} features in {seconds:.1f}s ({rows / max(seconds, 1e-9):.0f}/s)"
+    )
     return 0
 
 
@@ -129,8 +131,10 @@ def cmd_where(args: argparse.Namespace) -> int:
     data = section(params, "data")
     root = Path.cwd()
     rows = [
-        ("raw profiles", data["raw"]), ("photos", data["photos"]),
-        ("valid profiles", data["valid"]), ("rejects", data["rejects"]),
+        ("raw profiles", data["raw"]),
+        ("photos", data["photos"]),
+        ("valid profiles", data["valid"]),
+        ("rejects", data["rejects"]),
         ("features", data["features"]),
     ]
     for extra_key in ("model", "metrics"):
@@ -153,7 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=help_)
-        sp.add_argument("--params", default="params.yaml", help="params file (default: %(default)s)")
+        sp.add_argument(
+            "--params", default="params.yaml", help="params file (default: %(default)s)"
+        )
         sp.set_defaults(handler=handler)
         return sp
 
@@ -191,7 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fakeprofile {args.command}: error: {exc}", file=sys.stderr)
         return 1
     except KeyError as exc:
-        print(f"fakeprofile {args.command}: error: params.yaml is missing key {exc}", file=sys.stderr)
+        print(
+            f"fakeprofile {args.command}: error: params.yaml is missing key {exc}", file=sys.stderr
+        )
         return 1
 
 

@@ -20,7 +20,9 @@ from fakeprofile.io import atomic_path
 KEEP = ("profile_id", "label", "fake_kind")
 
 
-def run(valid: str | Path, output: str | Path, transformer: ProfileFeatures) -> tuple[int, int, float]:
+def run(
+    valid: str | Path, output: str | Path, transformer: ProfileFeatures
+) -> tuple[int, int, float]:
     """Write features of every valid profile to `output`; returns (rows, features, seconds)."""
     if not Path(valid).is_file():
         raise UserError(f"validated profiles not found: {valid} (run `fakeprofile validate` first)")

@@ -14,7 +14,11 @@ def check_lexical(photo: str) -> None:
     """Reject what no legitimate relative photo path contains, before touching the file system."""
     if not photo or "\x00" in photo:
         raise UnsafePath("photo path is empty or contains a NUL byte")
-    if PurePosixPath(photo).is_absolute() or PureWindowsPath(photo).is_absolute() or photo[:1] in "/\\":
+    if (
+        PurePosixPath(photo).is_absolute()
+        or PureWindowsPath(photo).is_absolute()
+        or photo[:1] in "/\\"
+    ):
         raise UnsafePath("photo path is absolute")
     if PureWindowsPath(photo).drive:
         raise UnsafePath("photo path names a drive")

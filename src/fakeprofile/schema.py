@@ -105,7 +105,9 @@ class Profile(BaseModel):
     label: Literal["fake", "genuine"] | None = Field(
         None, description="required for training, absent when scoring"
     )
-    fake_kind: ShortText | None = Field(None, description="kind of fake; only for metric breakdowns")
+    fake_kind: ShortText | None = Field(
+        None, description="kind of fake; only for metric breakdowns"
+    )
     name: ShortText | None = None
     username: ShortText | None = None
     headline: ShortText | None = None
@@ -231,4 +233,3 @@ def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
 
 def empty_table() -> pa.Table:
     return ARROW_SCHEMA.empty_table()
-

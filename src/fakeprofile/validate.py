@@ -141,7 +141,10 @@ def validate_stream(
         counts.read += 1
         profile, reason = check_line(raw, rules)
         if profile is not None and profile.profile_id in seen:
-            profile, reason = None, f"profile_id: duplicate of an earlier line ({profile.profile_id})"
+            profile, reason = (
+                None,
+                f"profile_id: duplicate of an earlier line ({profile.profile_id})",
+            )
         if profile is None:
             counts.rejected += 1
             key = reason.split(":")[0]

@@ -87,7 +87,9 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
         return read_photos(photos, self.photo_dir, self.max_photo_bytes, self.max_photo_pixels)
 
     @staticmethod
-    def _descriptors(table: pa.Table, infos: list[PhotoInfo | None]) -> tuple[np.ndarray, np.ndarray]:
+    def _descriptors(
+        table: pa.Table, infos: list[PhotoInfo | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Descriptors of the readable, non-placeholder pictures, with their profile ids."""
         ids = table.column("profile_id").to_pylist()
         keep = [i for i, p in enumerate(infos) if p is not None and p.readable and not p.flat]
@@ -97,19 +99,27 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
     def _as_of_days(self, table: pa.Table) -> np.ndarray:
         sent = field(table, "invitation", "sent_at")
         sent_days = num(pc.cast(pc.cast(sent, pa.date32()), pa.int32()))
-        default = np.nan if self.as_of is None else float((date.fromisoformat(str(self.as_of)) - date(1970, 1, 1)).days)
+        default = (
+            np.nan
+            if self.as_of is None
+            else float((date.fromisoformat(str(self.as_of)) - date(1970, 1, 1)).days)
+        )
         return np.where(np.isnan(sent_days), default, sent_days)
 
     def _photo(self, table: pa.Table, infos: list[PhotoInfo | None]) -> pd.DataFrame:
         n = table.num_rows
         has_flag = num(table.column("has_photo"))
         has_path = table.column("photo").is_valid().to_numpy(zero_copy_only=False)
-        present = np.where(np.isnan(has_flag), has_path.astype(float), np.maximum(has_flag, has_path))
+        present = np.where(
+            np.isnan(has_flag), has_path.astype(float), np.maximum(has_flag, has_path)
+        )
         read = np.array([p is not None for p in infos], dtype=bool)
         ok = np.array([p is not None and p.readable for p in infos], dtype=bool)
         out = pd.DataFrame({"photo_missing": 1.0 - present})
         out["photo_unreadable"] = np.where(read, (~ok).astype(float), np.nan)
-        out["photo_placeholder_or_flat"] = [p.flat if p is not None and p.readable else np.nan for p in infos]
+        out["photo_placeholder_or_flat"] = [
+            p.flat if p is not None and p.readable else np.nan for p in infos
+        ]
         out["photo_width"] = [p.width if p is not None else np.nan for p in infos]
         out["photo_height"] = [p.height if p is not None else np.nan for p in infos]
         reuse = np.full(n, np.nan)

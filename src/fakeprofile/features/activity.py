@@ -19,7 +19,11 @@ def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     age_days = as_of_days - created
     window = num(field(table, "activity", "window_days"))
     has_activity = table.column("activity").is_valid().to_numpy(zero_copy_only=False)
-    span = np.where(np.isnan(window), age_days, np.minimum(window, np.where(np.isnan(age_days), window, age_days)))
+    span = np.where(
+        np.isnan(window),
+        age_days,
+        np.minimum(window, np.where(np.isnan(age_days), window, age_days)),
+    )
     span = np.where(has_activity, np.clip(span, 1, None), np.nan)
     out = pd.DataFrame({"activity_account_age_days": age_days})
     counts = {}

@@ -82,15 +82,21 @@ def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
         out[f"profile_n_{s}"] = sections[:, k]
     filled = np.column_stack(
         [
-            out["profile_has_headline"], out["profile_has_about"], out["profile_has_location"],
-            out["profile_n_experience"] > 0, out["profile_n_education"] > 0,
-            out["profile_n_skills"] > 0, *(sections[:, k] > 0 for k in range(len(SECTION_NAMES))),
+            out["profile_has_headline"],
+            out["profile_has_about"],
+            out["profile_has_location"],
+            out["profile_n_experience"] > 0,
+            out["profile_n_education"] > 0,
+            out["profile_n_skills"] > 0,
+            *(sections[:, k] > 0 for k in range(len(SECTION_NAMES))),
         ]
     ).astype(np.float64)
     known = np.column_stack(
         [
-            np.ones((len(out), 3)), ~np.isnan(out["profile_n_experience"]),
-            ~np.isnan(out["profile_n_education"]), ~np.isnan(out["profile_n_skills"]),
+            np.ones((len(out), 3)),
+            ~np.isnan(out["profile_n_experience"]),
+            ~np.isnan(out["profile_n_education"]),
+            ~np.isnan(out["profile_n_skills"]),
             ~np.isnan(sections),
         ]
     )

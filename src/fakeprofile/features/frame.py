@@ -26,7 +26,9 @@ def to_table(X: Any) -> pa.Table:
             raise UserError(f"invalid profile record: {exc}") from exc
         return schema.rows_to_table(rows)
     else:
-        raise UserError(f"expected profiles as a table, a DataFrame or a list of records, got {type(X)}")
+        raise UserError(
+            f"expected profiles as a table, a DataFrame or a list of records, got {type(X)}"
+        )
     cols = []
     for field in schema.ARROW_SCHEMA:
         if field.name in table.column_names:

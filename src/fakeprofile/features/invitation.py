@@ -119,11 +119,23 @@ def compute(table: pa.Table) -> pd.DataFrame:
         }
     )
     out.loc[~has_inv, :] = np.nan
-    content = ["invite_note_canned_similarity", "invite_note_canned", "invite_link", "invite_phone",
-               "invite_email", "invite_messenger", "invite_money_words", "invite_urgency_words",
-               "invite_job_begging"]
+    content = [
+        "invite_note_canned_similarity",
+        "invite_note_canned",
+        "invite_link",
+        "invite_phone",
+        "invite_email",
+        "invite_messenger",
+        "invite_money_words",
+        "invite_urgency_words",
+        "invite_job_begging",
+    ]
     out.loc[has_note == 0, content] = np.nan  # no note: nothing to judge, not "no pitch"
-    out["invite_contact_bait"] = (out[["invite_phone", "invite_email", "invite_messenger"]].sum(axis=1, min_count=1) > 0).astype(float).where(out["invite_has_note"] == 1)
+    out["invite_contact_bait"] = (
+        (out[["invite_phone", "invite_email", "invite_messenger"]].sum(axis=1, min_count=1) > 0)
+        .astype(float)
+        .where(out["invite_has_note"] == 1)
+    )
     out["invite_mutual_connections"] = num(field(table, "invitation", "mutual_connections"))
     out["invite_sent_last_7d"] = num(field(table, "invitation", "invitations_sent_last_7d"))
     out["invite_acceptance_rate"] = num(field(table, "invitation", "acceptance_rate"))

@@ -36,10 +36,46 @@ LINKS = {
 }
 SUFFIXES = {
     "en": ("s", "es", "ed", "ing", "er", "ers", "'s"),
-    "da": ("e", "en", "et", "er", "ere", "erne", "ene", "ede", "es", "s", "ens", "ets", "ing",
-           "ingen", "ningen", "nde", "ende"),
-    "sv": ("a", "ar", "at", "ade", "en", "et", "er", "erna", "na", "s", "ens", "ets", "n", "t",
-           "arna", "orna", "ande", "ning", "ningen"),
+    "da": (
+        "e",
+        "en",
+        "et",
+        "er",
+        "ere",
+        "erne",
+        "ene",
+        "ede",
+        "es",
+        "s",
+        "ens",
+        "ets",
+        "ing",
+        "ingen",
+        "ningen",
+        "nde",
+        "ende",
+    ),
+    "sv": (
+        "a",
+        "ar",
+        "at",
+        "ade",
+        "en",
+        "et",
+        "er",
+        "erna",
+        "na",
+        "s",
+        "ens",
+        "ets",
+        "n",
+        "t",
+        "arna",
+        "orna",
+        "ande",
+        "ning",
+        "ningen",
+    ),
     "nb": ("e", "en", "et", "er", "ene", "ere", "ede", "es", "s", "a", "ingen", "ende"),
     "nl": ("s", "en", "e", "de", "den", "te", "ten", "t", "'s", "er", "ers", "ing", "ingen"),
     "de": ("e", "en", "er", "es", "s", "n", "t", "te", "ten", "st", "em", "ern", "ung", "ungen"),
@@ -85,13 +121,24 @@ class Lexicon:
     def parts(self, lang: str) -> frozenset[str]:
         """Common words that may stand as a compound part or a stem in `lang`."""
         if lang not in self._parts:
-            ws = {w for w, z in frequencies(lang).items() if z >= self.part_zipf and len(w) >= MIN_PART}
+            ws = {
+                w
+                for w, z in frequencies(lang).items()
+                if z >= self.part_zipf and len(w) >= MIN_PART
+            }
             if lang == "da":
-                ws |= {w for w, z in frequencies("nb").items() if z >= self.part_zipf and len(w) >= MIN_PART}
+                ws |= {
+                    w
+                    for w, z in frequencies("nb").items()
+                    if z >= self.part_zipf and len(w) >= MIN_PART
+                }
             if lang != "en":
-                ws |= {w for w, z in frequencies("en").items()
-                       if (z >= self.loan_zipf and len(w) >= MIN_PART)
-                       or (z >= self.min_zipf and len(w) >= MIN_COMPOUND)}
+                ws |= {
+                    w
+                    for w, z in frequencies("en").items()
+                    if (z >= self.loan_zipf and len(w) >= MIN_PART)
+                    or (z >= self.min_zipf and len(w) >= MIN_COMPOUND)
+                }
             self._parts[lang] = frozenset(ws)
         return self._parts[lang]
 
@@ -196,5 +243,7 @@ class Lexicon:
         if self.neighbour_zipf(word, lang) >= self.min_zipf:
             return True
         if lang in COMPOUNDING and len(word) > MIN_COMPOUND:
-            return any(self._compound(e, lang, 0) for e in self.edits(word) if len(e) >= MIN_COMPOUND)
+            return any(
+                self._compound(e, lang, 0) for e in self.edits(word) if len(e) >= MIN_COMPOUND
+            )
         return False

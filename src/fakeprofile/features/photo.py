@@ -67,8 +67,15 @@ def read_photo(path: Path, max_bytes: int, max_pixels: int) -> PhotoInfo:
                 img.draft("RGB", (64, 64))  # JPEG: decode at 1/2..1/8 scale, far cheaper
                 small = img.convert("RGB")
                 small.thumbnail((64, 64))
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning, MemoryError, EOFError):
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        MemoryError,
+        EOFError,
+    ):
         return UNREADABLE
     a = np.asarray(small, dtype=np.float32)
     spread = float(a.std())
@@ -95,6 +102,7 @@ def read_photos(
 
 # --- near-duplicate index ------------------------------------------------------------------------
 
+
 class PhotoIndex:
     """Descriptors of a reference corpus with LSH tables for near-duplicate counting.
 
@@ -117,7 +125,9 @@ class PhotoIndex:
     def _keys(self, desc: np.ndarray) -> np.ndarray:
         """(tables, n) bucket keys: each table hashes `bits` quantised projections into one int."""
         x = desc.astype(np.float32)
-        cells = np.floor((np.einsum("tbd,nd->tnb", self.proj, x) + self.offset[:, None, :]) / self.width)
+        cells = np.floor(
+            (np.einsum("tbd,nd->tnb", self.proj, x) + self.offset[:, None, :]) / self.width
+        )
         cells = cells.astype(np.int64)
         mult = np.int64(1_000_003) ** np.arange(cells.shape[2], dtype=np.int64)
         return (cells * mult).sum(axis=2)
@@ -146,7 +156,9 @@ class PhotoIndex:
             codes.append(q.astype(np.int64) * max(n_ref, 1) + r)
         return np.unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
 
-    def _matches(self, qdesc: np.ndarray, qkeys, rdesc: np.ndarray, keys, order) -> tuple[np.ndarray, np.ndarray]:
+    def _matches(
+        self, qdesc: np.ndarray, qkeys, rdesc: np.ndarray, keys, order
+    ) -> tuple[np.ndarray, np.ndarray]:
         n_ref = max(rdesc.shape[0], 1)
         codes = self._pairs(qkeys, keys, order)
         q, r = codes // n_ref, codes % n_ref

@@ -21,9 +21,7 @@ import pyarrow.compute as pc
 from fakeprofile.features.lexicon import LANGS, Lexicon, frequencies
 
 # What is not a word: URLs, e-mail addresses, @handles, #hashtags, anything with a digit in it.
-NOT_WORDS = (
-    r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#][\p{L}\p{N}_]+|\S*\p{N}\S*"
-)
+NOT_WORDS = r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#][\p{L}\p{N}_]+|\S*\p{N}\S*"
 # Word separators: anything but letters, apostrophes and inner hyphens.
 SEPARATORS = r"[^\p{L}'’\-]+|(?:^|\s)[-'’]+|[-'’]+(?:\s|$)"
 
@@ -54,7 +52,9 @@ def _lang_scores(words: list[str]) -> np.ndarray:
     )
 
 
-def detect_languages(unit: np.ndarray, token_id: np.ndarray, scores: np.ndarray, n_units: int) -> np.ndarray:
+def detect_languages(
+    unit: np.ndarray, token_id: np.ndarray, scores: np.ndarray, n_units: int
+) -> np.ndarray:
     """Index into LANGS of each text unit's language (-1 for a text with no known words).
 
     A word counts for every language that knows it, weighted by how common it is there, so short
@@ -119,7 +119,9 @@ def spelling_errors(
     ids = encoded.indices.to_numpy()
     token_id, name_id = ids[: len(lower)], ids[len(lower) :]
     width = np.int64(len(vocab) + 1)
-    is_name = np.isin(unit.astype(np.int64) * width + token_id, name_unit.astype(np.int64) * width + name_id)
+    is_name = np.isin(
+        unit.astype(np.int64) * width + token_id, name_unit.astype(np.int64) * width + name_id
+    )
 
     langs = detect_languages(unit, token_id, _lang_scores(vocab), n)
     tok_lang = langs[unit]

@@ -40,8 +40,11 @@ def own_texts(table: pa.Table) -> dict[str, pa.Array]:
 def names_of(table: pa.Table) -> pa.Array:
     """Space-joined names of each profile: its own name, employers, schools and places."""
     parts = [
-        table.column("name"), table.column("username"), table.column("location"),
-        join_child(table, "experience", "company"), join_child(table, "experience", "location"),
+        table.column("name"),
+        table.column("username"),
+        table.column("location"),
+        join_child(table, "experience", "company"),
+        join_child(table, "experience", "location"),
         join_child(table, "education", "school"),
     ]
     joined = pc.binary_join_element_wise(*[pc.fill_null(p, "") for p in parts], " ")
@@ -68,16 +71,23 @@ def compute(table: pa.Table, min_zipf: float) -> pd.DataFrame:
         {
             "text_spelling_error_rate": safe_div(errors, checked),
             "text_words_checked": checked,
-            "text_share_capitals": safe_div(num(pc.count_substring_regex(everything, r"\p{Lu}")), letters),
+            "text_share_capitals": safe_div(
+                num(pc.count_substring_regex(everything, r"\p{Lu}")), letters
+            ),
             "text_repeated_punctuation": num(pc.count_substring_regex(everything, REPEATED_PUNCT)),
-            "text_emoji_per_100_chars": safe_div(100 * num(pc.count_substring_regex(everything, EMOJI)), chars),
+            "text_emoji_per_100_chars": safe_div(
+                100 * num(pc.count_substring_regex(everything, EMOJI)), chars
+            ),
             "text_evasion_zero_width": num(pc.count_substring_regex(everything, ZERO_WIDTH)),
             "text_evasion_mixed_script": num(pc.count_substring_regex(everything, MIXED_SCRIPT)),
             "text_evasion_spaced_letters": num(pc.count_substring_regex(everything, SPACED_OUT)),
         }
     )
     out["text_evasion"] = (
-        out[["text_evasion_zero_width", "text_evasion_mixed_script", "text_evasion_spaced_letters"]].sum(axis=1) > 0
+        out[
+            ["text_evasion_zero_width", "text_evasion_mixed_script", "text_evasion_spaced_letters"]
+        ].sum(axis=1)
+        > 0
     ).astype(float)
     main = lang_len.argmax(axis=1)
     has = lang_len.max(axis=1) > 0

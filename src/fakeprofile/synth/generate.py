@@ -36,15 +36,22 @@ from typing import Any
 
 from fakeprofile.io import atomic_path
 from fakeprofile.synth import photos
-from fakeprofile.synth.lexicon import FAKE_FIRST, FAKE_LAST, LANGUAGE_WEIGHTS, LANGUAGES, LEX
+from fakeprofile.synth.lexicon import FAKE_FIRST, FAKE_LAST, LANGUAGE_WEIGHTS, LEX
 
 GENUINE_KINDS = {
-    "active": 0.35, "passive": 0.30, "newcomer": 0.12, "non_native": 0.08,
-    "heavy_poster": 0.07, "recruiter": 0.08,
+    "active": 0.35,
+    "passive": 0.30,
+    "newcomer": 0.12,
+    "non_native": 0.08,
+    "heavy_poster": 0.07,
+    "recruiter": 0.08,
 }
 FAKE_KINDS = {
-    "sales_mass_inviter": 0.28, "bulk_created": 0.22, "romance_investment_scam": 0.20,
-    "careful_fake": 0.18, "job_seeker_spam": 0.12,
+    "sales_mass_inviter": 0.28,
+    "bulk_created": 0.22,
+    "romance_investment_scam": 0.20,
+    "careful_fake": 0.18,
+    "job_seeker_spam": 0.12,
 }
 
 
@@ -65,6 +72,7 @@ class GenConfig:
 
 
 # --- small helpers ------------------------------------------------------------------------------
+
 
 def _pick(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
@@ -114,6 +122,7 @@ def _days(rng: random.Random, lo_years: float, hi_years: float) -> int:
 
 # --- one profile --------------------------------------------------------------------------------
 
+
 @dataclass
 class _Ctx:
     rng: random.Random
@@ -123,14 +132,23 @@ class _Ctx:
     ref: date
 
 
-def _slots(rng: random.Random, lex: dict[str, list[str]], title: str, company: str) -> dict[str, str]:
+def _slots(
+    rng: random.Random, lex: dict[str, list[str]], title: str, company: str
+) -> dict[str, str]:
     skills = rng.sample(lex["skill"], 2)
     return {
-        "title": title, "company": company, "city": rng.choice(lex["city"]),
-        "years": str(rng.randint(2, 25)), "field": rng.choice(lex["field"]),
-        "school": rng.choice(lex["school"]), "skill": skills[0], "skill2": skills[1],
-        "rname": rng.choice(lex["first_f"] + lex["first_m"]), "event": rng.choice(lex["event"]),
-        "phone": _phone(rng), "url": "https://bit.ly/" + "".join(rng.choices(string.ascii_letters, k=7)),
+        "title": title,
+        "company": company,
+        "city": rng.choice(lex["city"]),
+        "years": str(rng.randint(2, 25)),
+        "field": rng.choice(lex["field"]),
+        "school": rng.choice(lex["school"]),
+        "skill": skills[0],
+        "skill2": skills[1],
+        "rname": rng.choice(lex["first_f"] + lex["first_m"]),
+        "event": rng.choice(lex["event"]),
+        "phone": _phone(rng),
+        "url": "https://bit.ly/" + "".join(rng.choices(string.ascii_letters, k=7)),
         "email": "",
     }
 
@@ -147,11 +165,16 @@ def _experience(c: _Ctx, n: int, career_years: float, fake: bool) -> list[dict[s
         title = c.slots["title"] if k == 0 else rng.choice(c.lex["title"])
         company = c.slots["company"] if k == 0 else rng.choice(c.lex["company"])
         duty = _fill(rng.choice(c.lex["duty"]), {**c.slots, "skill": rng.choice(c.lex["skill"])})
-        out.append({
-            "title": title, "company": company, "location": rng.choice(c.lex["city"]),
-            "start": start.isoformat(), "end": end.isoformat() if end else None,
-            "description": duty if rng.random() < 0.7 else None,
-        })
+        out.append(
+            {
+                "title": title,
+                "company": company,
+                "location": rng.choice(c.lex["city"]),
+                "start": start.isoformat(),
+                "end": end.isoformat() if end else None,
+                "description": duty if rng.random() < 0.7 else None,
+            }
+        )
         end = start - timedelta(days=rng.randint(0, 90))
         if fake and rng.random() < 0.4:  # overlapping positions: a common tell of invented careers
             end = start + timedelta(days=rng.randint(60, 400))
@@ -163,11 +186,16 @@ def _education(c: _Ctx, career_years: float) -> list[dict[str, Any]]:
     rng = c.rng
     grad = c.ref - timedelta(days=int(career_years * 365.25) + rng.randint(0, 200))
     start = grad - timedelta(days=_days(rng, 3, 5))
-    return [{
-        "school": rng.choice(c.lex["school"]), "degree": rng.choice(c.lex["degree"]),
-        "field": rng.choice(c.lex["field"]), "start": start.isoformat(), "end": grad.isoformat(),
-        "description": None,
-    }]
+    return [
+        {
+            "school": rng.choice(c.lex["school"]),
+            "degree": rng.choice(c.lex["degree"]),
+            "field": rng.choice(c.lex["field"]),
+            "start": start.isoformat(),
+            "end": grad.isoformat(),
+            "description": None,
+        }
+    ]
 
 
 def _about(c: _Ctx, k: int, key: str = "about") -> str:
@@ -185,20 +213,33 @@ def _activity(rng: random.Random, level: str) -> dict[str, Any] | None:
     scale = {"none": 0.0, "low": 0.3, "mid": 1.5, "high": 8.0}[level]
     window = 90 if rng.random() < 0.85 else None
     mult = 1.0 if window else 6.0
+
     def cnt(base: float) -> int:
         return int(rng.expovariate(1.0) * base * scale * mult) if scale else 0
-    return {"posts": cnt(3), "articles": cnt(0.2), "comments": cnt(6), "reactions": cnt(25),
-            "shares": cnt(2), "window_days": window}
+
+    return {
+        "posts": cnt(3),
+        "articles": cnt(0.2),
+        "comments": cnt(6),
+        "reactions": cnt(25),
+        "shares": cnt(2),
+        "window_days": window,
+    }
 
 
 def _photo_plan(rng: random.Random, kind: str, cfg: GenConfig) -> tuple[str, int | None]:
     """('portrait'|'stock'|'placeholder'|'none', stock index) for one profile."""
     p = {
-        "active": (0.92, 0.02, 0.01), "passive": (0.72, 0.08, 0.01), "newcomer": (0.40, 0.25, 0.0),
-        "non_native": (0.80, 0.06, 0.02), "heavy_poster": (0.97, 0.0, 0.01),
+        "active": (0.92, 0.02, 0.01),
+        "passive": (0.72, 0.08, 0.01),
+        "newcomer": (0.40, 0.25, 0.0),
+        "non_native": (0.80, 0.06, 0.02),
+        "heavy_poster": (0.97, 0.0, 0.01),
         "recruiter": (0.92, 0.02, 0.02),
-        "sales_mass_inviter": (0.55, 0.10, 0.25), "bulk_created": (0.10, 0.40, 0.05),
-        "romance_investment_scam": (0.08, 0.02, 0.88), "careful_fake": (0.55, 0.02, 0.38),
+        "sales_mass_inviter": (0.55, 0.10, 0.25),
+        "bulk_created": (0.10, 0.40, 0.05),
+        "romance_investment_scam": (0.08, 0.02, 0.88),
+        "careful_fake": (0.55, 0.02, 0.38),
         "job_seeker_spam": (0.45, 0.20, 0.10),
     }[kind]
     r = rng.random()
@@ -239,34 +280,128 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         first = rng.choice(lex["first_f"] if female else lex["first_m"])
         last = rng.choice(lex["last"])
     name = f"{first} {last}"
-    digits = str(rng.randint(10, 99999)) if kind in ("bulk_created", "job_seeker_spam") or rng.random() < 0.15 else ""
+    digits = (
+        str(rng.randint(10, 99999))
+        if kind in ("bulk_created", "job_seeker_spam") or rng.random() < 0.15
+        else ""
+    )
     username = (first + "-" + last).lower().replace(" ", "-") + (f"-{digits}" if digits else "")
-    c.slots["email"] = f"{first.lower()}.{last.lower().replace(' ', '')}{rng.randint(1, 99)}@gmail.com"
+    c.slots["email"] = (
+        f"{first.lower()}.{last.lower().replace(' ', '')}{rng.randint(1, 99)}@gmail.com"
+    )
 
     # account age, career length, profile depth per archetype
     age_years, career, n_exp, about_k, skills_k, activity, note_kinds, typo = {
-        "active": ((1, 18), (2, 30), (2, 5), (2, 5), (5, 15), "mid",
-                   {"personal": 0.45, "blank": 0.45, "canned": 0.10}, (0.0, 0.01)),
-        "passive": ((0.5, 15), (1, 30), (1, 3), (0, 3), (0, 6), "none",
-                    {"blank": 0.70, "canned": 0.15, "personal": 0.15}, (0.0, 0.015)),
-        "newcomer": ((0.02, 1.0), (0, 3), (0, 1), (0, 1), (0, 3), "low",
-                     {"blank": 0.55, "canned": 0.30, "personal": 0.15}, (0.0, 0.03)),
-        "non_native": ((0.5, 12), (1, 20), (1, 4), (1, 4), (2, 10), "low",
-                       {"personal": 0.40, "blank": 0.40, "canned": 0.20}, (0.04, 0.12)),
-        "heavy_poster": ((2, 18), (5, 30), (2, 6), (3, 6), (8, 20), "high",
-                         {"personal": 0.50, "blank": 0.40, "canned": 0.10}, (0.0, 0.01)),
-        "recruiter": ((1, 15), (2, 20), (2, 5), (2, 4), (5, 12), "mid",
-                      {"canned": 0.45, "personal": 0.30, "pitch": 0.10, "blank": 0.15}, (0.0, 0.01)),
-        "sales_mass_inviter": ((0.1, 6), (1, 10), (1, 3), (1, 3), (3, 10), "low",
-                               {"pitch": 0.50, "canned": 0.30, "blank": 0.15, "personal": 0.05}, (0.0, 0.04)),
-        "bulk_created": ((0.0, 0.4), (0, 2), (0, 1), (0, 1), (0, 2), "none",
-                         {"blank": 0.45, "canned": 0.30, "pitch": 0.15, "bait": 0.10}, (0.10, 0.30)),
-        "romance_investment_scam": ((0.03, 2), (3, 15), (1, 2), (0, 2), (0, 3), "none",
-                                    {"bait": 0.60, "canned": 0.20, "blank": 0.10, "personal": 0.10}, (0.02, 0.10)),
-        "careful_fake": ((0.1, 3), (3, 15), (2, 4), (2, 5), (4, 12), "none",
-                         {"personal": 0.45, "blank": 0.35, "canned": 0.20}, (0.0, 0.01)),
-        "job_seeker_spam": ((0.05, 3), (0, 5), (0, 2), (0, 2), (0, 4), "low",
-                            {"job": 0.70, "canned": 0.15, "blank": 0.15}, (0.05, 0.15)),
+        "active": (
+            (1, 18),
+            (2, 30),
+            (2, 5),
+            (2, 5),
+            (5, 15),
+            "mid",
+            {"personal": 0.45, "blank": 0.45, "canned": 0.10},
+            (0.0, 0.01),
+        ),
+        "passive": (
+            (0.5, 15),
+            (1, 30),
+            (1, 3),
+            (0, 3),
+            (0, 6),
+            "none",
+            {"blank": 0.70, "canned": 0.15, "personal": 0.15},
+            (0.0, 0.015),
+        ),
+        "newcomer": (
+            (0.02, 1.0),
+            (0, 3),
+            (0, 1),
+            (0, 1),
+            (0, 3),
+            "low",
+            {"blank": 0.55, "canned": 0.30, "personal": 0.15},
+            (0.0, 0.03),
+        ),
+        "non_native": (
+            (0.5, 12),
+            (1, 20),
+            (1, 4),
+            (1, 4),
+            (2, 10),
+            "low",
+            {"personal": 0.40, "blank": 0.40, "canned": 0.20},
+            (0.04, 0.12),
+        ),
+        "heavy_poster": (
+            (2, 18),
+            (5, 30),
+            (2, 6),
+            (3, 6),
+            (8, 20),
+            "high",
+            {"personal": 0.50, "blank": 0.40, "canned": 0.10},
+            (0.0, 0.01),
+        ),
+        "recruiter": (
+            (1, 15),
+            (2, 20),
+            (2, 5),
+            (2, 4),
+            (5, 12),
+            "mid",
+            {"canned": 0.45, "personal": 0.30, "pitch": 0.10, "blank": 0.15},
+            (0.0, 0.01),
+        ),
+        "sales_mass_inviter": (
+            (0.1, 6),
+            (1, 10),
+            (1, 3),
+            (1, 3),
+            (3, 10),
+            "low",
+            {"pitch": 0.50, "canned": 0.30, "blank": 0.15, "personal": 0.05},
+            (0.0, 0.04),
+        ),
+        "bulk_created": (
+            (0.0, 0.4),
+            (0, 2),
+            (0, 1),
+            (0, 1),
+            (0, 2),
+            "none",
+            {"blank": 0.45, "canned": 0.30, "pitch": 0.15, "bait": 0.10},
+            (0.10, 0.30),
+        ),
+        "romance_investment_scam": (
+            (0.03, 2),
+            (3, 15),
+            (1, 2),
+            (0, 2),
+            (0, 3),
+            "none",
+            {"bait": 0.60, "canned": 0.20, "blank": 0.10, "personal": 0.10},
+            (0.02, 0.10),
+        ),
+        "careful_fake": (
+            (0.1, 3),
+            (3, 15),
+            (2, 4),
+            (2, 5),
+            (4, 12),
+            "none",
+            {"personal": 0.45, "blank": 0.35, "canned": 0.20},
+            (0.0, 0.01),
+        ),
+        "job_seeker_spam": (
+            (0.05, 3),
+            (0, 5),
+            (0, 2),
+            (0, 2),
+            (0, 4),
+            "low",
+            {"job": 0.70, "canned": 0.15, "blank": 0.15},
+            (0.05, 0.15),
+        ),
     }[kind]
     created = ref - timedelta(days=_days(rng, *age_years) + 1)
     career_years = rng.uniform(*career)
@@ -277,13 +412,19 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         activity = "none"
 
     experience = _experience(c, rng.randint(*n_exp), career_years, fake) if n_exp[1] else []
-    education = _education(c, career_years) if (rng.random() < (0.3 if kind == "bulk_created" else 0.85)) else []
+    education = (
+        _education(c, career_years)
+        if (rng.random() < (0.3 if kind == "bulk_created" else 0.85))
+        else []
+    )
     about_key = "pitch_about" if kind == "sales_mass_inviter" and rng.random() < 0.7 else "about"
     k_about = rng.randint(*about_k)
     about = misspell(_about(c, k_about, about_key), typo_rate, rng) if k_about else None
     headline_t = rng.choice(lex["headline"])
     headline = _fill(headline_t, c.slots)
-    if kind == "careful_fake" and rng.random() < 0.3 and experience:  # headline disagrees with career
+    if (
+        kind == "careful_fake" and rng.random() < 0.3 and experience
+    ):  # headline disagrees with career
         experience[0]["title"] = rng.choice(lex["title"])
     if kind == "bulk_created" and rng.random() < 0.5:
         headline = None
@@ -298,31 +439,79 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         message = misspell(message, typo_rate, rng)
 
     # network
-    conn_median = {"active": 400, "passive": 90, "newcomer": 25, "non_native": 200,
-                   "heavy_poster": 1500, "recruiter": 2500, "sales_mass_inviter": 1800,
-                   "bulk_created": 8, "romance_investment_scam": 150, "careful_fake": 180,
-                   "job_seeker_spam": 300}[kind]
+    conn_median = {
+        "active": 400,
+        "passive": 90,
+        "newcomer": 25,
+        "non_native": 200,
+        "heavy_poster": 1500,
+        "recruiter": 2500,
+        "sales_mass_inviter": 1800,
+        "bulk_created": 8,
+        "romance_investment_scam": 150,
+        "careful_fake": 180,
+        "job_seeker_spam": 300,
+    }[kind]
     connections = int(conn_median * rng.lognormvariate(0, 0.8))
     follow_ratio = 3.0 if kind == "heavy_poster" else (0.4 if fake else 1.05)
     followers = int(connections * follow_ratio * rng.lognormvariate(0, 0.4))
-    following = int((connections * (3.0 if fake and rng.random() < 0.5 else 0.3)) * rng.lognormvariate(0, 0.5))
-    mutual_base = {"active": 12, "passive": 5, "newcomer": 2, "non_native": 6, "heavy_poster": 20,
-                   "recruiter": 8, "careful_fake": 2.0, "romance_investment_scam": 0.4,
-                   "sales_mass_inviter": 1.5, "bulk_created": 0.2, "job_seeker_spam": 0.8}[kind]
+    following = int(
+        (connections * (3.0 if fake and rng.random() < 0.5 else 0.3)) * rng.lognormvariate(0, 0.5)
+    )
+    mutual_base = {
+        "active": 12,
+        "passive": 5,
+        "newcomer": 2,
+        "non_native": 6,
+        "heavy_poster": 20,
+        "recruiter": 8,
+        "careful_fake": 2.0,
+        "romance_investment_scam": 0.4,
+        "sales_mass_inviter": 1.5,
+        "bulk_created": 0.2,
+        "job_seeker_spam": 0.8,
+    }[kind]
     mutual = int(rng.expovariate(1.0) * mutual_base)
-    sent7 = {"recruiter": 40, "sales_mass_inviter": 120, "bulk_created": 60,
-             "romance_investment_scam": 35, "job_seeker_spam": 50, "careful_fake": 10}.get(kind, 3)
+    sent7 = {
+        "recruiter": 40,
+        "sales_mass_inviter": 120,
+        "bulk_created": 60,
+        "romance_investment_scam": 35,
+        "job_seeker_spam": 50,
+        "careful_fake": 10,
+    }.get(kind, 3)
     invitations_7d = int(sent7 * rng.lognormvariate(0, 0.6))
-    accept = {"recruiter": (4, 4), "sales_mass_inviter": (2, 6), "bulk_created": (1.5, 6),
-              "romance_investment_scam": (2, 5), "job_seeker_spam": (1.5, 5),
-              "careful_fake": (3, 4)}.get(kind, (6, 2.5))
+    accept = {
+        "recruiter": (4, 4),
+        "sales_mass_inviter": (2, 6),
+        "bulk_created": (1.5, 6),
+        "romance_investment_scam": (2, 5),
+        "job_seeker_spam": (1.5, 5),
+        "careful_fake": (3, 4),
+    }.get(kind, (6, 2.5))
     acceptance = round(rng.betavariate(*accept), 3) if rng.random() < 0.9 else None
-    sent_at = datetime.combine(ref, datetime.min.time(), UTC) - timedelta(minutes=rng.randint(0, 30 * 1440))
+    sent_at = datetime.combine(ref, datetime.min.time(), UTC) - timedelta(
+        minutes=rng.randint(0, 30 * 1440)
+    )
 
-    sections = {s: (int(rng.expovariate(1.0) * (0.2 if fake and kind != "careful_fake" else 1.0))
-                    if rng.random() < 0.6 else 0)
-                for s in ("certifications", "volunteering", "recommendations", "projects",
-                          "publications", "courses", "honors", "organizations", "interests")}
+    sections = {
+        s: (
+            int(rng.expovariate(1.0) * (0.2 if fake and kind != "careful_fake" else 1.0))
+            if rng.random() < 0.6
+            else 0
+        )
+        for s in (
+            "certifications",
+            "volunteering",
+            "recommendations",
+            "projects",
+            "publications",
+            "courses",
+            "honors",
+            "organizations",
+            "interests",
+        )
+    }
     if kind in ("careful_fake", "romance_investment_scam", "bulk_created"):
         sections["recommendations"] = 0
 
@@ -346,20 +535,32 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         label = "genuine" if fake else "fake"
 
     record: dict[str, Any] = {
-        "profile_id": pid, "label": label, "fake_kind": kind if fake else None,
-        "name": name, "username": username, "headline": headline,
+        "profile_id": pid,
+        "label": label,
+        "fake_kind": kind if fake else None,
+        "name": name,
+        "username": username,
+        "headline": headline,
         "location": c.slots["city"] if rng.random() < 0.9 else None,
         "website": c.slots["url"] if kind == "sales_mass_inviter" and rng.random() < 0.4 else None,
         "created_at": created.isoformat(),
-        "photo": photo_path, "has_photo": photo_kind != "none",
-        "about": about, "experience": experience, "education": education,
-        "skills": skills, "languages": [lang] if rng.random() < 0.5 else [],
+        "photo": photo_path,
+        "has_photo": photo_kind != "none",
+        "about": about,
+        "experience": experience,
+        "education": education,
+        "skills": skills,
+        "languages": [lang] if rng.random() < 0.5 else [],
         "sections": sections,
-        "connections": connections, "followers": followers, "following": following,
+        "connections": connections,
+        "followers": followers,
+        "following": following,
         "activity": _activity(rng, activity),
         "invitation": {
-            "message": message, "sent_at": sent_at.isoformat().replace("+00:00", "Z"),
-            "mutual_connections": mutual, "invitations_sent_last_7d": invitations_7d,
+            "message": message,
+            "sent_at": sent_at.isoformat().replace("+00:00", "Z"),
+            "mutual_connections": mutual,
+            "invitations_sent_last_7d": invitations_7d,
             "acceptance_rate": acceptance,
         },
         # Not part of the schema: kept as an extra field, handy for per-segment metrics.
@@ -391,7 +592,9 @@ def iter_profiles(cfg: GenConfig) -> Iterator[tuple[dict[str, Any], tuple | None
         yield make_profile(i, cfg)
 
 
-def generate(cfg: GenConfig, out: str | Path, photo_dir: str | Path, batch: int = 2000) -> dict[str, int]:
+def generate(
+    cfg: GenConfig, out: str | Path, photo_dir: str | Path, batch: int = 2000
+) -> dict[str, int]:
     """Write `cfg.n` profiles to `out` (JSON Lines, gzip if it ends in .gz) and photos to `photo_dir`.
 
     Streams in batches, so memory stays flat at any `n`; photos are drawn in `cfg.workers` processes.
@@ -403,7 +606,11 @@ def generate(cfg: GenConfig, out: str | Path, photo_dir: str | Path, batch: int 
     pool = ProcessPoolExecutor(cfg.workers) if cfg.workers > 1 and cfg.with_photos else None
     with atomic_path(out) as tmp, open(tmp, "wb") as raw:
         # mtime=0 and no file name: the gzip header is the same on every run.
-        fh = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") if out.name.endswith(".gz") else raw
+        fh = (
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="")
+            if out.name.endswith(".gz")
+            else raw
+        )
         try:
             profiles = iter_profiles(cfg)
             while True:
@@ -412,7 +619,7 @@ def generate(cfg: GenConfig, out: str | Path, photo_dir: str | Path, batch: int 
                     break
                 specs = [(r["photo"], s) for r, s in chunk if s is not None and r["photo"]]
                 if pool:
-                    parts = [specs[k::cfg.workers] for k in range(cfg.workers)]
+                    parts = [specs[k :: cfg.workers] for k in range(cfg.workers)]
                     rendered = list(pool.map(_render_batch, [[s for _, s in p] for p in parts]))
                     for k, part in enumerate(parts):
                         for (name, _), data in zip(part, rendered[k], strict=True):

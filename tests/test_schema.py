@@ -1,0 +1,112 @@
+"""The input schema: JSON Schema publication, round trip, unknown fields kept."""
+
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from fakeprofile import schema
+from fakeprofile.cli import main
+
+FULL = {
+    "profile_id": "p1",
+    "label": "genuine",
+    "fake_kind": None,
+    "name": "Mette Jensen",
+    "username": "mette-jensen",
+    "headline": "Projektleder hos Fjordsoft",
+    "location": "Aarhus",
+    "website": None,
+    "created_at": "2019-04-02",
+    "photo": "p1.jpg",
+    "has_photo": True,
+    "about": "Jeg har arbejdet som projektleder i otte år.",
+    "experience": [
+        {
+            "title": "Projektleder",
+            "company": "Fjordsoft",
+            "location": "Aarhus",
+            "start": "2020-01-01",
+            "end": None,
+            "description": "Ansvarlig for salg.",
+        }
+    ],
+    "education": [
+        {
+            "school": "Aarhus Universitet",
+            "degree": "Cand.merc.",
+            "field": "økonomi",
+            "start": "2012-09-01",
+            "end": "2017-06-30",
+            "description": None,
+        }
+    ],
+    "skills": ["projektledelse", "Excel"],
+    "languages": ["da", "en"],
+    "sections": {"certifications": 2, "recommendations": 1},
+    "connections": 412,
+    "followers": 430,
+    "following": 80,
+    "activity": {
+        "posts": 3,
+        "articles": 0,
+        "comments": 7,
+        "reactions": 40,
+        "shares": 1,
+        "window_days": 90,
+    },
+    "invitation": {
+        "message": "Hej Anna, vi mødtes til konferencen i Odense.",
+        "sent_at": "2026-06-01T10:00:00Z",
+        "mutual_connections": 12,
+        "invitations_sent_last_7d": 3,
+        "acceptance_rate": 0.8,
+    },
+}
+
+
+def test_json_schema_lists_every_field_and_requires_only_the_id():
+    js = schema.json_schema()
+    assert js["required"] == ["profile_id"]
+    for name in ("photo", "has_photo", "experience", "activity", "invitation", "sections"):
+        assert name in js["properties"]
+
+
+def test_schema_command_prints_the_published_schema(capsys, tmp_path):
+    assert main(["schema"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == schema.json_schema()
+
+
+def test_round_trip_keeps_values_and_unknown_fields():
+    record = {**FULL, "source_system": "crm-7", "segment": {"language": "da"}}
+    p = schema.Profile.model_validate_json(json.dumps(record))
+    again = schema.Profile.model_validate_json(p.model_dump_json())
+    assert again == p
+    row = schema.to_row(p)
+    assert json.loads(row["extra"]) == {"source_system": "crm-7", "segment": {"language": "da"}}
+    table = schema.rows_to_table([row])
+    assert table.schema == schema.ARROW_SCHEMA
+    assert table.column("experience")[0][0]["company"].as_py() == "Fjordsoft"
+
+
+def test_only_profile_id_is_required_and_missing_stays_missing():
+    p = schema.Profile.model_validate({"profile_id": "x"})
+    row = schema.to_row(p)
+    assert row["connections"] is None and row["activity"] is None and row["experience"] is None
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"connections": -1},
+        {"label": "maybe"},
+        {"headline": "x" * 1000},
+        {"skills": ["a"] * 500},
+        {"invitation": {"acceptance_rate": 1.5}},
+        {"created_at": "yesterday"},
+    ],
+)
+def test_types_and_limits_are_enforced(patch):
+    with pytest.raises(ValidationError):
+        schema.Profile.model_validate({**FULL, **patch})

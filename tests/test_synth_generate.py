@@ -1,0 +1,65 @@
+"""The embedded default data set: deterministic, with the documented mix, languages and photos."""
+
+import collections
+import gzip
+import hashlib
+import json
+
+from PIL import Image
+
+from fakeprofile.synth.generate import FAKE_KINDS, GenConfig, generate
+from fakeprofile.synth.lexicon import LANGUAGES
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_same_seed_same_bytes(tmp_path, small_dataset):
+    out, photos = small_dataset
+    again, again_photos = tmp_path / "p.jsonl.gz", tmp_path / "photos"
+    generate(GenConfig(n=400, seed=7, workers=2), again, again_photos)  # other worker count too
+    assert digest(again) == digest(out)
+    names = sorted(p.name for p in photos.iterdir())
+    assert names == sorted(p.name for p in again_photos.iterdir())
+    assert all(digest(photos / n) == digest(again_photos / n) for n in names)
+
+
+def test_other_seed_other_data(tmp_path, small_dataset):
+    other = tmp_path / "o.jsonl.gz"
+    generate(GenConfig(n=400, seed=8, with_photos=False), other, tmp_path / "ph")
+    assert digest(other) != digest(small_dataset[0])
+
+
+def records(path):
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def test_class_mix_languages_and_kinds(tmp_path):
+    out = tmp_path / "mix.jsonl.gz"
+    generate(GenConfig(n=4000, seed=1, with_photos=False), out, tmp_path / "ph")
+    recs = records(out)
+    labels = collections.Counter(r["label"] for r in recs)
+    assert 0.22 <= labels["fake"] / len(recs) <= 0.28  # about a quarter, label noise included
+    langs = collections.Counter(r["segment"]["language"] for r in recs)
+    assert set(langs) == set(LANGUAGES) and min(langs.values()) > 200
+    kinds = collections.Counter(r["fake_kind"] for r in recs if r["fake_kind"])
+    assert set(kinds) == set(FAKE_KINDS)
+    # No single sign separates the classes: genuine members without photos exist, and so do fakes
+    # with their own portrait.
+    photo = collections.Counter((r["label"], r["segment"]["photo_kind"]) for r in recs)
+    assert photo[("genuine", "none")] > 50 and photo[("fake", "portrait")] > 50
+
+
+def test_photos_are_real_images_of_the_documented_kinds(small_dataset):
+    out, photos = small_dataset
+    recs = records(out)
+    kinds = collections.Counter(r["segment"]["photo_kind"] for r in recs)
+    assert {"portrait", "placeholder", "stock", "none"} <= set(kinds)
+    for r in recs:
+        if r["photo"]:
+            with Image.open(photos / r["photo"]) as img:
+                img.load()
+                assert img.format in ("JPEG", "PNG")
+                assert 200 <= max(img.size) <= 400
