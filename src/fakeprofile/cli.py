@@ -143,7 +143,11 @@ def cmd_where(args: argparse.Namespace) -> int:
     for label, path in rows:
         state = "" if Path(path).exists() else "  (not built yet)"
         print(f"{label:>15}: {root / path}{state}")
-    print(f"{'MLflow runs':>15}: sqlite:///{root / 'mlflow.db'}  (browse with `make ui`)")
+    db = root / "mlflow.db"
+    state = (
+        "  (browse with `make ui`)" if db.exists() else "  (no runs yet: training is not built yet)"
+    )
+    print(f"{'MLflow runs':>15}: sqlite:///{db}{state}")
     return 0
 
 

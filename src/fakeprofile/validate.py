@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from fakeprofile import io, schema
 from fakeprofile.errors import UserError
-from fakeprofile.safepath import UnsafePath, resolve_photo
+from fakeprofile.safepath import UnsafePath, check_lexical, resolve_photo
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,6 @@ def check_rules(p: schema.Profile, rules: Rules) -> str | None:
     if p.photo is not None:
         try:
             if rules.photo_dir is None:
-                from fakeprofile.safepath import check_lexical
-
                 check_lexical(p.photo)
             else:
                 resolve_photo(p.photo, rules.photo_dir)
