@@ -12,10 +12,14 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fakeprofile import __version__
 from fakeprofile.config import load_params, section
 from fakeprofile.errors import UserError
+
+if TYPE_CHECKING:
+    from fakeprofile.features import ProfileFeatures
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -93,9 +97,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def transformer_from_params(params: dict, photo_dir: str | None) -> object:
+def transformer_from_params(params: dict, photo_dir: str | None) -> ProfileFeatures:
     """The feature transformer, configured from the `features:` section of params.yaml."""
-    from fakeprofile.features import ProfileFeatures
+    from fakeprofile.features import ProfileFeatures  # noqa: F811 - heavy import, only when used
 
     f = section(params, "features")
     return ProfileFeatures(

@@ -59,18 +59,24 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
 
     # -- scikit-learn API --------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None) -> ProfileFeatures:
-        self.fit_transform(X, y)
+        table = to_table(X)
+        self._fit(table, self._read(table))
         return self
 
     def fit_transform(self, X: Any, y: Any = None, **_: Any) -> pd.DataFrame:
         table = to_table(X)
-        infos = self._read(table)
-        desc, ids = self._descriptors(table, infos)
+        infos = self._read(table)  # decode each picture once for both the index and the features
+        self._fit(table, infos)
+        return self._features(table, infos)
+
+    def _fit(self, table: pa.Table, infos: list[PhotoInfo | None]) -> None:
+        _, desc, ids = self._descriptors(table, infos)
         self.photo_index_ = PhotoIndex(self.reuse_threshold, seed=self.seed).fit(desc, ids)
-        out = self._features(table, infos)
-        self.feature_names_out_ = np.array(out.columns, dtype=object)
+        # Column names come from the code, not the data: one row is enough to list them.
+        self.feature_names_out_ = np.array(
+            self._features(table.slice(0, 1), infos[:1]).columns, dtype=object
+        )
         self.n_features_in_ = len(table.column_names)
-        return out
 
     def transform(self, X: Any) -> pd.DataFrame:
         if not hasattr(self, "photo_index_"):
@@ -89,12 +95,12 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
     @staticmethod
     def _descriptors(
         table: pa.Table, infos: list[PhotoInfo | None]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Descriptors of the readable, non-placeholder pictures, with their profile ids."""
+    ) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """Rows with a readable, non-placeholder picture, their descriptors and profile ids."""
         ids = table.column("profile_id").to_pylist()
         keep = [i for i, p in enumerate(infos) if p is not None and p.readable and not p.flat]
         desc = np.array([infos[i].descriptor for i in keep], dtype=np.uint8).reshape(-1, DESC_DIM)
-        return desc, np.array([ids[i] for i in keep], dtype=object)
+        return keep, desc, np.array([ids[i] for i in keep], dtype=object)
 
     def _as_of_days(self, table: pa.Table) -> np.ndarray:
         sent = field(table, "invitation", "sent_at")
@@ -123,9 +129,8 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
         out["photo_width"] = [p.width if p is not None else np.nan for p in infos]
         out["photo_height"] = [p.height if p is not None else np.nan for p in infos]
         reuse = np.full(n, np.nan)
-        keep = [i for i, p in enumerate(infos) if p is not None and p.readable and not p.flat]
+        keep, desc, ids = self._descriptors(table, infos)
         if keep:
-            desc, ids = self._descriptors(table, infos)
             reuse[keep] = self.photo_index_.count(desc, ids)
         out["photo_reuse_count"] = reuse
         return out

@@ -12,8 +12,6 @@ import pyarrow.compute as pc
 from fakeprofile.features.frame import field, length, list_len, num, present
 from fakeprofile.schema import SECTION_NAMES
 
-DAY_US = 86_400
-
 
 def _career(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     """Years of experience, overlapping positions and implausible dates, per profile."""
@@ -39,25 +37,33 @@ def _career(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     return out
 
 
+def _words(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """(row, word) pairs of lower-cased words longer than two letters."""
+    words = pc.split_pattern_regex(pc.utf8_lower(pc.fill_null(arr, "")), r"[^\p{L}]+")
+    row = pc.list_parent_indices(words).to_numpy()
+    flat = pc.list_flatten(words)
+    long = pc.greater(pc.utf8_length(flat), 2)
+    return row[long.to_numpy(zero_copy_only=False)], flat.filter(long)
+
+
 def _headline_agrees(table: pa.Table) -> np.ndarray:
-    """1 if the headline shares a word with the current position's title, 0 if not, NaN if unknown."""
-    exp = table.column("experience")
-    lens = pc.fill_null(pc.list_value_length(exp), 0)
-    has = pc.greater(lens, 0)
+    """1 if the headline shares a word with the current position's title, 0 if not, NaN if
+    either is missing."""
+    exp = table.column("experience").combine_chunks()
+    has = pc.fill_null(pc.greater(pc.list_value_length(exp), 0), False)
     safe = pc.if_else(has, exp, pa.scalar([{"title": ""}], exp.type))
     title = pc.struct_field(pc.list_element(safe, 0), "title")
-    head = pc.utf8_lower(pc.fill_null(table.column("headline"), ""))
-    title = pc.utf8_lower(pc.fill_null(title, ""))
-    words_h = pc.split_pattern_regex(head, r"[^\p{L}]+")
-    words_t = pc.split_pattern_regex(title, r"[^\p{L}]+")
-    out = np.full(table.num_rows, np.nan)
-    hs, ts = words_h.to_pylist(), words_t.to_pylist()
-    known = (present(table.column("headline")) > 0) & has.to_numpy(zero_copy_only=False)
-    for i in np.flatnonzero(known):
-        a = {w for w in hs[i] if len(w) > 2}
-        b = {w for w in ts[i] if len(w) > 2}
-        out[i] = float(bool(a & b)) if b else np.nan
-    return out
+    h_row, h_word = _words(table.column("headline").combine_chunks())
+    t_row, t_word = _words(title)
+    enc = pc.dictionary_encode(pa.concat_arrays([h_word, t_word]))
+    ids = enc.indices.to_numpy().astype(np.int64)
+    width = np.int64(len(enc.dictionary) + 1)
+    h_key = h_row.astype(np.int64) * width + ids[: len(h_word)]
+    t_key = t_row.astype(np.int64) * width + ids[len(h_word) :]
+    shared = np.bincount(t_row[np.isin(t_key, h_key)], minlength=table.num_rows) > 0
+    title_words = np.bincount(t_row, minlength=table.num_rows) > 0
+    known = (present(table.column("headline")) > 0) & title_words
+    return np.where(known, shared.astype(np.float64), np.nan)
 
 
 def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
