@@ -74,6 +74,11 @@ def _trigrams(s: str) -> set[str]:
 
 
 _CANNED_GRAMS = [_trigrams(c) for c in CANNED]
+_CANNED_SIZES = [len(g) for g in _CANNED_GRAMS]
+_CANNED_INDEX: dict[str, list[int]] = {}  # trigram -> canned texts containing it
+for _j, _grams in enumerate(_CANNED_GRAMS):
+    for _g in _grams:
+        _CANNED_INDEX.setdefault(_g, []).append(_j)
 
 
 def canned_similarity(text: str) -> float:
@@ -83,7 +88,11 @@ def canned_similarity(text: str) -> float:
     if not key:
         return 0.0
     g = _trigrams(key)
-    return max(len(g & c) / len(g | c) for c in _CANNED_GRAMS)
+    shared = [0] * len(CANNED)  # |g & c| for every canned text, through the inverted index
+    for gram in g:
+        for j in _CANNED_INDEX.get(gram, ()):
+            shared[j] += 1
+    return max(s / (len(g) + size - s) for s, size in zip(shared, _CANNED_SIZES, strict=True))
 
 
 def compute(table: pa.Table) -> pd.DataFrame:

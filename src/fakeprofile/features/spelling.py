@@ -22,8 +22,9 @@ from fakeprofile.features.lexicon import LANGS, Lexicon, frequencies
 
 # What is not a word: URLs, e-mail addresses, @handles, #hashtags, anything with a digit in it.
 NOT_WORDS = r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#][\p{L}\p{N}_]+|\S*\p{N}\S*"
-# Word separators: anything but letters, apostrophes and inner hyphens.
-SEPARATORS = r"[^\p{L}'’\-]+|(?:^|\s)[-'’]+|[-'’]+(?:\s|$)"
+# Word separators: anything but letters, apostrophes and hyphens (stripped from word edges after).
+SEPARATORS = r"[^\p{L}'’\-]+"
+EDGE_MARKS = "-'’"
 
 ERROR, OK, SKIP = 1, 0, -1
 
@@ -39,7 +40,7 @@ def tokenize(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
     cleaned = pc.replace_substring_regex(texts, NOT_WORDS, " ")
     tokens = pc.split_pattern_regex(cleaned, SEPARATORS)
     parents = pc.list_parent_indices(tokens).to_numpy()
-    flat = pc.list_flatten(tokens)
+    flat = pc.utf8_trim(pc.list_flatten(tokens), EDGE_MARKS)
     keep = pc.greater(pc.utf8_length(flat), 0)
     return parents[keep.to_numpy(zero_copy_only=False)], flat.filter(keep)
 
@@ -90,22 +91,27 @@ def classify(word: str, lang: str, capitalised: bool, lex: Lexicon) -> int:
 
 
 def spelling_errors(
-    texts: pa.Array, names: pa.Array, min_zipf: float = 2.0
+    texts: list[pa.Array], names: pa.Array, min_zipf: float = 2.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per text: (misspelled words, checked words, language index) for Arrow string arrays.
+    """Misspelled words, checked words and language index, each shaped (len(texts), rows).
 
-    `names` holds, per text, the space-separated names of the profile it belongs to (its name,
-    employers, schools, places): their tokens are never counted.
+    `texts` are several string arrays of the same rows (headline, about, ...); each text gets its
+    own language. `names` holds, per row, the space-separated names of the profile (its name,
+    employers, schools, places): their tokens are never counted. All texts go through one pass, so
+    the Python word check sees each distinct token once per chunk.
     """
-    n = len(texts)
+    k, n = len(texts), len(names)
     lex = lexicon(min_zipf)
-    unit, raw = tokenize(pc.fill_null(texts, ""))
-    name_unit, name_raw = tokenize(pc.fill_null(names, ""))
-    errors = np.zeros(n, dtype=np.int64)
-    checked = np.zeros(n, dtype=np.int64)
-    langs = np.full(n, -1, dtype=np.int64)
+    stacked = (
+        pa.concat_arrays([pc.fill_null(t, "") for t in texts]) if k else pa.array([], pa.string())
+    )
+    unit, raw = tokenize(stacked)  # unit = text number * n + row
+    name_row, name_raw = tokenize(pc.fill_null(names, ""))
+    errors = np.zeros(k * n, dtype=np.int64)
+    checked = np.zeros(k * n, dtype=np.int64)
+    langs = np.full(k * n, -1, dtype=np.int64)
     if len(raw) == 0:
-        return errors, checked, langs
+        return errors.reshape(k, n), checked.reshape(k, n), langs.reshape(k, n)
 
     lower = pc.utf8_lower(raw)
     first = pc.utf8_slice_codeunits(raw, 0, 1)
@@ -113,41 +119,39 @@ def spelling_errors(
     acronym = pc.and_(pc.utf8_is_upper(raw), pc.greater(pc.utf8_length(raw), 1))
     acronym = acronym.to_numpy(zero_copy_only=False)
 
-    # One dictionary for text and name tokens, so "is this a name of this profile" is an integer join.
+    # One dictionary for text and name tokens: "is this a name of this profile" is an integer join.
     encoded = pc.dictionary_encode(pa.concat_arrays([lower, pc.utf8_lower(name_raw)]))
     vocab = encoded.dictionary.to_pylist()
     ids = encoded.indices.to_numpy()
     token_id, name_id = ids[: len(lower)], ids[len(lower) :]
     width = np.int64(len(vocab) + 1)
-    is_name = np.isin(
-        unit.astype(np.int64) * width + token_id, name_unit.astype(np.int64) * width + name_id
-    )
+    row = (unit % n).astype(np.int64)
+    is_name = np.isin(row * width + token_id, name_row.astype(np.int64) * width + name_id)
 
-    langs = detect_languages(unit, token_id, _lang_scores(vocab), n)
+    langs = detect_languages(unit, token_id, _lang_scores(vocab), k * n)
     tok_lang = langs[unit]
     # Distinct (token, language, capitalised) triples go through the word check once each.
     key = (token_id.astype(np.int64) * (len(LANGS) + 1) + (tok_lang + 1)) * 2 + capitalised
     uniq, inverse = np.unique(key, return_inverse=True)
     verdict = np.empty(len(uniq), dtype=np.int8)
-    for k, kk in enumerate(uniq.tolist()):
-        cap = kk % 2
-        rest = kk // 2
-        li = rest % (len(LANGS) + 1) - 1
-        lang = LANGS[li] if li >= 0 else "en"
-        verdict[k] = classify(vocab[rest // (len(LANGS) + 1)], lang, bool(cap), lex)
+    for j, kk in enumerate(uniq.tolist()):
+        rest, cap = divmod(kk, 2)
+        tok, li = divmod(rest, len(LANGS) + 1)
+        lang = LANGS[li - 1] if li > 0 else "en"
+        verdict[j] = classify(vocab[tok], lang, bool(cap), lex)
     v = verdict[inverse]
     counted = (v != SKIP) & ~is_name & ~acronym
-    errors = np.bincount(unit[counted & (v == ERROR)], minlength=n)
-    checked = np.bincount(unit[counted], minlength=n)
-    return errors, checked, langs
+    errors = np.bincount(unit[counted & (v == ERROR)], minlength=k * n)
+    checked = np.bincount(unit[counted], minlength=k * n)
+    return errors.reshape(k, n), checked.reshape(k, n), langs.reshape(k, n)
 
 
 def error_rate(text: str, names: str = "", min_zipf: float = 2.0) -> float:
-    """Spelling error rate of one text (NaN if it has no checkable words). For tests and notebooks."""
-    e, c, _ = spelling_errors(pa.array([text]), pa.array([names]), min_zipf)
-    return float(e[0] / c[0]) if c[0] else float("nan")
+    """Spelling error rate of one text (NaN without checkable words). For tests and notebooks."""
+    e, c, _ = spelling_errors([pa.array([text])], pa.array([names]), min_zipf)
+    return float(e[0, 0] / c[0, 0]) if c[0, 0] else float("nan")
 
 
 def language_of(text: str) -> str | None:
-    _, _, lang = spelling_errors(pa.array([text]), pa.array([""]))
-    return LANGS[lang[0]] if lang[0] >= 0 else None
+    _, _, lang = spelling_errors([pa.array([text])], pa.array([""]))
+    return LANGS[lang[0, 0]] if lang[0, 0] >= 0 else None

@@ -55,17 +55,15 @@ def compute(table: pa.Table, min_zipf: float) -> pd.DataFrame:
     n = table.num_rows
     texts = own_texts(table)
     names = names_of(table)
-    errors = np.zeros(n)
-    checked = np.zeros(n)
+    errors, checked, lang = spelling.spelling_errors(list(texts.values()), names, min_zipf)
+    # The profile's main language: the one most of its checked words were written in.
     lang_len = np.zeros((n, len(LANGS)))
-    for arr in texts.values():
-        e, c, lang = spelling.spelling_errors(arr, names, min_zipf)
-        errors += e
-        checked += c
-        rows = np.flatnonzero(lang >= 0)
-        lang_len[rows, lang[rows]] += c[rows]
+    for k in range(len(texts)):
+        rows = np.flatnonzero(lang[k] >= 0)
+        lang_len[rows, lang[k, rows]] += checked[k, rows]
+    errors, checked = errors.sum(axis=0).astype(float), checked.sum(axis=0).astype(float)
     everything = pc.binary_join_element_wise(*[pc.fill_null(t, "") for t in texts.values()], "\n")
-    letters = num(pc.count_substring_regex(everything, r"\p{L}"))
+    letters = num(pc.utf8_length(pc.replace_substring_regex(everything, r"[^\p{L}]+", "")))
     chars = num(pc.utf8_length(everything)) - (len(texts) - 1)
     out = pd.DataFrame(
         {
