@@ -52,7 +52,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         n=int(args.n if args.n is not None else p["n"]),
         seed=int(args.seed if args.seed is not None else p["seed"]),
         fake_share=float(p["fake_share"]),
-        label_noise=float(p["label_noise"]),
+        noise_genuine=float(p["noise_genuine"]),
+        noise_fake=float(p["noise_fake"]),
         reference_date=_date(p["reference_date"]),
         photo_min_px=int(p["photo_min_px"]),
         photo_max_px=int(p["photo_max_px"]),
@@ -122,11 +123,112 @@ def cmd_featurize(args: argparse.Namespace) -> int:
         args.input or data["valid"],
         args.output or data["features"],
         transformer_from_params(params, args.photos or data["photos"]),
+        data["featurizer"],
     )
     print(
         f"{rows} profiles -> {n_feat} features in {seconds:.1f}s ({rows / max(seconds, 1e-9):.0f}/s)"
     )
     return 0
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    from fakeprofile import split
+
+    params = load_params(args.params)
+    data, p = section(params, "data"), section(params, "split")
+    counts = split.run(
+        data["features"],
+        data["split"],
+        str(p["method"]),
+        float(p["val_share"]),
+        float(p["test_share"]),
+        int(p["seed"]),
+    )
+    print(", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from fakeprofile import train
+
+    params = load_params(args.params)
+    data = section(params, "data")
+    trained = train.run(
+        data["features"],
+        data["split"],
+        data["featurizer"],
+        data["trained"],
+        section(params, "train"),
+        section(params, "thresholds"),
+    )
+    for role, t in trained.items():
+        print(f"{role}: {t.kind}, accept below {t.accept_below:.4f}, report at {t.report_at:.4f}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from fakeprofile import evaluate
+    from fakeprofile.model import sha256
+
+    params = load_params(args.params)
+    data, ev = section(params, "data"), section(params, "evaluate")
+    results = evaluate.run(
+        data["features"],
+        data["split"],
+        data["trained"],
+        data["featurizer"],
+        ev,
+        int(ev["permutation_repeats"]),
+        int(section(params, "train")["seed"]),
+    )
+    labels = pd.read_parquet(data["features"], columns=["label"])["label"].value_counts().to_dict()
+    card = evaluate.model_card(results, section(params, "train"), sha256(data["raw"]), labels)
+    Path(ev["model_card"]).write_text(card, encoding="utf-8")
+    for role in ("model", "baseline"):
+        t = results[role]["test"]
+        print(
+            f"{role:>8} ({results[role]['kind']}): ROC AUC {t['roc_auc']:.4f}, PR AUC {t['pr_auc']:.4f}, "
+            f"TPR@1%FPR {t['tpr_at_fpr_1pct']:.3f}, Brier {t['brier']:.4f}, "
+            f"accept/ask/report {t['share_accept']:.2f}/{t['share_ask']:.2f}/{t['share_report']:.2f}"
+        )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import pyarrow.parquet as pq
+
+    from fakeprofile import export, tracking
+
+    params = load_params(args.params)
+    data, ev, ex = section(params, "data"), section(params, "evaluate"), section(params, "export")
+    manifest = export.run(
+        data["featurizer"], data["trained"], ev["metrics"], data["raw"], ex["model"]
+    )
+    print(
+        f"exported {ex['model']} (version {manifest['version']}, sha256 {manifest['sha256'][:12]})"
+    )
+    if section(params, "mlflow").get("enabled", True):
+        example = pq.read_table(data["valid"]).slice(0, 2).drop(["label", "fake_kind", "extra"])
+        run_id = tracking.log_run(
+            params,
+            Path(ev["metrics"]),
+            manifest,
+            Path(ex["model"]),
+            [Path(ev["figures_dir"]), Path(ev["model_card"]), Path(ev["metrics"])],
+            _json_records(example),
+            section(params, "mlflow"),
+        )
+        print(f"MLflow run {run_id} in {tracking.tracking_uri(tracking.repo_root())}")
+    return 0
+
+
+def _json_records(table: object) -> list[dict]:
+    """Arrow rows as JSON-ready dicts (dates as ISO strings), for the MLflow input example."""
+    import json
+
+    return [json.loads(json.dumps(r, default=str)) for r in table.to_pylist()]
 
 
 def cmd_where(args: argparse.Namespace) -> int:
@@ -141,9 +243,9 @@ def cmd_where(args: argparse.Namespace) -> int:
         ("rejects", data["rejects"]),
         ("features", data["features"]),
     ]
-    for extra_key in ("model", "metrics"):
-        if extra_key in data:
-            rows.append((extra_key, data[extra_key]))
+    rows.append(("model", section(params, "export")["model"]))
+    rows.append(("metrics", section(params, "evaluate")["metrics"]))
+    rows.append(("model card", section(params, "evaluate")["model_card"]))
     for label, path in rows:
         state = "" if Path(path).exists() else "  (not built yet)"
         print(f"{label:>15}: {root / path}{state}")
@@ -192,6 +294,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--input", help="Parquet of valid profiles (default: data.valid)")
     sp.add_argument("--photos", help="photo folder (default: data.photos)")
     sp.add_argument("--output", help="Parquet feature table (default: data.features)")
+
+    add("split", cmd_split, "Stage 4: train/validation/test parts, grouped by shared photo.")
+    add("train", cmd_train, "Stage 5: fit the model and the rule baseline; calibrate; thresholds.")
+    add("evaluate", cmd_evaluate, "Stage 6: test metrics, plots, figures and the model card.")
+    add("export", cmd_export, "Stage 7: bundle the scoring model and log the run to MLflow.")
 
     add("where", cmd_where, "Print where the data, features, model, metrics and MLflow runs are.")
     return parser

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import joblib
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -17,22 +18,32 @@ from fakeprofile.features import ProfileFeatures
 from fakeprofile.io import atomic_path
 
 # Columns carried beside the features: identity, label and what metrics are broken down by.
-KEEP = ("profile_id", "label", "fake_kind")
+KEEP = ("profile_id", "label", "fake_kind", "created_at")
 
 
 def run(
-    valid: str | Path, output: str | Path, transformer: ProfileFeatures
+    valid: str | Path, output: str | Path, transformer: ProfileFeatures, model_out: str | Path
 ) -> tuple[int, int, float]:
-    """Write features of every valid profile to `output`; returns (rows, features, seconds)."""
+    """Write features of every valid profile to `output` and the fitted transformer to
+    `model_out`; returns (rows, features, seconds).
+
+    Beside the features the table carries `photo_group`: profiles whose pictures are
+    near-duplicates share a group number (the split keeps each group in one part); a profile
+    without a usable picture is its own group (-1 here)."""
     if not Path(valid).is_file():
         raise UserError(f"validated profiles not found: {valid} (run `fakeprofile validate` first)")
     table = pq.read_table(valid)
     t0 = time.perf_counter()
     feats = transformer.fit_transform(table)
     seconds = time.perf_counter() - t0
+    groups = transformer.photo_index_.groups()
+    ids = table.column("profile_id").to_pylist()
     out = pa.Table.from_pandas(feats, preserve_index=False)
+    out = out.add_column(0, "photo_group", pa.array([groups.get(i, -1) for i in ids], pa.int64()))
     for name in reversed(KEEP):
         out = out.add_column(0, name, table.column(name))
     with atomic_path(output) as tmp:
         pq.write_table(out, tmp, compression="zstd")
+    with atomic_path(model_out) as tmp:
+        joblib.dump(transformer, tmp)
     return table.num_rows, feats.shape[1], seconds

@@ -186,3 +186,22 @@ class PhotoIndex:
         keep = other_code != own_code[query]
         pairs = np.unique(query[keep].astype(np.int64) * (codes.max() + 1) + other_code[keep])
         return np.bincount(pairs // (codes.max() + 1), minlength=n).astype(np.float64)
+
+    def groups(self) -> dict[str, int]:
+        """Profile id -> group number, where a group is every profile linked by near-duplicate
+        pictures in the fitted corpus (connected components). Used to keep rings out of two
+        parts of a train/test split."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        n = len(self.desc)
+        if n == 0:
+            return {}
+        q, r = self._matches(self.desc, self.keys_unsorted(), self.desc, self.keys, self.order)
+        graph = coo_matrix((np.ones(len(q)), (q, r)), shape=(n, n))
+        _, labels = connected_components(graph, directed=False)
+        return {str(pid): int(g) for pid, g in zip(self.ids, labels, strict=True)}
+
+    def keys_unsorted(self) -> np.ndarray:
+        """Bucket keys of the fitted descriptors, in corpus order."""
+        return self._keys(self.desc)

@@ -1,0 +1,47 @@
+"""The export stage: bundle the fitted featurizer and the trained model into one file under
+`models/`, with a manifest (version, features, data hash, metrics, thresholds, sha256)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from fakeprofile import __version__
+from fakeprofile.io import atomic_path
+from fakeprofile.model import MANIFEST, FakeProfileModel, sha256
+
+
+def run(
+    featurizer_path: str | Path,
+    trained_path: str | Path,
+    metrics_path: str | Path,
+    data_path: str | Path,
+    output: str | Path,
+) -> dict[str, Any]:
+    featurizer = joblib.load(featurizer_path)
+    featurizer.set_params(photo_dir=None)  # scoring supplies its own photo folder
+    trained = joblib.load(trained_path)["model"]
+    data_hash = sha256(data_path)
+    version = f"{__version__}+{trained.kind}.{data_hash[:8]}"
+    model = FakeProfileModel(featurizer=featurizer, trained=trained, version=version)
+    output = Path(output)
+    with atomic_path(output) as tmp:
+        joblib.dump(model, tmp)
+    metrics = json.loads(Path(metrics_path).read_text(encoding="utf-8"))
+    manifest = {
+        "artifact": output.name,
+        "sha256": sha256(output),
+        "version": version,
+        "model_kind": trained.kind,
+        "feature_names": list(featurizer.get_feature_names_out()),
+        "training_data_sha256": data_hash,
+        "thresholds": {"accept_below": trained.accept_below, "report_at": trained.report_at},
+        "test_metrics": metrics["model"]["test"],
+        "fakeprofile_version": __version__,
+    }
+    with atomic_path(output.parent / MANIFEST) as tmp:
+        tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest

@@ -1,0 +1,94 @@
+"""The exported scoring model: feature transformer, classifier, calibration and thresholds in one
+object, plus the manifest that vouches for the file.
+
+A joblib file executes code when loaded, so `load_model` refuses any file whose sha256 does not
+match the manifest written beside it at export. Load only models you trained yourself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from fakeprofile.errors import UserError
+from fakeprofile.features import ProfileFeatures
+from fakeprofile.train import Trained
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class FakeProfileModel:
+    """Raw profile records in, calibrated probability of "fake" and a decision out."""
+
+    featurizer: ProfileFeatures
+    trained: Trained
+    version: str
+
+    def features(self, records: Any, photo_dir: str | Path | None = None) -> pd.DataFrame:
+        self.featurizer.set_params(photo_dir=photo_dir)
+        return self.featurizer.transform(records)
+
+    def predict_proba(self, records: Any, photo_dir: str | Path | None = None) -> np.ndarray:
+        return self.trained.proba(self.features(records, photo_dir))
+
+    def score(self, records: Any, photo_dir: str | Path | None = None) -> pd.DataFrame:
+        """One row per record: profile_id, score, decision, model_version."""
+        feats = self.features(records, photo_dir)
+        p = self.trained.proba(feats)
+        ids = self.featurizer_ids(records)
+        return pd.DataFrame(
+            {
+                "profile_id": ids,
+                "score": p,
+                "decision": self.trained.decide(p),
+                "model_version": self.version,
+            }
+        )
+
+    @staticmethod
+    def featurizer_ids(records: Any) -> list[str]:
+        from fakeprofile.features.frame import to_table
+
+        return to_table(records).column("profile_id").to_pylist()
+
+
+def sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def load_model(path: str | Path) -> FakeProfileModel:
+    """Load an exported model after checking its sha256 against the manifest beside it."""
+    path = Path(path)
+    manifest_path = path.parent / MANIFEST
+    if not path.is_file():
+        raise UserError(f"model file not found: {path} (run `make run` to train and export one)")
+    if not manifest_path.is_file():
+        raise UserError(f"refusing to load {path}: no {MANIFEST} beside it to vouch for the file")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise UserError(f"refusing to load {path}: {manifest_path} is not valid JSON") from exc
+    if manifest.get("artifact") != path.name:
+        raise UserError(
+            f"refusing to load {path}: the manifest describes {manifest.get('artifact')!r}"
+        )
+    if manifest.get("sha256") != sha256(path):
+        raise UserError(
+            f"refusing to load {path}: its sha256 does not match the manifest (tampered or corrupt)"
+        )
+    model = joblib.load(path)
+    if not isinstance(model, FakeProfileModel):
+        raise UserError(f"{path} does not hold a fakeprofile model")
+    return model

@@ -1,0 +1,76 @@
+"""The split stage: train / validation / test parts, stratified by label and grouped by photo.
+
+Profiles that share a picture (a fake ring) always land in the same part: otherwise the model
+would meet the ring's picture in training and "recognise" it in test, and every number would be
+inflated. `temporal` instead orders groups by account creation, oldest in train, newest in test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+from sklearn.model_selection import StratifiedGroupKFold
+
+from fakeprofile.errors import UserError
+from fakeprofile.io import atomic_path
+
+PARTS = ("train", "val", "test")
+
+
+def groups_of(df: pd.DataFrame) -> np.ndarray:
+    """Group key per profile: its photo group, or itself when it has no shared picture."""
+    own = "id:" + df["profile_id"].astype(str)
+    return np.where(df["photo_group"] >= 0, "photo:" + df["photo_group"].astype(str), own)
+
+
+def assign(
+    df: pd.DataFrame, method: str, val_share: float, test_share: float, seed: int
+) -> np.ndarray:
+    """Part name for each row of `df` (needs profile_id, label, photo_group, created_at)."""
+    groups = groups_of(df)
+    y = (df["label"] == "fake").to_numpy()
+    if method == "grouped":
+        n_folds = max(3, round(1 / min(val_share, test_share)))
+        folds = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+        fold = np.empty(len(df), dtype=int)
+        for k, (_, idx) in enumerate(folds.split(np.zeros(len(df)), y, groups)):
+            fold[idx] = k
+        n_test = max(1, round(test_share * n_folds))
+        n_val = max(1, round(val_share * n_folds))
+        return np.where(fold < n_test, "test", np.where(fold < n_test + n_val, "val", "train"))
+    if method == "temporal":
+        created = pd.to_datetime(df["created_at"]).to_numpy()
+        first = pd.Series(created).groupby(groups).transform("min").to_numpy()
+        # Share of rows at or before this group's start; a group's rows tie, so they stay together.
+        rank = pd.Series(first).rank(method="max", pct=True).to_numpy()
+        return np.where(
+            rank > 1 - test_share,
+            "test",
+            np.where(rank > 1 - test_share - val_share, "val", "train"),
+        )
+    raise UserError(f"split.method must be 'grouped' or 'temporal', not {method!r}")
+
+
+def run(
+    features: str | Path,
+    output: str | Path,
+    method: str,
+    val_share: float,
+    test_share: float,
+    seed: int,
+) -> dict[str, int]:
+    if not Path(features).is_file():
+        raise UserError(f"feature table not found: {features} (run `fakeprofile featurize` first)")
+    df = pq.read_table(
+        features, columns=["profile_id", "label", "photo_group", "created_at"]
+    ).to_pandas()
+    if df["label"].isna().any() or df["label"].nunique() < 2:
+        raise UserError("training data needs both labels, 'fake' and 'genuine', on every profile")
+    parts = assign(df, method, val_share, test_share, seed)
+    out = pd.DataFrame({"profile_id": df["profile_id"], "part": parts})
+    with atomic_path(output) as tmp:
+        out.to_parquet(tmp, index=False)
+    return {p: int((parts == p).sum()) for p in PARTS}

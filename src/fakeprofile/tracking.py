@@ -1,0 +1,136 @@
+"""MLflow tracking: one run per pipeline run, in the project's SQLite store.
+
+The store is `mlflow.db` at the repository root and artifacts go to `mlartifacts/` beside it, both
+by absolute path, so runs started by `dvc exp run` from a temporary copy (.dvc/tmp/exps/...) land in
+the same store. FAKEPROFILE_TRACKING_URI overrides the store (tests, a shared server).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import pandas as pd
+from mlflow import MlflowClient
+
+from fakeprofile import pyfunc
+from fakeprofile.model import MANIFEST
+
+
+def repo_root(start: Path | None = None) -> Path:
+    """The project root, also from inside a DVC experiment's temporary copy."""
+    here = (start or Path.cwd()).resolve()
+    parts = here.parts
+    if ".dvc" in parts and "exps" in parts:  # <root>/.dvc/tmp/exps/<name>/...
+        return Path(*parts[: parts.index(".dvc")])
+    return here
+
+
+def tracking_uri(root: Path) -> str:
+    return os.environ.get("FAKEPROFILE_TRACKING_URI") or f"sqlite:///{root / 'mlflow.db'}"
+
+
+def _git_commit(root: Path) -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        )
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out |= flatten(v, key + ".")
+        else:
+            out[key] = v
+    return out
+
+
+def log_run(
+    params: dict[str, Any],
+    metrics_path: Path,
+    manifest: dict[str, Any],
+    model_path: Path,
+    artifacts: list[Path],
+    example: list[dict[str, Any]],
+    cfg: dict[str, Any],
+) -> str:
+    """Log params, metrics, artifacts and the pyfunc model; register it and move the alias."""
+    root = repo_root()
+    mlflow.set_tracking_uri(tracking_uri(root))
+    name = cfg["experiment"]
+    if mlflow.get_experiment_by_name(name) is None:
+        mlflow.create_experiment(name, artifact_location=(root / "mlartifacts").as_uri())
+    mlflow.set_experiment(name)
+    commit = _git_commit(root)
+    exp_name = os.environ.get("DVC_EXP_NAME", "")
+    run_name = exp_name or f"commit-{commit[:8]}"
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+    numeric = {
+        k: float(v)
+        for k, v in flatten(metrics).items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    }
+    with mlflow.start_run(run_name=run_name) as run:
+        mlflow.set_tags(
+            {
+                "git_commit": commit,
+                "dvc_exp_name": exp_name or "workspace",
+                "data_sha256": manifest["training_data_sha256"],
+                "model_kind": manifest["model_kind"],
+                "model_version": manifest["version"],
+            }
+        )
+        flat = {k: v for k, v in flatten(params).items()}
+        mlflow.log_params({k: str(v)[:500] for k, v in flat.items()})
+        mlflow.log_metrics({k.replace("@", "_"): v for k, v in numeric.items() if v == v})
+        for path in artifacts:
+            if path.is_dir():
+                mlflow.log_artifacts(str(path), artifact_path=path.name)
+            elif path.is_file():
+                mlflow.log_artifact(str(path))
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=str(Path(__file__).parent / "mlflow_model.py"),  # models from code
+            artifacts={"model": str(model_path), "manifest": str(model_path.parent / MANIFEST)},
+            code_paths=[str(Path(__file__).parent)],
+            signature=pyfunc.signature(),
+            input_example=pd.DataFrame(example),
+            registered_model_name=cfg["registered_model"],
+            pip_requirements=_requirements(),
+        )
+        version = info.registered_model_version
+        MlflowClient().set_registered_model_alias(
+            cfg["registered_model"], cfg["alias"], str(version)
+        )
+        return run.info.run_id
+
+
+def _requirements() -> list[str]:
+    """Pinned versions of what the pyfunc imports (known here, so MLflow need not guess)."""
+    from importlib.metadata import version
+
+    return [
+        f"{p}=={version(p)}"
+        for p in (
+            "mlflow",
+            "scikit-learn",
+            "pandas",
+            "pyarrow",
+            "numpy",
+            "scipy",
+            "pillow",
+            "pydantic",
+            "wordfreq",
+            "joblib",
+        )
+    ]
