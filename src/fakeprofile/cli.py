@@ -249,6 +249,19 @@ def cmd_where(args: argparse.Namespace) -> int:
     for label, path in rows:
         state = "" if Path(path).exists() else "  (not built yet)"
         print(f"{label:>15}: {root / path}{state}")
+    metrics = Path(section(params, "evaluate")["metrics"])
+    if metrics.is_file():
+        import json
+
+        results = json.loads(metrics.read_text(encoding="utf-8"))
+        print("test metrics (synthetic default data unless you changed data.raw):")
+        for role in ("model", "baseline"):
+            t = results[role]["test"]
+            print(
+                f"  {role:>8} ({results[role]['kind']}): ROC AUC {t['roc_auc']:.4f}, "
+                f"TPR@1%FPR {t['tpr_at_fpr_1pct']:.3f}, accept/ask/report "
+                f"{t['share_accept']:.2f}/{t['share_ask']:.2f}/{t['share_report']:.2f}"
+            )
     db = root / "mlflow.db"
     state = (
         "  (browse with `make ui`)" if db.exists() else "  (no runs yet: training is not built yet)"
