@@ -187,7 +187,7 @@ def run(
     results["model"]["top_features"] = {k: float(v) for k, v in imp.head(15).items()}
     fig, ax = plt.subplots(figsize=(6, 5))
     imp.head(15)[::-1].plot.barh(ax=ax)
-    ax.set(title="Permutation importance (drop in test ROC AUC)", xlabel="drop in ROC AUC")
+    ax.set(title="Permutation importance (test)", xlabel="drop in ROC AUC when shuffled")
     fig.tight_layout()
     fig.savefig(Path(out["figures_dir"]) / "importance.png", dpi=100)
     plt.close(fig)
