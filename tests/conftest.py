@@ -3,16 +3,48 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))  # test helpers (spelling_texts) importable
 
 from fakeprofile.synth.generate import GenConfig, generate  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def run(cmd: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("FAKEPROFILE_TRACKING_URI", None)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{cmd} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return proc
+
+
+@pytest.fixture(scope="session")
+def trained_project(tmp_path_factory) -> Path:
+    """A fresh git + DVC repository holding this project's pipeline, with 800 profiles."""
+    root = tmp_path_factory.mktemp("project")
+    for name in ("dvc.yaml", ".gitignore", ".dvcignore"):
+        shutil.copy(REPO / name, root / name)
+    shutil.copytree(REPO / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params["generate"] |= {"n": 800, "workers": 1}
+    params["evaluate"]["permutation_repeats"] = 1
+    (root / "params.yaml").write_text(yaml.safe_dump(params))
+    run(["git", "init", "-q"], root)
+    run(["dvc", "init", "-q"], root)
+    run(["git", "-c", "user.email=t@t.invalid", "-c", "user.name=t", "add", "-A"], root)
+    run(["git", "-c", "user.email=t@t.invalid", "-c", "user.name=t", "commit", "-qm", "init"], root)
+    run(["dvc", "repro"], root)
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -5,54 +5,22 @@ data set, the metrics file, the exported model and its checksum, and the MLflow 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import REPO
+from conftest import BIN, run
 from fakeprofile.errors import UserError
 from fakeprofile.model import load_model
 
-BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow
 
 
-def run(cmd: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    env.pop("FAKEPROFILE_TRACKING_URI", None)
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    assert proc.returncode == 0, f"{cmd} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    return proc
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    """A fresh git + DVC repository holding this project's pipeline, with 800 profiles."""
-    root = tmp_path_factory.mktemp("project")
-    for name in ("dvc.yaml", ".gitignore", ".dvcignore"):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
-    params = yaml.safe_load((REPO / "params.yaml").read_text())
-    params["generate"] |= {"n": 800, "workers": 1}
-    params["evaluate"]["permutation_repeats"] = 1
-    (root / "params.yaml").write_text(yaml.safe_dump(params))
-    run(["git", "init", "-q"], root)
-    run(["dvc", "init", "-q"], root)
-    run(["git", "-c", "user.email=t@t.invalid", "-c", "user.name=t", "add", "-A"], root)
-    run(["git", "-c", "user.email=t@t.invalid", "-c", "user.name=t", "commit", "-qm", "init"], root)
-    run(["dvc", "repro"], root)
-    return root
-
-
-def test_stages_run_and_write_their_outputs(project):
+def test_stages_run_and_write_their_outputs(trained_project):
     for path in (
         "data/processed/features.parquet",
         "data/processed/split.parquet",
@@ -63,8 +31,8 @@ def test_stages_run_and_write_their_outputs(project):
         "reports/figures/roc.png",
         "reports/plots/roc.csv",
     ):
-        assert (project / path).is_file(), path
-    metrics = json.loads((project / "reports/metrics.json").read_text())
+        assert (trained_project / path).is_file(), path
+    metrics = json.loads((trained_project / "reports/metrics.json").read_text())
     for role in ("model", "baseline"):
         for key in (
             "roc_auc",
@@ -82,18 +50,18 @@ def test_stages_run_and_write_their_outputs(project):
     assert {"with_photo", "without_photo"} <= set(metrics["model"]["segments"])
 
 
-def test_second_repro_does_nothing(project):
-    out = run(["dvc", "repro"], project).stdout
+def test_second_repro_does_nothing(trained_project):
+    out = run(["dvc", "repro"], trained_project).stdout
     assert "Running stage" not in out
 
 
-def test_exported_model_scores_and_refuses_tampering(project, tmp_path):
-    model = load_model(project / "models/fakeprofile.joblib")
+def test_exported_model_scores_and_refuses_tampering(trained_project, tmp_path):
+    model = load_model(trained_project / "models/fakeprofile.joblib")
     scored = model.score([{"profile_id": "x", "about": "Hello"}])
     assert 0 <= scored["score"][0] <= 1 and scored["decision"][0] in {"accept", "ask", "report"}
     bad = tmp_path / "fakeprofile.joblib"
-    bad.write_bytes((project / "models/fakeprofile.joblib").read_bytes() + b"\0")
-    shutil.copy(project / "models/manifest.json", tmp_path / "manifest.json")
+    bad.write_bytes((trained_project / "models/fakeprofile.joblib").read_bytes() + b"\0")
+    shutil.copy(trained_project / "models/manifest.json", tmp_path / "manifest.json")
     with pytest.raises(UserError, match="sha256"):
         load_model(bad)
     (tmp_path / "manifest.json").unlink()
@@ -107,14 +75,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_mlflow_server_shows_the_run_params_metrics_tags_and_model(project):
+def test_mlflow_server_shows_the_run_params_metrics_tags_and_model(trained_project):
     port = free_port()
     server = subprocess.Popen(
         [
             str(BIN / "mlflow"),
             "server",
             "--backend-store-uri",
-            f"sqlite:///{project / 'mlflow.db'}",
+            f"sqlite:///{trained_project / 'mlflow.db'}",
             "--host",
             "127.0.0.1",
             "--port",
@@ -122,7 +90,7 @@ def test_mlflow_server_shows_the_run_params_metrics_tags_and_model(project):
             "--workers",
             "1",
         ],
-        cwd=project,
+        cwd=trained_project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -155,7 +123,7 @@ def test_mlflow_server_shows_the_run_params_metrics_tags_and_model(project):
         metrics = {m["key"]: m["value"] for m in data["metrics"]}
         tags = {t["key"]: t["value"] for t in data["tags"]}
         assert params["train.model"] == "hgb" and params["generate.n"] == "800"
-        saved = json.loads((project / "reports/metrics.json").read_text())
+        saved = json.loads((trained_project / "reports/metrics.json").read_text())
         assert metrics["model.test.roc_auc"] == pytest.approx(saved["model"]["test"]["roc_auc"])
         assert metrics["baseline.test.roc_auc"] == pytest.approx(
             saved["baseline"]["test"]["roc_auc"]

@@ -138,7 +138,9 @@ def cmd_split(args: argparse.Namespace) -> int:
     data, p = section(params, "data"), section(params, "split")
     counts = split.run(
         data["features"],
+        data["valid"],
         data["split"],
+        data["test_profiles"],
         str(p["method"]),
         float(p["val_share"]),
         float(p["test_share"]),
@@ -204,7 +206,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     data, ev, ex = section(params, "data"), section(params, "evaluate"), section(params, "export")
     manifest = export.run(
-        data["featurizer"], data["trained"], ev["metrics"], data["raw"], ex["model"]
+        data["featurizer"],
+        data["trained"],
+        ev["metrics"],
+        data["raw"],
+        data["features"],
+        data["split"],
+        ex["model"],
+        float(ex["min_effect"]),
     )
     print(
         f"exported {ex['model']} (version {manifest['version']}, sha256 {manifest['sha256'][:12]})"
@@ -229,6 +238,48 @@ def _json_records(table: object) -> list[dict]:
     import json
 
     return [json.loads(json.dumps(r, default=str)) for r in table.to_pylist()]
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    import json as _json
+
+    from fakeprofile import score
+
+    params = load_params(args.params)
+    p = section(params, "score")
+    model_ref = args.model or section(params, "export")["model"]
+    output = Path(args.output)
+    rejects = args.rejects or str(output.with_name(output.name.split(".")[0] + ".rejects.jsonl"))
+    model = score.load(model_ref)
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" rows", desc="scoring", file=sys.stderr)
+    try:
+        summary = score.run(
+            args.input, output, model, rejects, args.photos, int(p["chunk_rows"]), progress=bar
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.quiet:
+        print(
+            _json.dumps(
+                {
+                    "read": summary.read,
+                    "scored": summary.scored,
+                    "rejected": summary.rejected,
+                    **summary.decisions,
+                    "output": str(output),
+                    "rejects": rejects,
+                }
+            )
+        )
+    else:
+        print(summary.line())
+        print(f"scores: {output}  rejects: {rejects}  model: {model.version}")
+    return 0
 
 
 def cmd_where(args: argparse.Namespace) -> int:
@@ -312,6 +363,18 @@ def build_parser() -> argparse.ArgumentParser:
     add("train", cmd_train, "Stage 5: fit the model and the rule baseline; calibrate; thresholds.")
     add("evaluate", cmd_evaluate, "Stage 6: test metrics, plots, figures and the model card.")
     add("export", cmd_export, "Stage 7: bundle the scoring model and log the run to MLflow.")
+
+    sp = add("score", cmd_score, "Score invitations: probability, decision and reasons per row.")
+    sp.add_argument("--input", required=True, help="JSON Lines (.jsonl, .jsonl.gz) or Parquet")
+    sp.add_argument("--output", required=True, help="scores: .parquet, .csv or .jsonl")
+    sp.add_argument("--photos", help="photo folder that photo paths are relative to")
+    sp.add_argument(
+        "--model",
+        help="model file or MLflow URI such as models:/fakeprofile@champion "
+        "(default: export.model)",
+    )
+    sp.add_argument("--rejects", help="JSON Lines of invalid rows (default: beside the output)")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar; one JSON summary line")
 
     add("where", cmd_where, "Print where the data, features, model, metrics and MLflow runs are.")
     return parser

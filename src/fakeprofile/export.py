@@ -8,10 +8,22 @@ from pathlib import Path
 from typing import Any
 
 import joblib
+import pandas as pd
+import pyarrow.parquet as pq
 
 from fakeprofile import __version__
 from fakeprofile.io import atomic_path
 from fakeprofile.model import MANIFEST, FakeProfileModel, sha256
+
+
+def neutral_values(features: str | Path, split: str | Path, names: list[str]) -> pd.Series:
+    """Per feature, the median of genuine members in the training part: what "nothing unusual"
+    looks like, used to measure each reason's effect."""
+    df = (
+        pq.read_table(features).to_pandas().merge(pq.read_table(split).to_pandas(), on="profile_id")
+    )
+    genuine = df[(df["part"] == "train") & (df["label"] == "genuine")]
+    return genuine[names].median()
 
 
 def run(
@@ -19,14 +31,24 @@ def run(
     trained_path: str | Path,
     metrics_path: str | Path,
     data_path: str | Path,
+    features: str | Path,
+    split: str | Path,
     output: str | Path,
+    min_effect: float,
 ) -> dict[str, Any]:
     featurizer = joblib.load(featurizer_path)
     featurizer.set_params(photo_dir=None)  # scoring supplies its own photo folder
     trained = joblib.load(trained_path)["model"]
     data_hash = sha256(data_path)
     version = f"{__version__}+{trained.kind}.{data_hash[:8]}"
-    model = FakeProfileModel(featurizer=featurizer, trained=trained, version=version)
+    names = list(featurizer.get_feature_names_out())
+    model = FakeProfileModel(
+        featurizer=featurizer,
+        trained=trained,
+        version=version,
+        neutral=neutral_values(features, split, names),
+        min_effect=min_effect,
+    )
     output = Path(output)
     with atomic_path(output) as tmp:
         joblib.dump(model, tmp)

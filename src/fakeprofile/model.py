@@ -17,8 +17,10 @@ import joblib
 import numpy as np
 import pandas as pd
 
+from fakeprofile import explain
 from fakeprofile.errors import UserError
 from fakeprofile.features import ProfileFeatures
+from fakeprofile.features.frame import to_table
 from fakeprofile.train import Trained
 
 MANIFEST = "manifest.json"
@@ -26,11 +28,13 @@ MANIFEST = "manifest.json"
 
 @dataclass
 class FakeProfileModel:
-    """Raw profile records in, calibrated probability of "fake" and a decision out."""
+    """Raw profile records in; calibrated probability of "fake", a decision and reasons out."""
 
     featurizer: ProfileFeatures
     trained: Trained
     version: str
+    neutral: pd.Series  # per feature: the median of genuine members in the training part
+    min_effect: float = 0.05  # smallest rise in probability that is named as a reason
 
     def features(self, records: Any, photo_dir: str | Path | None = None) -> pd.DataFrame:
         self.featurizer.set_params(photo_dir=photo_dir)
@@ -40,24 +44,27 @@ class FakeProfileModel:
         return self.trained.proba(self.features(records, photo_dir))
 
     def score(self, records: Any, photo_dir: str | Path | None = None) -> pd.DataFrame:
-        """One row per record: profile_id, score, decision, model_version."""
-        feats = self.features(records, photo_dir)
+        """One row per record, in order: profile_id, score, decision, reasons, model_version.
+
+        `records` are profiles in the input schema: a list of dicts, a DataFrame or an Arrow
+        table of validated rows."""
+        table = to_table(records)
+        feats = self.features(table, photo_dir)
+        return self.score_features(table.column("profile_id").to_pylist(), feats)
+
+    def score_features(self, ids: list[str], feats: pd.DataFrame) -> pd.DataFrame:
         p = self.trained.proba(feats)
-        ids = self.featurizer_ids(records)
+        effect = explain.effects(feats, self.trained.proba, self.neutral, p)
+        decision = self.trained.decide(p)
         return pd.DataFrame(
             {
                 "profile_id": ids,
                 "score": p,
-                "decision": self.trained.decide(p),
+                "decision": decision,
+                "reasons": explain.reasons(feats, effect, self.min_effect, decision == "report"),
                 "model_version": self.version,
             }
         )
-
-    @staticmethod
-    def featurizer_ids(records: Any) -> list[str]:
-        from fakeprofile.features.frame import to_table
-
-        return to_table(records).column("profile_id").to_pylist()
 
 
 def sha256(path: str | Path) -> str:

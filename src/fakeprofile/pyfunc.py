@@ -11,7 +11,7 @@ import mlflow.pyfunc
 import pandas as pd
 import pyarrow as pa
 from mlflow.models import ModelSignature
-from mlflow.types.schema import AnyType, ColSpec, DataType, Schema
+from mlflow.types.schema import AnyType, Array, ColSpec, DataType, Schema
 
 from fakeprofile import schema
 
@@ -26,6 +26,7 @@ OUTPUT = Schema(
         ColSpec(DataType.string, "profile_id"),
         ColSpec(DataType.double, "score"),
         ColSpec(DataType.string, "decision"),
+        ColSpec(Array(DataType.string), "reasons"),
         ColSpec(DataType.string, "model_version"),
     ]
 )

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sklearn.model_selection import StratifiedGroupKFold
 
@@ -56,21 +58,29 @@ def assign(
 
 def run(
     features: str | Path,
+    valid: str | Path,
     output: str | Path,
+    test_profiles: str | Path,
     method: str,
     val_share: float,
     test_share: float,
     seed: int,
 ) -> dict[str, int]:
+    """Write each profile's part to `output`, and the test part's profiles (without labels) to
+    `test_profiles`, ready for `fakeprofile score`."""
     if not Path(features).is_file():
         raise UserError(f"feature table not found: {features} (run `fakeprofile featurize` first)")
-    df = pq.read_table(
-        features, columns=["profile_id", "label", "photo_group", "created_at"]
-    ).to_pandas()
+    cols = ["profile_id", "label", "photo_group", "created_at"]
+    df = pq.read_table(features, columns=cols).to_pandas()
     if df["label"].isna().any() or df["label"].nunique() < 2:
         raise UserError("training data needs both labels, 'fake' and 'genuine', on every profile")
     parts = assign(df, method, val_share, test_share, seed)
     out = pd.DataFrame({"profile_id": df["profile_id"], "part": parts})
     with atomic_path(output) as tmp:
         out.to_parquet(tmp, index=False)
+    table = pq.read_table(valid)
+    test_ids = pa.array(out.loc[out["part"] == "test", "profile_id"])
+    test = table.filter(pc.is_in(table.column("profile_id"), value_set=test_ids))
+    with atomic_path(test_profiles) as tmp:
+        pq.write_table(test.drop(["label", "fake_kind"]), tmp, compression="zstd")
     return {p: int((parts == p).sum()) for p in PARTS}

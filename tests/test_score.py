@@ -1,0 +1,274 @@
+"""`fakeprofile score`: formats, rejects and counts, order, atomic output, checksum refusal,
+faithful reasons, and the same answers from the CLI, the MLflow pyfunc and `mlflow models serve`."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import BIN, write_jsonl
+from fakeprofile import load_model, score
+
+pytestmark = pytest.mark.slow
+
+
+def cli(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.run(
+        [str(BIN / "fakeprofile"), "score", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def records(trained_project) -> list[dict]:
+    """The test part's profiles as plain JSON records (no labels)."""
+    table = pq.read_table(trained_project / "data/processed/test_profiles.parquet")
+    return [
+        json.loads(
+            json.dumps({k: v for k, v in r.items() if v is not None and k != "extra"}, default=str)
+        )
+        for r in table.to_pylist()
+    ]
+
+
+def read_output(path: Path) -> pd.DataFrame:
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    if path.suffix == ".csv":
+        return pd.read_csv(path, keep_default_na=False)
+    return pd.read_json(path, lines=True, dtype={"profile_id": str})
+
+
+@pytest.mark.parametrize("out_ext", [".parquet", ".csv", ".jsonl"])
+@pytest.mark.parametrize("in_ext", [".jsonl", ".jsonl.gz", ".parquet"])
+def test_formats_in_and_out_give_the_same_scores(
+    trained_project, records, tmp_path, in_ext, out_ext
+):
+    src = tmp_path / f"in{in_ext}"
+    if in_ext == ".parquet":
+        shutil.copy(trained_project / "data/processed/test_profiles.parquet", src)
+    else:
+        body = "".join(json.dumps(r) + "\n" for r in records).encode()
+        src.write_bytes(gzip.compress(body) if in_ext.endswith(".gz") else body)
+    out = tmp_path / f"scores{out_ext}"
+    cli(
+        trained_project,
+        "--input",
+        str(src),
+        "--output",
+        str(out),
+        "--photos",
+        str(trained_project / "data/raw/default/photos"),
+    )
+    got = read_output(out)
+    assert got["profile_id"].tolist() == [r["profile_id"] for r in records]  # input order
+    assert got["decision"].isin(["accept", "ask", "report"]).all()
+    assert got["score"].between(0, 1).all()
+    reference = tmp_path / "ref.parquet"
+    if not reference.exists():
+        cli(
+            trained_project,
+            "--input",
+            str(trained_project / "data/processed/test_profiles.parquet"),
+            "--output",
+            str(reference),
+            "--photos",
+            str(trained_project / "data/raw/default/photos"),
+        )
+    ref = pd.read_parquet(reference)
+    assert got["score"].round(9).tolist() == ref["score"].round(9).tolist()
+
+
+def test_rejects_and_counts_add_up(trained_project, records, tmp_path):
+    lines = [
+        records[0],
+        b"{not json",
+        {"profile_id": "neg", "connections": -3},
+        records[1],
+        {"about": "no id"},
+        records[0],
+        records[2],
+    ]  # records[0] twice: duplicate id
+    src = write_jsonl(tmp_path / "mixed.jsonl", lines)
+    out, rej = tmp_path / "s.jsonl", tmp_path / "r.jsonl"
+    proc = cli(
+        trained_project, "--input", str(src), "--output", str(out), "--rejects", str(rej), "--quiet"
+    )
+    summary = json.loads(proc.stdout)
+    assert (summary["read"], summary["scored"], summary["rejected"]) == (7, 3, 4)
+    assert summary["accept"] + summary["ask"] + summary["report"] == 3
+    assert read_output(out)["profile_id"].tolist() == [records[i]["profile_id"] for i in (0, 1, 2)]
+    rejected = [json.loads(x) for x in rej.read_text().splitlines()]
+    assert [r["line"] for r in rejected] == [2, 3, 5, 6]
+    assert all(r["reason"] for r in rejected)
+
+
+def test_interrupted_run_leaves_no_finished_looking_output(trained_project, records, tmp_path):
+    src = write_jsonl(
+        tmp_path / "big.jsonl",
+        [{**r, "profile_id": f"{r['profile_id']}-{k}"} for k in range(12) for r in records],
+    )
+    out = tmp_path / "scores.parquet"
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.Popen(
+        [str(BIN / "fakeprofile"), "score", "--input", str(src), "--output", str(out)],
+        cwd=trained_project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    while not list(tmp_path.glob(".scores.parquet.*.partial")) and time.time() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "scoring finished before it could be interrupted"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()
+    cli(trained_project, "--input", str(src), "--output", str(out), "--quiet")  # a re-run finishes
+    assert pq.read_metadata(out).num_rows == len(records) * 12
+
+
+def test_tampered_model_is_refused_with_one_line(trained_project, records, tmp_path):
+    models = tmp_path / "models"
+    shutil.copytree(trained_project / "models", models, ignore=shutil.ignore_patterns("stages"))
+    with open(models / "fakeprofile.joblib", "ab") as fh:
+        fh.write(b"\0")
+    src = write_jsonl(tmp_path / "in.jsonl", records[:3])
+    proc = cli(
+        trained_project,
+        "--input",
+        str(src),
+        "--output",
+        str(tmp_path / "o.csv"),
+        "--model",
+        str(models / "fakeprofile.joblib"),
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip().count("\n") == 0 and "sha256" in proc.stderr
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_reasons_are_faithful(trained_project, records):
+    model = load_model(str(trained_project / "models/fakeprofile.joblib"))
+    photos = trained_project / "data/raw/default/photos"
+    scored = model.score(records, photos)
+    # Genuine-looking profiles (accepted) get no alarming reasons.
+    assert scored.loc[scored["decision"] == "accept", "reasons"].map(len).eq(0).all()
+    # Taking the photo away raises the score, and where the photo mattered most the new
+    # reasons say so.
+    with_photo = [r for r in records if r.get("photo")]
+    before = model.score(with_photo, photos).set_index("profile_id")
+    stripped = [{**r, "photo": None, "has_photo": False} for r in with_photo]
+    after = model.score(stripped, photos).set_index("profile_id")
+    rise = after["score"] - before["score"]
+    assert (rise > 0).mean() >= 0.7
+    most = rise.idxmax()
+    assert rise[most] >= model.min_effect
+    assert "no profile photo" in after.loc[most, "reasons"]
+    assert "no profile photo" not in before.loc[most, "reasons"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cli_pyfunc_and_served_model_agree(trained_project, records, tmp_path):
+    import mlflow
+
+    rows = records[:25]
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "cli.jsonl"
+    cli(
+        trained_project,
+        "--input",
+        str(src),
+        "--output",
+        str(out),
+        "--model",
+        "models:/fakeprofile@champion",
+    )
+    by_cli = read_output(out)
+
+    uri = f"sqlite:///{trained_project / 'mlflow.db'}"
+    mlflow.set_tracking_uri(uri)
+    by_pyfunc = mlflow.pyfunc.load_model("models:/fakeprofile@champion").predict(pd.DataFrame(rows))
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": uri,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    server = subprocess.Popen(
+        [
+            str(BIN / "mlflow"),
+            "models",
+            "serve",
+            "-m",
+            "models:/fakeprofile@champion",
+            "--env-manager",
+            "local",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=trained_project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        body = json.dumps({"dataframe_records": rows}).encode()
+        for _ in range(240):
+            try:
+                req = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/invocations",
+                    data=body,
+                    headers={"Content-Type": "application/json"},
+                )
+                with urllib.request.urlopen(req, timeout=30) as resp:
+                    served = pd.DataFrame(json.loads(resp.read())["predictions"])
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("mlflow models serve did not answer")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for other in (by_pyfunc, served):
+        assert other["profile_id"].tolist() == by_cli["profile_id"].tolist()
+        assert other["decision"].tolist() == by_cli["decision"].tolist()
+        assert [list(r) for r in other["reasons"]] == [list(r) for r in by_cli["reasons"]]
+        assert (other["score"] - by_cli["score"]).abs().max() < 1e-9
+
+
+def test_python_api_scores_one_invitation(trained_project, records):
+    model = score.load(trained_project / "models/fakeprofile.joblib")
+    one = model.score([records[0]])
+    assert one.columns.tolist() == ["profile_id", "score", "decision", "reasons", "model_version"]
+    assert len(one) == 1
