@@ -32,6 +32,7 @@ ui: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/featurize.py
+	$(BIN)/python benchmarks/score.py --n 100000
 
 # Re-pin every dependency after editing pyproject.toml (uses a throwaway environment).
 lock:

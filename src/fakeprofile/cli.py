@@ -245,9 +245,10 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     from fakeprofile import score
 
-    params = load_params(args.params)
-    p = section(params, "score")
-    model_ref = args.model or section(params, "export")["model"]
+    # A user task: outside the repository (no params.yaml) the defaults serve.
+    params = load_params(args.params) if Path(args.params).is_file() else {}
+    p = params.get("score", {})
+    model_ref = args.model or params.get("export", {}).get("model", "models/fakeprofile.joblib")
     output = Path(args.output)
     rejects = args.rejects or str(output.with_name(output.name.split(".")[0] + ".rejects.jsonl"))
     model = score.load(model_ref)
@@ -258,7 +259,13 @@ def cmd_score(args: argparse.Namespace) -> int:
         bar = tqdm(unit=" rows", desc="scoring", file=sys.stderr)
     try:
         summary = score.run(
-            args.input, output, model, rejects, args.photos, int(p["chunk_rows"]), progress=bar
+            args.input,
+            output,
+            model,
+            rejects,
+            args.photos,
+            int(p.get("chunk_rows", 10_000)),
+            progress=bar,
         )
     finally:
         if bar is not None:

@@ -16,14 +16,14 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-Phrase = Callable[[pd.Series], str]
+Phrase = Callable[[dict], str]
 
 
 def _pct(x: float) -> str:
     return f"{round(100 * x)}%"
 
 
-def _photo(r: pd.Series) -> str:
+def _photo(r: dict) -> str:
     if r.get("photo_missing") == 1:
         return "no profile photo"
     if r.get("photo_unreadable") == 1:
@@ -36,7 +36,7 @@ def _photo(r: pd.Series) -> str:
     return "unusual profile photo"
 
 
-def _profile(r: pd.Series) -> str:
+def _profile(r: dict) -> str:
     share = r.get("profile_share_sections_filled")
     if share == share and share is not None and share < 0.5:
         return f"thin profile: {_pct(share)} of sections filled"
@@ -47,7 +47,7 @@ def _profile(r: pd.Series) -> str:
     return "few details in the profile sections"
 
 
-def _career(r: pd.Series) -> str:
+def _career(r: dict) -> str:
     if (r.get("profile_overlapping_positions") or 0) > 0:
         return "positions overlap in time"
     if r.get("profile_headline_matches_experience") == 0:
@@ -58,7 +58,7 @@ def _career(r: pd.Series) -> str:
     return "work history looks unusual"
 
 
-def _spelling(r: pd.Series) -> str:
+def _spelling(r: dict) -> str:
     rate = r.get("text_spelling_error_rate")
     if rate == rate and rate is not None and rate >= 0.03:
         return f"{_pct(rate)} of words misspelled"
@@ -68,19 +68,19 @@ def _spelling(r: pd.Series) -> str:
     return "unusual writing"
 
 
-def _evasion(r: pd.Series) -> str:
+def _evasion(r: dict) -> str:
     if (r.get("text_evasion") or 0) > 0:
         return "hidden characters or look-alike letters in the text"
     return "unusual characters in the text"
 
 
-def _activity(r: pd.Series) -> str:
+def _activity(r: dict) -> str:
     if r.get("activity_none") == 1:
         return "no activity on the network"
     return "very little activity"
 
 
-def _age(r: pd.Series) -> str:
+def _age(r: dict) -> str:
     days = r.get("activity_account_age_days")
     if days == days and days is not None:
         if days < 365:
@@ -89,7 +89,7 @@ def _age(r: pd.Series) -> str:
     return "new account"
 
 
-def _network(r: pd.Series) -> str:
+def _network(r: dict) -> str:
     ratio = r.get("activity_following_per_connection")
     if ratio == ratio and ratio is not None and ratio > 1.5:
         return "follows far more people than it is connected to"
@@ -99,7 +99,7 @@ def _network(r: pd.Series) -> str:
     return "unusual network"
 
 
-def _note(r: pd.Series) -> str:
+def _note(r: dict) -> str:
     if r.get("invite_has_note") == 0:
         return "invitation has no personal note"
     if r.get("invite_note_canned") == 1:
@@ -107,7 +107,7 @@ def _note(r: pd.Series) -> str:
     return "impersonal invitation note"
 
 
-def _pitch(r: pd.Series) -> str:
+def _pitch(r: dict) -> str:
     if (r.get("invite_messenger") or 0) > 0 or (r.get("invite_phone") or 0) > 0:
         return "asks to continue on WhatsApp or by phone"
     if (r.get("invite_email") or 0) > 0:
@@ -119,7 +119,7 @@ def _pitch(r: pd.Series) -> str:
     return "invitation contains a sales pitch"
 
 
-def _volume(r: pd.Series) -> str:
+def _volume(r: dict) -> str:
     sent = r.get("invite_sent_last_7d")
     if sent == sent and sent is not None and sent >= 20:
         return f"sent {int(sent)} invitations in the last 7 days"
@@ -129,7 +129,7 @@ def _volume(r: pd.Series) -> str:
     return "unusual invitation pattern"
 
 
-def _mutual(r: pd.Series) -> str:
+def _mutual(r: dict) -> str:
     m = r.get("invite_mutual_connections")
     if m == 0:
         return "no mutual connections"
@@ -231,14 +231,15 @@ def reasons(
     names = np.array(effect.columns)
     values = effect.to_numpy()
     order = np.argsort(-values, axis=1, kind="stable")[:, :top]
-    result: list[list[str]] = []
+    picked: list[list[str]] = []
     for i in range(len(X)):
-        picked = [names[j] for j in order[i] if values[i, j] >= min_effect]
-        if not picked and flagged[i]:
-            picked = [names[j] for j in order[i] if values[i, j] >= FALLBACK_EFFECT]
-        if not picked:
-            result.append([])
-            continue
-        row = X.iloc[i]
-        result.append([GROUPS[g][1](row) for g in picked])
+        names_i = [names[j] for j in order[i] if values[i, j] >= min_effect]
+        if not names_i and flagged[i]:
+            names_i = [names[j] for j in order[i] if values[i, j] >= FALLBACK_EFFECT]
+        picked.append(names_i)
+    need = [i for i, g in enumerate(picked) if g]
+    rows = dict(zip(need, X.iloc[need].to_dict("records"), strict=True))  # plain dicts: fast
+    result = [
+        [GROUPS[g][1](rows[i]) for g in groups] if groups else [] for i, groups in enumerate(picked)
+    ]
     return result

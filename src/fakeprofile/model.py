@@ -54,14 +54,23 @@ class FakeProfileModel:
 
     def score_features(self, ids: list[str], feats: pd.DataFrame) -> pd.DataFrame:
         p = self.trained.proba(feats)
-        effect = explain.effects(feats, self.trained.proba, self.neutral, p)
         decision = self.trained.decide(p)
+        # A group cannot lower a score by more than the score itself, so rows scoring below the
+        # smallest reason effect can have no reason: skip their extra model evaluations.
+        reasons: list[list[str]] = [[] for _ in ids]
+        rows = np.flatnonzero(p >= min(self.min_effect, explain.FALLBACK_EFFECT))
+        if len(rows):
+            sub = feats.iloc[rows]
+            effect = explain.effects(sub, self.trained.proba, self.neutral, p[rows])
+            found = explain.reasons(sub, effect, self.min_effect, decision[rows] == "report")
+            for i, r in zip(rows, found, strict=True):
+                reasons[i] = r
         return pd.DataFrame(
             {
                 "profile_id": ids,
                 "score": p,
                 "decision": decision,
-                "reasons": explain.reasons(feats, effect, self.min_effect, decision == "report"),
+                "reasons": reasons,
                 "model_version": self.version,
             }
         )
