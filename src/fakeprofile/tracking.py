@@ -7,9 +7,13 @@ the same store. FAKEPROFILE_TRACKING_URI overrides the store (tests, a shared se
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +22,7 @@ import pandas as pd
 from mlflow import MlflowClient
 
 from fakeprofile import pyfunc
+from fakeprofile.errors import UserError
 from fakeprofile.model import MANIFEST
 
 
@@ -66,6 +71,43 @@ def log_run(
 ) -> str:
     """Log params, metrics, artifacts and the pyfunc model; register it and move the alias."""
     root = repo_root()
+    with store_lock(root):
+        return _log_run(root, params, metrics_path, manifest, model_path, artifacts, example, cfg)
+
+
+@contextlib.contextmanager
+def store_lock(root: Path, timeout_s: float = 600) -> Iterator[None]:
+    """One writer at a time: two pipeline runs registering models in one SQLite store at once can
+    hit "database is locked" half-way. The second run waits for the first (up to `timeout_s`)."""
+    path = root / ".mlflow.lock"
+    with open(path, "a+") as fh:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise UserError(
+                        f"another run holds {path} for over {timeout_s:.0f}s; retry when it ends"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _log_run(
+    root: Path,
+    params: dict[str, Any],
+    metrics_path: Path,
+    manifest: dict[str, Any],
+    model_path: Path,
+    artifacts: list[Path],
+    example: list[dict[str, Any]],
+    cfg: dict[str, Any],
+) -> str:
     mlflow.set_tracking_uri(tracking_uri(root))
     name = cfg["experiment"]
     if mlflow.get_experiment_by_name(name) is None:

@@ -47,7 +47,7 @@ def _pydantic_reason(exc: ValidationError) -> str:
     loc = ".".join(str(p) for p in err["loc"]) or "record"
     if err["type"] == "json_invalid":
         return f"malformed JSON: {err['msg']}"
-    if err["type"] == "model_type":
+    if err["type"] == "model_type" and not err["loc"]:
         return "record is not a JSON object"
     more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     return f"{loc}: {err['msg']}{more}"

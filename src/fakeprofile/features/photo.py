@@ -52,6 +52,29 @@ def descriptor(img: Image.Image) -> np.ndarray:
     return np.rint(sym[:, : DESC_SIZE // 2]).astype(np.uint8).ravel()
 
 
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """RGB of any mode; 16-bit and float images are scaled to 8 bits first (a plain convert
+    clips them to white)."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        a = np.asarray(img, dtype=np.float32)
+        top = 65535.0 if img.mode.startswith("I;16") or a.max() > 255 else 255.0
+        return Image.fromarray(np.clip(a / top * 255, 0, 255).astype(np.uint8), "L").convert("RGB")
+    return img.convert("RGB")
+
+
+def is_flat(a: np.ndarray) -> bool:
+    """A blank image (nearly one colour), or a placeholder avatar: grey, and almost all of it in
+    two tones (silhouette and background). Black-and-white photos have many tones, so they are
+    not flagged."""
+    if a.std() < 12.0:
+        return True
+    saturation = float((a.max(axis=2) - a.min(axis=2)).mean())
+    if saturation >= 4.0:
+        return False
+    tones = np.bincount((a.mean(axis=2) / 8).astype(np.int64).ravel(), minlength=32)
+    return np.sort(tones)[-2:].sum() / tones.sum() >= 0.8
+
+
 def read_photo(path: Path, max_bytes: int, max_pixels: int) -> PhotoInfo:
     """Decode one picture into its signals; any failure is UNREADABLE, never an exception."""
     try:
@@ -65,7 +88,7 @@ def read_photo(path: Path, max_bytes: int, max_pixels: int) -> PhotoInfo:
                 if w * h > max_pixels or w < 2 or h < 2:
                     return UNREADABLE
                 img.draft("RGB", (64, 64))  # JPEG: decode at 1/2..1/8 scale, far cheaper
-                small = img.convert("RGB")
+                small = _to_rgb(img)
                 small.thumbnail((64, 64))
     except (
         OSError,
@@ -77,10 +100,7 @@ def read_photo(path: Path, max_bytes: int, max_pixels: int) -> PhotoInfo:
         EOFError,
     ):
         return UNREADABLE
-    a = np.asarray(small, dtype=np.float32)
-    spread = float(a.std())
-    saturation = float((a.max(axis=2) - a.min(axis=2)).mean())
-    flat = float(spread < 12.0 or (saturation < 4.0 and spread < 40.0))
+    flat = float(is_flat(np.asarray(small, dtype=np.float32)))
     return PhotoInfo(True, float(w), float(h), flat, descriptor(small))
 
 

@@ -18,7 +18,8 @@ Fakes (25% by default)
   careful_fake 24%: full, well-written profile; tells are a young account, no activity history,
     few mutual connections and sometimes a reused photo.
   job_seeker_spam 12%: begging notes, many typos, many invitations.
-About 2% of labels are wrong on top (label noise), as in any human-labelled set: 2.5% of honest
+A fifth of the fakes' pitch and bait notes disguise a key word (zero-width space, Cyrillic
+look-alike letters, spaced-out letters). About 2% of labels are wrong on top (label noise), as in any human-labelled set: 2.5% of honest
 members were reported and labelled fake, 0.4% of fakes passed review as genuine. (Symmetric noise
 would cap the precision any model can show on "report" at about 0.98, below the 0.99 target.)
 """
@@ -108,6 +109,43 @@ def misspell(text: str, rate: float, rng: random.Random) -> str:
             tok = tok.replace(core, _typo(core, rng), 1)
         out.append(tok)
     return " ".join(out)
+
+
+LOOKALIKES = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "i": "і"}  # Cyrillic
+
+
+def evade(text: str, rng: random.Random) -> str:
+    """Disguise the words filters look for, the way spammers do: a zero-width space inside,
+    look-alike Cyrillic letters, or letters spaced out."""
+    words = text.split(" ")
+    targets = [
+        i
+        for i, w in enumerate(words)
+        if w.strip(".,!?:").lower()
+        in (
+            "whatsapp",
+            "telegram",
+            "gratis",
+            "free",
+            "invest",
+            "investment",
+            "demo",
+            "e-mail",
+            "mail",
+            "mejl",
+            "e-post",
+        )
+    ] or [rng.randrange(len(words))]
+    i = rng.choice(targets)
+    w = words[i]
+    trick = rng.randrange(3)
+    if trick == 0 and len(w) > 2:
+        words[i] = w[: len(w) // 2] + "\u200b" + w[len(w) // 2 :]
+    elif trick == 1:
+        words[i] = "".join(LOOKALIKES.get(ch, ch) if k % 2 == 0 else ch for k, ch in enumerate(w))
+    else:
+        words[i] = " ".join(w)
+    return " ".join(words)
 
 
 def _fill(template: str, slots: dict[str, str]) -> str:
@@ -449,6 +487,10 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
     message = _note(c, note_kind)
     if message:
         message = misspell(message, typo_rate, rng)
+        # Its own random stream, so adding this step left every other generated value unchanged.
+        side = random.Random(f"{cfg.seed}:{i}:evade")
+        if fake and note_kind in ("bait", "pitch") and side.random() < 0.2:
+            message = evade(message, side)
 
     # network
     conn_median = {
