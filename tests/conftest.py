@@ -30,13 +30,13 @@ def run(cmd: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedPr
 
 @pytest.fixture(scope="session")
 def trained_project(tmp_path_factory) -> Path:
-    """A fresh git + DVC repository holding this project's pipeline, with 800 profiles."""
+    """A fresh git + DVC repository holding this project's pipeline, with 3,000 profiles."""
     root = tmp_path_factory.mktemp("project")
     for name in ("dvc.yaml", ".gitignore", ".dvcignore"):
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
     params = yaml.safe_load((REPO / "params.yaml").read_text())
-    params["generate"] |= {"n": 800, "workers": 1}
+    params["generate"] |= {"n": 3000, "workers": 1}
     params["evaluate"]["permutation_repeats"] = 1
     (root / "params.yaml").write_text(yaml.safe_dump(params))
     run(["git", "init", "-q"], root)

@@ -124,7 +124,7 @@ def test_mlflow_server_shows_the_run_params_metrics_tags_and_model(trained_proje
         params = {p["key"]: p["value"] for p in data["params"]}
         metrics = {m["key"]: m["value"] for m in data["metrics"]}
         tags = {t["key"]: t["value"] for t in data["tags"]}
-        assert params["train.model"] == "hgb" and params["generate.n"] == "800"
+        assert params["train.model"] == "hgb" and params["generate.n"] == "3000"
         saved = json.loads((trained_project / "reports/metrics.json").read_text())
         assert metrics["model.test.roc_auc"] == pytest.approx(saved["model"]["test"]["roc_auc"])
         assert metrics["baseline.test.roc_auc"] == pytest.approx(

@@ -4,7 +4,8 @@ Method (documented in the README): features are grouped by the sign a careful me
 (photo, profile depth, spelling, activity, the note, ...). For each group we set the row's features
 to *neutral* values, the medians of genuine members in the training part, and score again. The drop
 in probability is that group's effect on this profile. A group is named as a reason only if its
-effect is at least `min_effect`, and at most three are named, largest first. So a reason always
+effect is at least `min_effect`, and at most three are named, largest first; only profiles that are
+not accepted get reasons. So a reason always
 names something that really pushed this profile's score up, and a profile that looks genuine gets
 none. The cost is one extra model evaluation per group, all vectorised over the chunk.
 """

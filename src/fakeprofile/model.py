@@ -55,10 +55,11 @@ class FakeProfileModel:
     def score_features(self, ids: list[str], feats: pd.DataFrame) -> pd.DataFrame:
         p = self.trained.proba(feats)
         decision = self.trained.decide(p)
-        # A group cannot lower a score by more than the score itself, so rows scoring below the
-        # smallest reason effect can have no reason: skip their extra model evaluations.
+        # Reasons explain why an invitation was not simply accepted, so accepted rows get none.
+        # (A group also cannot lower a score by more than the score itself, so rows below the
+        # smallest reason effect could have none anyway.) Both skip the extra model evaluations.
         reasons: list[list[str]] = [[] for _ in ids]
-        rows = np.flatnonzero(p >= min(self.min_effect, explain.FALLBACK_EFFECT))
+        rows = np.flatnonzero((decision != "accept") & (p >= explain.FALLBACK_EFFECT))
         if len(rows):
             sub = feats.iloc[rows]
             effect = explain.effects(sub, self.trained.proba, self.neutral, p[rows])
