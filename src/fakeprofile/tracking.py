@@ -72,7 +72,53 @@ def log_run(
     """Log params, metrics, artifacts and the pyfunc model; register it and move the alias."""
     root = repo_root()
     with store_lock(root):
-        return _log_run(root, params, metrics_path, manifest, model_path, artifacts, example, cfg)
+        mlflow.set_tracking_uri(tracking_uri(root))
+        name = cfg["experiment"]
+        if mlflow.get_experiment_by_name(name) is None:
+            mlflow.create_experiment(name, artifact_location=(root / "mlartifacts").as_uri())
+        mlflow.set_experiment(name)
+        commit = _git_commit(root)
+        exp_name = os.environ.get("DVC_EXP_NAME", "")
+        run_name = exp_name or f"commit-{commit[:8]}"
+        metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+        numeric = {
+            k: float(v)
+            for k, v in flatten(metrics).items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        }
+        with mlflow.start_run(run_name=run_name) as run:
+            mlflow.set_tags(
+                {
+                    "git_commit": commit,
+                    "dvc_exp_name": exp_name or "workspace",
+                    "data_sha256": manifest["training_data_sha256"],
+                    "model_kind": manifest["model_kind"],
+                    "model_version": manifest["version"],
+                }
+            )
+            flat = {k: v for k, v in flatten(params).items()}
+            mlflow.log_params({k: str(v)[:500] for k, v in flat.items()})
+            mlflow.log_metrics({k.replace("@", "_"): v for k, v in numeric.items() if v == v})
+            for path in artifacts:
+                if path.is_dir():
+                    mlflow.log_artifacts(str(path), artifact_path=path.name)
+                elif path.is_file():
+                    mlflow.log_artifact(str(path))
+            info = mlflow.pyfunc.log_model(
+                name="model",
+                python_model=str(Path(__file__).parent / "mlflow_model.py"),  # models from code
+                artifacts={"model": str(model_path), "manifest": str(model_path.parent / MANIFEST)},
+                code_paths=[str(Path(__file__).parent)],
+                signature=pyfunc.signature(),
+                input_example=pd.DataFrame(example),
+                registered_model_name=cfg["registered_model"],
+                pip_requirements=_requirements(),
+            )
+            version = info.registered_model_version
+            MlflowClient().set_registered_model_alias(
+                cfg["registered_model"], cfg["alias"], str(version)
+            )
+            return run.info.run_id
 
 
 @contextlib.contextmanager
@@ -96,65 +142,6 @@ def store_lock(root: Path, timeout_s: float = 600) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _log_run(
-    root: Path,
-    params: dict[str, Any],
-    metrics_path: Path,
-    manifest: dict[str, Any],
-    model_path: Path,
-    artifacts: list[Path],
-    example: list[dict[str, Any]],
-    cfg: dict[str, Any],
-) -> str:
-    mlflow.set_tracking_uri(tracking_uri(root))
-    name = cfg["experiment"]
-    if mlflow.get_experiment_by_name(name) is None:
-        mlflow.create_experiment(name, artifact_location=(root / "mlartifacts").as_uri())
-    mlflow.set_experiment(name)
-    commit = _git_commit(root)
-    exp_name = os.environ.get("DVC_EXP_NAME", "")
-    run_name = exp_name or f"commit-{commit[:8]}"
-    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
-    numeric = {
-        k: float(v)
-        for k, v in flatten(metrics).items()
-        if isinstance(v, int | float) and not isinstance(v, bool)
-    }
-    with mlflow.start_run(run_name=run_name) as run:
-        mlflow.set_tags(
-            {
-                "git_commit": commit,
-                "dvc_exp_name": exp_name or "workspace",
-                "data_sha256": manifest["training_data_sha256"],
-                "model_kind": manifest["model_kind"],
-                "model_version": manifest["version"],
-            }
-        )
-        flat = {k: v for k, v in flatten(params).items()}
-        mlflow.log_params({k: str(v)[:500] for k, v in flat.items()})
-        mlflow.log_metrics({k.replace("@", "_"): v for k, v in numeric.items() if v == v})
-        for path in artifacts:
-            if path.is_dir():
-                mlflow.log_artifacts(str(path), artifact_path=path.name)
-            elif path.is_file():
-                mlflow.log_artifact(str(path))
-        info = mlflow.pyfunc.log_model(
-            name="model",
-            python_model=str(Path(__file__).parent / "mlflow_model.py"),  # models from code
-            artifacts={"model": str(model_path), "manifest": str(model_path.parent / MANIFEST)},
-            code_paths=[str(Path(__file__).parent)],
-            signature=pyfunc.signature(),
-            input_example=pd.DataFrame(example),
-            registered_model_name=cfg["registered_model"],
-            pip_requirements=_requirements(),
-        )
-        version = info.registered_model_version
-        MlflowClient().set_registered_model_alias(
-            cfg["registered_model"], cfg["alias"], str(version)
-        )
-        return run.info.run_id
 
 
 def _requirements() -> list[str]:
