@@ -37,7 +37,7 @@ bench: $(STAMP)
 # Re-pin every dependency after editing pyproject.toml (uses a throwaway environment).
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	.lock-venv/bin/pip install --quiet -e '.[dev,spark]'
 	( echo '# Every package, transitive ones included, pinned: `make` installs exactly this set.'; \
 	  echo '# Regenerate after changing pyproject.toml dependencies: make lock'; \
 	  .lock-venv/bin/pip freeze --exclude-editable | grep -vi '^fakeprofile' ) > requirements.lock

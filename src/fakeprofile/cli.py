@@ -7,6 +7,8 @@ command line override it for hand runs. Errors a user can act on print as one li
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -19,6 +21,7 @@ from fakeprofile.config import load_params, section
 from fakeprofile.errors import UserError
 
 if TYPE_CHECKING:
+    from fakeprofile import score
     from fakeprofile.features import ProfileFeatures
 
 Handler = Callable[[argparse.Namespace], int]
@@ -235,14 +238,23 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _json_records(table: object) -> list[dict]:
     """Arrow rows as JSON-ready dicts (dates as ISO strings), for the MLflow input example."""
-    import json
-
     return [json.loads(json.dumps(r, default=str)) for r in table.to_pylist()]
 
 
-def cmd_score(args: argparse.Namespace) -> int:
-    import json as _json
+def _workers(value: object) -> int:
+    """`auto` (or unset) is one process per CPU core this process may use."""
+    if value in (None, "auto"):
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise UserError(f"workers must be a whole number or 'auto', got {value!r}") from None
+    if n < 1:
+        raise UserError(f"workers must be at least 1, got {n}")
+    return n
 
+
+def cmd_score(args: argparse.Namespace) -> int:
     from fakeprofile import score
 
     # A user task: outside the repository (no params.yaml) the defaults serve.
@@ -251,6 +263,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     model_ref = args.model or params.get("export", {}).get("model", "models/fakeprofile.joblib")
     output = Path(args.output)
     rejects = args.rejects or str(output.with_name(output.name.split(".")[0] + ".rejects.jsonl"))
+    if args.engine == "spark":
+        from fakeprofile import spark
+
+        summary = spark.run(args.input, str(output), model_ref, rejects, args.photos, args.master)
+        _print_summary(args, summary, output, rejects, model_ref)
+        return 0
     model = score.load(model_ref)
     bar = None
     if not args.quiet and sys.stderr.isatty():
@@ -266,13 +284,22 @@ def cmd_score(args: argparse.Namespace) -> int:
             args.photos,
             int(p.get("chunk_rows", 10_000)),
             progress=bar,
+            workers=_workers(args.workers if args.workers is not None else p.get("workers")),
         )
     finally:
         if bar is not None:
             bar.close()
+    _print_summary(args, summary, output, rejects, model.version)
+    return 0
+
+
+def _print_summary(
+    args: argparse.Namespace, summary: score.Summary, output: Path, rejects: str, model: str
+) -> None:
+    """The run's counts: one line (or one JSON line with --quiet), then where things went."""
     if args.quiet:
         print(
-            _json.dumps(
+            json.dumps(
                 {
                     "read": summary.read,
                     "scored": summary.scored,
@@ -285,8 +312,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         )
     else:
         print(summary.line())
-        print(f"scores: {output}  rejects: {rejects}  model: {model.version}")
-    return 0
+        print(f"scores: {output}  rejects: {rejects}  model: {model}")
 
 
 def cmd_where(args: argparse.Namespace) -> int:
@@ -382,6 +408,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--rejects", help="JSON Lines of invalid rows (default: beside the output)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar; one JSON summary line")
+    sp.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="local: processes on this machine; spark: a Parquet dataset on Apache Spark "
+        "(pip install -e '.[spark]')",
+    )
+    sp.add_argument("--master", help="spark engine: Spark master URL (default: spark-submit's)")
+    sp.add_argument(
+        "--workers", help="processes for the local engine: a number or auto (default: score.workers)"
+    )
 
     add("where", cmd_where, "Print where the data, features, model, metrics and MLflow runs are.")
     return parser

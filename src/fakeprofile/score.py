@@ -9,9 +9,13 @@ onto the output only when everything succeeded.
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import itertools
 import json
-from collections.abc import Iterator
+import multiprocessing as mp
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from fakeprofile import io, validate
+from fakeprofile import io, schema, validate
 from fakeprofile.errors import UserError
 from fakeprofile.model import FakeProfileModel, load_model
 
@@ -66,30 +70,95 @@ def load(model: str | Path) -> FakeProfileModel:
     return load_model(model)
 
 
-def _parquet_lines(path: Path, chunk_rows: int) -> Iterator[tuple[int, bytes]]:
-    """Rows of a Parquet file as (row number, JSON line), so they pass the same validation."""
+def table_lines(table: pa.Table, numbers: Iterable[int]) -> Iterator[validate.Line]:
+    """Rows of an Arrow table as (row number, JSON line), so that they pass the same validation
+    as JSON Lines input (Parquet files here, Arrow batches on Spark)."""
+    for n, row in zip(numbers, table.to_pylist(), strict=True):
+        extra = row.pop("extra", None)
+        if isinstance(extra, str):  # our own validated layout keeps unknown fields here
+            with contextlib.suppress(ValueError):
+                row = {**json.loads(extra), **row}
+        record = {k: v for k, v in row.items() if v is not None}
+        yield n, json.dumps(record, default=str, ensure_ascii=False).encode("utf-8")
+
+
+def _parquet_lines(path: Path, chunk_rows: int) -> Iterator[validate.Line]:
+    """Rows of a Parquet file, numbered from 1."""
     n = 0
     for table in io.iter_parquet(path, chunk_rows):
-        for row in table.to_pylist():
-            n += 1
-            extra = row.pop("extra", None)
-            if isinstance(extra, str):  # our own validated layout keeps unknown fields here
-                with contextlib.suppress(ValueError):
-                    row = {**json.loads(extra), **row}
-            record = {k: v for k, v in row.items() if v is not None}
-            yield n, json.dumps(record, default=str, ensure_ascii=False).encode("utf-8")
+        yield from table_lines(table, range(n + 1, n + 1 + table.num_rows))
+        n += table.num_rows
 
 
-def input_chunks(
-    path: Path, rules: validate.Rules, counts: validate.Counts, chunk_rows: int, max_line_bytes: int
-) -> Iterator[tuple[pa.Table, list[validate.Reject]]]:
+def input_lines(path: Path, chunk_rows: int, max_line_bytes: int) -> Iterator[validate.Line]:
+    """(line or row number, JSON line) of a .jsonl, .jsonl.gz or Parquet input."""
     if path.name.endswith(".parquet"):
-        lines = _parquet_lines(path, chunk_rows)
-    elif path.name.endswith((".jsonl", ".jsonl.gz", ".json", ".ndjson")):
-        lines = io.iter_lines(path, max_line_bytes)
-    else:
-        raise UserError(f"input must be .jsonl, .jsonl.gz or .parquet: {path}")
-    return validate.validate_stream(lines, rules, counts, chunk_rows)
+        return _parquet_lines(path, chunk_rows)
+    if path.name.endswith((".jsonl", ".jsonl.gz", ".json", ".ndjson")):
+        return io.iter_lines(path, max_line_bytes)
+    raise UserError(f"input must be .jsonl, .jsonl.gz or .parquet: {path}")
+
+
+# -- the work on one chunk, in this process or a worker --------------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(model: FakeProfileModel, rules: validate.Rules, photos: str | None) -> None:
+    """Runs once in each worker process: keep the model, and use one thread per process (the
+    processes already use every core; nested threads would only fight over them)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    _WORKER.update(model=model, rules=rules, photos=photos)
+
+
+def score_chunk(
+    lines: list[validate.Line],
+    model: FakeProfileModel | None = None,
+    rules: validate.Rules | None = None,
+    photos: str | Path | None = None,
+) -> tuple[pd.DataFrame | None, list[int], list[validate.Reject]]:
+    """Validate and score one chunk of raw lines: (scores, their line numbers, rejects).
+    Duplicate ids across chunks are left to the caller, who sees the chunks in order."""
+    if model is None:
+        model, rules, photos = _WORKER["model"], _WORKER["rules"], _WORKER["photos"]
+    rows, line_nos, rejects = validate.check_lines(lines, rules)
+    scored = model.score(schema.rows_to_table(rows), photos) if rows else None
+    return scored, line_nos, rejects
+
+
+def scored_chunks(
+    lines: Iterator[validate.Line],
+    model: FakeProfileModel,
+    rules: validate.Rules,
+    photos: str | Path | None,
+    chunk_rows: int,
+    workers: int,
+) -> Iterator[tuple[pd.DataFrame | None, list[int], list[validate.Reject]]]:
+    """score_chunk over consecutive chunks, in input order, on `workers` processes.
+
+    A pool is started only if the input has more than one chunk. At most two chunks per worker
+    are in flight, so memory stays flat whatever the input size."""
+    chunks = validate.batches(lines, chunk_rows)
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    if second is None or workers <= 1:
+        for chunk in itertools.chain([first], [second] if second else [], chunks):
+            yield score_chunk(chunk, model, rules, photos)
+        return
+    ctx = mp.get_context("spawn")  # no fork of a process that may hold threads
+    with ProcessPoolExecutor(
+        workers, ctx, initializer=_init_worker, initargs=(model, rules, photos)
+    ) as pool:
+        pending: collections.deque = collections.deque()
+        for chunk in itertools.chain([first, second], chunks):
+            pending.append(pool.submit(score_chunk, chunk))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 class Writer:
@@ -133,8 +202,12 @@ def run(
     chunk_rows: int,
     max_line_bytes: int = 1 << 20,
     progress: Any = None,
+    workers: int = 1,
 ) -> Summary:
-    """Score `input_path` into `output`; invalid rows into `rejects`. Returns the counts."""
+    """Score `input_path` into `output`; invalid rows into `rejects`. Returns the counts.
+
+    With `workers` > 1, chunks are validated and scored on that many processes; the output is
+    the same, in input order."""
     input_path, output = Path(input_path), Path(output)
     suffix = output.suffix.lower()
     if suffix not in FORMATS:
@@ -144,24 +217,31 @@ def run(
     if photos is not None and not Path(photos).is_dir():
         raise UserError(f"photo folder not found: {photos}")
     rules = validate.Rules(photo_dir=Path(photos) if photos else None, require_label=False)
+    lines = input_lines(input_path, chunk_rows, max_line_bytes)
     counts = validate.Counts()
+    dedup = validate.Dedup()
     summary = Summary()
     with io.atomic_path(output) as tmp, io.atomic_path(rejects) as rej_tmp:
         writer = Writer(tmp, suffix)
         try:
             with open(rej_tmp, "w", encoding="utf-8") as rej:
-                for table, bad in input_chunks(
-                    input_path, rules, counts, chunk_rows, max_line_bytes
+                for scored, line_nos, bad in scored_chunks(
+                    lines, model, rules, photos, chunk_rows, workers
                 ):
+                    ids = scored["profile_id"].tolist() if scored is not None else []
+                    keep, dups = dedup.keep(ids, line_nos)
+                    if dups:
+                        scored = scored.iloc[keep].reset_index(drop=True)
+                        bad = sorted(bad + dups, key=lambda r: r.line)
                     for r in bad:
                         rej.write(r.to_json() + "\n")
-                    if table.num_rows:
-                        scored = model.score(table, photos)
+                    validate.count(counts, len(keep), bad)
+                    if keep:
                         writer.write(scored)
                         for d, n in scored["decision"].value_counts().items():
                             summary.decisions[d] += int(n)
                     if progress is not None:
-                        progress.update(table.num_rows + len(bad))
+                        progress.update(len(keep) + len(bad))
         finally:
             writer.close()
     summary.read, summary.scored, summary.rejected = counts.read, counts.valid, counts.rejected

@@ -128,34 +128,81 @@ class Reject:
         return json.dumps(self.__dict__, ensure_ascii=False)
 
 
-def validate_stream(
-    lines: Iterable[tuple[int, bytes | None]], rules: Rules, counts: Counts, chunk_rows: int
-) -> Iterator[tuple[pa.Table, list[Reject]]]:
-    """Turn (line number, raw line) pairs into chunks of valid rows and the rejects among them."""
-    seen: set[str] = set()
+Line = tuple[int, bytes | None]
+
+
+def check_lines(lines: Iterable[Line], rules: Rules) -> tuple[list[dict], list[int], list[Reject]]:
+    """Check a batch of (line number, raw line): the valid rows (for schema.rows_to_table), their
+    line numbers, and the rejects. Duplicates are not looked for here (see `Dedup`), so batches
+    can be checked in any process and in any order."""
     rows: list[dict[str, Any]] = []
+    line_nos: list[int] = []
     rejects: list[Reject] = []
     for line_no, raw in lines:
-        counts.read += 1
         profile, reason = check_line(raw, rules)
-        if profile is not None and profile.profile_id in seen:
-            profile, reason = (
-                None,
-                f"profile_id: duplicate of an earlier line ({profile.profile_id})",
-            )
         if profile is None:
-            counts.rejected += 1
-            key = reason.split(":")[0]
-            counts.reasons[key] = counts.reasons.get(key, 0) + 1
             rejects.append(Reject(line_no, _readable_id(raw) if raw else None, reason))
         else:
-            seen.add(profile.profile_id)
-            counts.valid += 1
             rows.append(schema.to_row(profile))
-        if len(rows) >= chunk_rows:
-            yield schema.rows_to_table(rows), rejects
-            rows, rejects = [], []
-    if rows or rejects:
+            line_nos.append(line_no)
+    return rows, line_nos, rejects
+
+
+@dataclass
+class Dedup:
+    """Profile ids seen so far: a later line with the same id is rejected (the first one wins)."""
+
+    seen: set[str] = field(default_factory=set)
+
+    def keep(self, ids: list[str], line_nos: list[int]) -> tuple[list[int], list[Reject]]:
+        """Positions in `ids` to keep, and a reject for every other one. Batches must be passed
+        in input order."""
+        keep, rejects = [], []
+        for i, (pid, line_no) in enumerate(zip(ids, line_nos, strict=True)):
+            if pid in self.seen:
+                rejects.append(
+                    Reject(line_no, pid, f"profile_id: duplicate of an earlier line ({pid})")
+                )
+            else:
+                self.seen.add(pid)
+                keep.append(i)
+        return keep, rejects
+
+
+def count(counts: Counts, valid: int, rejects: list[Reject]) -> None:
+    """Add a checked batch to the counts (read = valid + rejected)."""
+    counts.read += valid + len(rejects)
+    counts.valid += valid
+    counts.rejected += len(rejects)
+    for r in rejects:
+        key = r.reason.split(":")[0]
+        counts.reasons[key] = counts.reasons.get(key, 0) + 1
+
+
+def batches(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
+    """Consecutive lists of `size` lines (the last one shorter)."""
+    batch: list[Line] = []
+    for item in lines:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def validate_stream(
+    lines: Iterable[Line], rules: Rules, counts: Counts, chunk_rows: int
+) -> Iterator[tuple[pa.Table, list[Reject]]]:
+    """Turn (line number, raw line) pairs into chunks of valid rows and the rejects among them."""
+    dedup = Dedup()
+    for batch in batches(lines, chunk_rows):
+        rows, line_nos, rejects = check_lines(batch, rules)
+        keep, dups = dedup.keep([r["profile_id"] for r in rows], line_nos)
+        if dups:
+            rows = [rows[i] for i in keep]
+            rejects = sorted(rejects + dups, key=lambda r: r.line)
+        count(counts, len(rows), rejects)
         yield schema.rows_to_table(rows), rejects
 
 

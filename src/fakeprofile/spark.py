@@ -1,0 +1,230 @@
+"""Scale-out: score a Parquet dataset of invitations on Apache Spark with the same model.
+
+The driver fetches the model once (an exported file with its manifest, or a logged MLflow model
+with the code and artifacts it was logged with) and ships it to the executors with
+`SparkContext.addFile`, so executors need no access to the MLflow store or the repository: the
+photo-reuse index and every other fitted state are inside the model. Each executor loads it once
+per Python worker and runs `score.score_chunk` on Arrow batches (`DataFrame.mapInArrow`, the
+Arrow form of `mapInPandas`: nested lists of structs keep their types, where pandas would turn
+them into objects). That is the local engine's own code path, validation included, so the scores,
+decisions, reasons and rejects are the same.
+
+Differences from the local engine, by the nature of a cluster job: the output is a Parquet
+*dataset* (a folder of part files, each in input order), rejects are a JSON Lines dataset, and the
+"line" of a reject is the row's position as Spark numbers it (the row number for a single input
+file read as one partition). Duplicate profile ids are found over the whole dataset: the first row
+of an id is scored, later ones are rejected, as locally.
+
+PySpark is an optional extra (`pip install -e .[spark]`); nothing else in the package imports it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from fakeprofile import score, validate
+from fakeprofile.errors import UserError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import DataFrame, SparkSession
+
+ROW = "_fakeprofile_row"
+RESULT_SCHEMA = pa.schema(
+    [
+        ("profile_id", pa.string()),
+        ("score", pa.float64()),
+        ("decision", pa.string()),
+        ("reasons", pa.list_(pa.string())),
+        ("model_version", pa.string()),
+        ("line", pa.int64()),
+        ("reason", pa.string()),  # null for a scored row; why it was rejected otherwise
+    ]
+)
+RESULT_DDL = (
+    "profile_id string, score double, decision string, reasons array<string>, "
+    "model_version string, line long, reason string"
+)
+_LOADED: dict[str, Any] = {}  # per executor Python worker: shipped model name -> model
+
+
+def session(master: str | None = None, app: str = "fakeprofile score") -> SparkSession:
+    """The active Spark session, or a new one (UTC, so timestamps cross unchanged)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise UserError(
+            "the spark engine needs PySpark: pip install -e '.[spark]' (and Java 17+)"
+        ) from exc
+    local = master is None or master.startswith("local")
+    if local and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        # A session this program starts itself runs its executors on this machine: they must use
+        # this interpreter (the one with fakeprofile installed), not whatever `python3` is on PATH.
+        # Under spark-submit, or on a cluster, PYSPARK_PYTHON or spark.pyspark.python decides.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = (
+        SparkSession.builder.appName(app)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.showConsoleProgress", "false")
+    )
+    if master:
+        builder = builder.master(master)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _ship_model(spark: SparkSession, model: str, work: Path) -> tuple[str, bool]:
+    """Add the model to the Spark job's files: (name under SparkFiles, is an MLflow model)."""
+    sc = spark.sparkContext
+    if model.startswith(score.MLFLOW_SCHEMES):
+        import mlflow
+
+        from fakeprofile import tracking
+
+        if not os.environ.get("MLFLOW_TRACKING_URI"):
+            mlflow.set_tracking_uri(tracking.tracking_uri(tracking.repo_root()))
+        try:
+            local = mlflow.artifacts.download_artifacts(artifact_uri=model, dst_path=str(work))
+        except mlflow.exceptions.MlflowException as exc:
+            raise UserError(f"cannot load {model} from the MLflow store: {exc.message}") from exc
+        sc.addFile(local, recursive=True)
+        return Path(local).name, True
+    path = Path(model)
+    score.load(path)  # checksum and manifest checked here, on the driver, before any work
+    sc.addFile(str(path.resolve()))
+    sc.addFile(str((path.parent / "manifest.json").resolve()))
+    return path.name, False
+
+
+def _executor_model(name: str, is_mlflow: bool) -> Any:
+    """The shipped model, loaded once per executor Python worker."""
+    if name not in _LOADED:
+        from pyspark import SparkFiles
+
+        local = SparkFiles.get(name)
+        if is_mlflow:
+            import mlflow.pyfunc
+
+            _LOADED[name] = mlflow.pyfunc.load_model(local).unwrap_python_model().model
+        else:
+            from fakeprofile.model import load_model
+
+            _LOADED[name] = load_model(local)
+    return _LOADED[name]
+
+
+def _result(scored: Any, line_nos: list[int], rejects: list[validate.Reject]) -> pa.RecordBatch:
+    """Scored rows, then rejected ones, as one batch of RESULT_SCHEMA."""
+    r = len(rejects)
+    if scored is None:
+        scored = {"profile_id": [], "score": [], "decision": [], "reasons": [], "model_version": []}
+    return pa.RecordBatch.from_pydict(
+        {
+            "profile_id": list(scored["profile_id"]) + [x.profile_id for x in rejects],
+            "score": list(scored["score"]) + [None] * r,
+            "decision": list(scored["decision"]) + [None] * r,
+            "reasons": [list(x) for x in scored["reasons"]] + [None] * r,
+            "model_version": list(scored["model_version"]) + [None] * r,
+            "line": line_nos + [x.line for x in rejects],
+            "reason": [None] * len(line_nos) + [x.reason for x in rejects],
+        },
+        schema=RESULT_SCHEMA,
+    )
+
+
+def _scorer(
+    name: str, is_mlflow: bool, rules: validate.Rules, photos: str | None
+) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """The function mapInArrow runs on each partition: Arrow batches in, result batches out."""
+
+    def score_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        model = _executor_model(name, is_mlflow)
+        for batch in batches:
+            table = pa.Table.from_batches([batch])
+            rows = (table.column(ROW).to_numpy() + 1).tolist()
+            lines = list(score.table_lines(table.drop_columns([ROW]), rows))
+            yield _result(*score.score_chunk(lines, model, rules, photos))
+
+    return score_partition
+
+
+def score_dataset(
+    spark: SparkSession,
+    input_path: str,
+    model: str,
+    photos: str | None = None,
+    rules: validate.Rules | None = None,
+) -> tuple[DataFrame, DataFrame]:
+    """Score a Parquet dataset on Spark: (scores, rejects) as Spark DataFrames (lazy).
+
+    `model` is an exported model file or an MLflow model URI (models:/..., runs:/...); `photos`
+    a folder every executor can read. Scores have the local engine's columns plus `line`;
+    rejects have line, profile_id and reason."""
+    from pyspark.sql import functions as F
+
+    rules = rules or validate.Rules(photo_dir=Path(photos) if photos else None)
+    work = Path(tempfile.mkdtemp(prefix="fakeprofile-spark-"))
+    name, is_mlflow = _ship_model(spark, str(model), work)
+    try:
+        data = spark.read.parquet(str(input_path))
+    except Exception as exc:  # Spark raises its own AnalysisException for a missing path
+        raise UserError(f"cannot read Parquet input {input_path}: {exc}") from exc
+    data = data.withColumn(ROW, F.monotonically_increasing_id())
+    result = data.mapInArrow(_scorer(name, is_mlflow, rules, photos), RESULT_DDL).persist()
+    valid = result.filter(F.col("reason").isNull()).drop("reason")
+    # Duplicate ids: only the (id, line) pairs are shuffled, not the scored rows.
+    ids = valid.select("profile_id", "line")
+    repeated = (
+        ids.groupBy("profile_id")
+        .agg(F.min("line").alias("first"), F.count(F.lit(1)).alias("n"))
+        .filter(F.col("n") > 1)
+    )
+    later = (
+        ids.join(repeated, "profile_id")
+        .filter(F.col("line") > F.col("first"))
+        .select("profile_id", "line")
+    )
+    scores = valid.join(later, ["profile_id", "line"], "left_anti")
+    duplicates = later.select(
+        "line",
+        "profile_id",
+        F.concat(
+            F.lit("profile_id: duplicate of an earlier line ("), F.col("profile_id"), F.lit(")")
+        ).alias("reason"),
+    )
+    rejects = result.filter(F.col("reason").isNotNull()).select("line", "profile_id", "reason")
+    return scores, rejects.unionByName(duplicates)
+
+
+def run(
+    input_path: str,
+    output: str,
+    model: str,
+    rejects: str,
+    photos: str | None = None,
+    master: str | None = None,
+) -> score.Summary:
+    """`fakeprofile score --engine spark`: write scores (Parquet dataset, each part in input
+    order) and rejects (JSON Lines dataset); return the counts, which add up as locally."""
+    if not str(output).endswith(".parquet"):
+        raise UserError(f"the spark engine writes a Parquet dataset: name it *.parquet ({output})")
+    spark = session(master)
+    scores, bad = score_dataset(spark, input_path, model, photos)
+    scores.sortWithinPartitions("line").drop("line").write.mode("overwrite").parquet(str(output))
+    bad.orderBy("line").coalesce(1).write.mode("overwrite").json(str(rejects))
+    summary = score.Summary()
+    for row in scores.groupBy("decision").count().collect():
+        summary.decisions[row["decision"]] = int(row["count"])
+    summary.scored = sum(summary.decisions.values())
+    summary.rejected = bad.count()
+    summary.read = spark.read.parquet(str(input_path)).count()
+    if summary.read != summary.scored + summary.rejected:  # pragma: no cover - a bug, never data
+        raise UserError(f"counts do not add up: {summary.line()}")
+    return summary
