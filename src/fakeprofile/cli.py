@@ -417,7 +417,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--master", help="spark engine: Spark master URL (default: spark-submit's)")
     sp.add_argument(
-        "--workers", help="processes for the local engine: a number or auto (default: score.workers)"
+        "--workers",
+        help="processes for the local engine: a number or auto (default: score.workers)",
     )
 
     add("where", cmd_where, "Print where the data, features, model, metrics and MLflow runs are.")

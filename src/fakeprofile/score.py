@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import gc
 import itertools
 import json
 import multiprocessing as mp
@@ -27,6 +28,7 @@ import pyarrow.parquet as pq
 
 from fakeprofile import io, schema, validate
 from fakeprofile.errors import UserError
+from fakeprofile.features import spelling
 from fakeprofile.model import FakeProfileModel, load_model
 
 OUTPUT_SCHEMA = pa.schema(
@@ -148,7 +150,12 @@ def scored_chunks(
         for chunk in itertools.chain([first], [second] if second else [], chunks):
             yield score_chunk(chunk, model, rules, photos)
         return
-    ctx = mp.get_context("spawn")  # no fork of a process that may hold threads
+    # Workers are forked after the word lists are loaded, so they share those pages (hundreds of
+    # MB) instead of each loading a copy; gc.freeze keeps the collector from touching (and so
+    # copying) them. Nothing in this process has started threads that a fork could break.
+    spelling.warm(model.featurizer.min_zipf)
+    gc.freeze()
+    ctx = mp.get_context("fork")
     with ProcessPoolExecutor(
         workers, ctx, initializer=_init_worker, initargs=(model, rules, photos)
     ) as pool:

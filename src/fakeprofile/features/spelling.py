@@ -35,6 +35,16 @@ def lexicon(min_zipf: float = 2.0) -> Lexicon:
     return Lexicon(min_zipf=min_zipf)
 
 
+def warm(min_zipf: float = 2.0) -> None:
+    """Load every word list now (a few seconds), e.g. in a parent process before it forks workers,
+    which then share the lists' memory instead of each loading its own copy."""
+    lex = lexicon(min_zipf)
+    for lang in LANGS:
+        frequencies(lang)
+        lex.words(lang)
+        lex.parts(lang)
+
+
 def tokenize(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """(index of the text each token comes from, tokens) for an Arrow string array."""
     cleaned = pc.replace_substring_regex(texts, NOT_WORDS, " ")

@@ -1,0 +1,86 @@
+"""Shared by the benchmark scripts: generated data (cached by size and seed), and running a
+command in its own process while measuring wall time and peak memory.
+
+Memory is the peak of the summed PSS (proportional set size) of the process and its children,
+sampled every 0.1 s: pages that forked workers share with their parent count once, not once per
+process as summed RSS would. Timings are measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from fakeprofile import validate
+from fakeprofile.synth.generate import GenConfig, generate
+
+BIN = Path(sys.executable).parent
+SEED = 321
+
+
+def data(work: Path, n: int, photos: bool) -> tuple[Path, Path]:
+    """(profiles.jsonl.gz, photo folder) of `n` generated profiles, made once per work folder."""
+    tag = f"{n}{'_photos' if photos else ''}_seed{SEED}"
+    raw, folder = work / f"profiles_{tag}.jsonl.gz", work / f"photos_{tag}"
+    if not raw.exists():
+        t0 = time.perf_counter()
+        generate(GenConfig(n=n, seed=SEED, with_photos=photos, workers=2), raw, folder)
+        print(f"  generated {n} profiles in {time.perf_counter() - t0:.0f} s", flush=True)
+    return raw, folder
+
+
+def valid(work: Path, n: int, photos: bool) -> Path:
+    """The validated Parquet of data(work, n, photos), made once."""
+    raw, folder = data(work, n, photos)
+    out = raw.with_name(raw.name.replace(".jsonl.gz", ".parquet"))
+    if not out.exists():
+        rules = validate.Rules(photo_dir=folder if photos else None)
+        validate.run(raw, out, work / "rejects.jsonl", rules)
+    return out
+
+
+def measure(cmd: list[str], **kwargs) -> dict:
+    """Run `cmd`; wall seconds, peak summed PSS of its process tree (MB), and its stdout."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, **kwargs)
+    root, peak = psutil.Process(proc.pid), 0
+    while proc.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+            peak = max(peak, sum(p.memory_full_info().pss for p in tree))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    seconds = time.perf_counter() - t0
+    out = proc.stdout.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed with status {proc.returncode}")
+    return {"seconds": round(seconds, 1), "peak_mb": round(peak / 2**20), "stdout": out}
+
+
+def row(name: str, rows: int, m: dict, **extra) -> dict:
+    """One line of the results table."""
+    return {
+        "benchmark": name,
+        "rows": rows,
+        "seconds": m["seconds"],
+        "rows_per_second": round(rows / m["seconds"]) if m["seconds"] else None,
+        "peak_memory_mb": m["peak_mb"],
+        **extra,
+    }
+
+
+def table(rows: list[dict]) -> str:
+    """The results as a small fixed-width table."""
+    head = f"{'benchmark':<44} {'rows':>9} {'seconds':>8} {'rows/s':>8} {'peak MB':>8}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(
+            f"{r['benchmark']:<44} {r['rows']:>9} {r['seconds']:>8} "
+            f"{r['rows_per_second'] or '':>8} {r['peak_memory_mb']:>8}"
+        )
+    return "\n".join(lines)
