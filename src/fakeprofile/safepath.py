@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -34,8 +35,14 @@ def resolve_photo(photo: str, photo_dir: str | Path) -> Path:
     The file need not exist (a missing file is an unreadable photo, not an attack).
     """
     check_lexical(photo)
-    root = Path(os.path.realpath(photo_dir))
-    real = Path(os.path.realpath(root / photo))
-    if real != root and root not in real.parents:
+    root = _real_dir(str(photo_dir))
+    real = os.path.realpath(os.path.join(root, photo))
+    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
         raise UnsafePath("photo path resolves outside the photo folder")
-    return real
+    return Path(real)
+
+
+@functools.lru_cache(maxsize=16)
+def _real_dir(photo_dir: str) -> str:
+    """The photo folder's real path, resolved once per folder (not once per photo)."""
+    return os.path.realpath(photo_dir)

@@ -73,12 +73,7 @@ def _trigrams(s: str) -> set[str]:
     return {s[i : i + 3] for i in range(len(s) - 2)}
 
 
-_CANNED_GRAMS = [_trigrams(c) for c in CANNED]
-_CANNED_SIZES = [len(g) for g in _CANNED_GRAMS]
-_CANNED_INDEX: dict[str, list[int]] = {}  # trigram -> canned texts containing it
-for _j, _grams in enumerate(_CANNED_GRAMS):
-    for _g in _grams:
-        _CANNED_INDEX.setdefault(_g, []).append(_j)
+_CANNED_GRAMS = [frozenset(_trigrams(c)) for c in CANNED]
 
 
 def canned_similarity(text: str) -> float:
@@ -88,11 +83,11 @@ def canned_similarity(text: str) -> float:
     if not key:
         return 0.0
     g = _trigrams(key)
-    shared = [0] * len(CANNED)  # |g & c| for every canned text, through the inverted index
-    for gram in g:
-        for j in _CANNED_INDEX.get(gram, ()):
-            shared[j] += 1
-    return max(s / (len(g) + size - s) for s, size in zip(shared, _CANNED_SIZES, strict=True))
+    best = 0.0
+    for c in _CANNED_GRAMS:  # set intersections run in C
+        shared = len(g & c)
+        best = max(best, shared / (len(g) + len(c) - shared))
+    return best
 
 
 def compute(table: pa.Table) -> pd.DataFrame:

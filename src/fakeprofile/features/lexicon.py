@@ -89,8 +89,17 @@ SHORT_WORD = 4  # words this short must be common to count (corpora keep many sh
 
 @functools.cache
 def frequencies(lang: str) -> dict[str, float]:
-    """word -> Zipf frequency for `lang` (loaded once per process)."""
-    return {w: math.log10(f) + 9 for w, f in wordfreq.get_frequency_dict(lang, "best").items()}
+    """word -> Zipf frequency for `lang` (loaded once per process).
+
+    wordfreq stores frequencies in a few hundred buckets, so equal values share one float object:
+    that saves memory, and forked workers that read the table then write to (and so copy) only
+    those few objects' reference counts, not a page per word."""
+    canon: dict[float, float] = {}
+    return {
+        w: canon.setdefault(z, z)
+        for w, f in wordfreq.get_frequency_dict(lang, "best").items()
+        for z in (math.log10(f) + 9,)
+    }
 
 
 class Lexicon:

@@ -13,6 +13,7 @@ words that are not one edit away from a dictionary word (names of people, places
 from __future__ import annotations
 
 import functools
+import itertools
 
 import numpy as np
 import pyarrow as pa
@@ -57,10 +58,10 @@ def tokenize(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
 
 def _lang_scores(words: list[str]) -> np.ndarray:
     """Per distinct token: how typical it is of each language (Zipf frequency, 0 if unknown)."""
-    freqs = [frequencies(lang) for lang in LANGS]
-    return np.array([[f.get(w, 0.0) for f in freqs] for w in words], dtype=np.float32).reshape(
-        len(words), len(LANGS)
-    )
+    out = np.zeros((len(words), len(LANGS)), dtype=np.float32)
+    for k, lang in enumerate(LANGS):  # one C-level pass over the tokens per language
+        out[:, k] = list(map(frequencies(lang).get, words, itertools.repeat(0.0)))
+    return out
 
 
 def detect_languages(
