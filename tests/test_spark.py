@@ -107,3 +107,23 @@ def test_spark_engine_matches_local_engine(trained_project, invitations, tmp_pat
     ]
     key = lambda r: (r["line"], r.get("profile_id"), r["reason"])  # noqa: E731
     assert sorted(map(key, spark_rej)) == sorted(map(key, local_rej))
+
+
+def test_local_engine_never_imports_pyspark(trained_project, invitations, tmp_path):
+    """PySpark is an optional extra: scoring with the exported model file must not load it."""
+    code = (
+        "import sys\n"
+        "from fakeprofile import cli\n"
+        f"cli.main(['score', '--input', {str(invitations)!r}, '--output', "
+        f"{str(tmp_path / 'out.parquet')!r}, '--quiet', '--workers', '1'])\n"
+        "assert not [m for m in sys.modules if m.startswith('pyspark')], 'pyspark imported'\n"
+    )
+    proc = subprocess.run(
+        [str(BIN / "python"), "-c", code],
+        cwd=trained_project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert json.loads(proc.stdout)["scored"] == 3000

@@ -11,6 +11,7 @@ Decisions, the careful member's three answers:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,19 @@ import joblib
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+from threadpoolctl import ThreadpoolController
 
 from fakeprofile import models
 from fakeprofile.errors import UserError
 from fakeprofile.io import atomic_path
+
+SMALL_BATCH = 2_000  # rows under which prediction runs on one thread
+
+
+@functools.cache
+def _threads() -> ThreadpoolController:
+    """One controller per process (building it inspects every loaded native library)."""
+    return ThreadpoolController()
 
 
 @dataclass
@@ -36,7 +46,11 @@ class Trained:
     report_at: float
 
     def proba(self, X: pd.DataFrame) -> np.ndarray:
-        return self.calibrator.transform(self.classifier.predict_proba(X)[:, 1])
+        if len(X) >= SMALL_BATCH:
+            return self.calibrator.transform(self.classifier.predict_proba(X)[:, 1])
+        # A few rows: waking OpenMP threads for each of 300 trees costs more than the work.
+        with _threads().limit(limits=1, user_api="openmp"):
+            return self.calibrator.transform(self.classifier.predict_proba(X)[:, 1])
 
     def decide(self, p: np.ndarray) -> np.ndarray:
         return np.where(

@@ -24,6 +24,8 @@ from fakeprofile.features.photo import DESC_DIM, PhotoIndex, PhotoInfo, read_pho
 
 __all__ = ["ProfileFeatures"]
 
+FIT_CHUNK = 50_000  # rows whose features are computed at once in fit_transform
+
 
 class ProfileFeatures(TransformerMixin, BaseEstimator):
     """Turn profiles (Arrow table, DataFrame or records in the input schema) into features.
@@ -67,7 +69,14 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
         table = to_table(X)
         infos = self._read(table)  # decode each picture once for both the index and the features
         self._fit(table, infos)
-        return self._features(table, infos)
+        # In chunks: text features of a whole corpus at once would hold every token of it in
+        # memory. Every feature is per profile (reuse is counted against the fitted corpus, which
+        # holds the whole table), so the values do not depend on the chunking.
+        parts = [
+            self._features(table.slice(i, FIT_CHUNK), infos[i : i + FIT_CHUNK])
+            for i in range(0, max(table.num_rows, 1), FIT_CHUNK)
+        ]
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
     def _fit(self, table: pa.Table, infos: list[PhotoInfo | None]) -> None:
         _, desc, ids = self._descriptors(table, infos)

@@ -31,6 +31,7 @@ from fakeprofile.safepath import UnsafePath, resolve_photo
 
 DESC_SIZE = 8
 DESC_DIM = DESC_SIZE * (DESC_SIZE // 2) * 3
+PAIR_BLOCK = 100_000  # candidate pairs compared at once (bounds memory to ~40 MB)
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,13 @@ class PhotoIndex:
         n_ref = max(rdesc.shape[0], 1)
         codes = self._pairs(qkeys, keys, order)
         q, r = codes // n_ref, codes % n_ref
-        d = qdesc[q].astype(np.float32) - rdesc[r].astype(np.float32)
-        close = np.sqrt((d * d).mean(axis=1)) <= self.threshold * 255
+        # Distances in blocks: similar faces share buckets, so candidates can run into millions,
+        # and 96 floats each would take gigabytes at once.
+        close = np.zeros(len(codes), dtype=bool)
+        for lo in range(0, len(codes), PAIR_BLOCK):
+            qs, rs = q[lo : lo + PAIR_BLOCK], r[lo : lo + PAIR_BLOCK]
+            d = qdesc[qs].astype(np.float32) - rdesc[rs].astype(np.float32)
+            close[lo : lo + PAIR_BLOCK] = np.sqrt((d * d).mean(axis=1)) <= self.threshold * 255
         return q[close], r[close]
 
     def count(self, desc: np.ndarray, ids: np.ndarray) -> np.ndarray:
