@@ -64,41 +64,36 @@ def invitations(trained_project, tmp_path_factory) -> Path:
     return out
 
 
-def test_spark_engine_matches_local_engine(trained_project, invitations, tmp_path):
+def both_engines(project: Path, src: Path, out: Path, *extra: str) -> tuple[dict, dict]:
+    """Score `src` with the local and the Spark engine: (summaries, merged scores)."""
     model = "models:/fakeprofile@champion"
-    local_out, spark_out = tmp_path / "local.parquet", tmp_path / "spark.parquet"
     local = score(
-        trained_project, "--input", str(invitations), "--output", str(local_out), "--model", model
+        project, "--input", str(src), "--output", str(out / "l.parquet"), "--model", model, *extra
     )
     spark = score(
-        trained_project,
-        "--engine",
-        "spark",
-        "--master",
-        "local[2]",
-        "--input",
-        str(invitations),
-        "--output",
-        str(spark_out),
-        "--model",
-        model,
+        project,
+        *("--engine", "spark", "--master", "local[2]", "--input", str(src)),
+        *("--output", str(out / "s.parquet"), "--model", model, *extra),
     )
-    # Same counts: 3,002 read, the repeated id and the negative count rejected.
     for key in ("read", "scored", "rejected", "accept", "ask", "report"):
         assert spark[key] == local[key], key
-    assert local["read"] == 3002 and local["rejected"] == 2
-
-    a = pd.read_parquet(local_out)
-    b = pd.read_parquet(spark_out)  # a folder of part files
+    a = pd.read_parquet(out / "l.parquet")
+    b = pd.read_parquet(out / "s.parquet")  # a folder of part files
     assert list(b.columns) == list(a.columns)
     m = a.merge(b, on="profile_id", suffixes=("_local", "_spark"), validate="one_to_one")
-    assert len(m) == len(a) == len(b)
+    assert len(m) == len(a) == len(b) == local["scored"]
     assert (m["score_local"] - m["score_spark"]).abs().max() < 1e-12
     assert (m["decision_local"] == m["decision_spark"]).all()
     assert (m["reasons_local"].map(list) == m["reasons_spark"].map(list)).all()
     assert (m["model_version_local"] == m["model_version_spark"]).all()
     assert m["decision_local"].nunique() == 3  # all three decisions occur, so it proves something
+    return (local, spark), m
 
+
+def test_spark_engine_matches_local_engine(trained_project, invitations, tmp_path):
+    (local, spark), _ = both_engines(trained_project, invitations, tmp_path)
+    # 3,002 read: the repeated id and the negative count are rejected by both, on the same lines.
+    assert local["read"] == 3002 and local["rejected"] == 2
     local_rej = [json.loads(x) for x in Path(local["rejects"]).read_text().splitlines()]
     spark_rej = [
         json.loads(x)
@@ -107,6 +102,14 @@ def test_spark_engine_matches_local_engine(trained_project, invitations, tmp_pat
     ]
     key = lambda r: (r["line"], r.get("profile_id"), r["reason"])  # noqa: E731
     assert sorted(map(key, spark_rej)) == sorted(map(key, local_rej))
+
+
+def test_spark_engine_reads_photos_with_the_shipped_reuse_index(trained_project, tmp_path):
+    """With photos: the executors' photo-reuse index (inside the model) gives the same scores."""
+    src = trained_project / "data/processed/test_profiles.parquet"
+    photos = trained_project / "data/raw/default/photos"
+    _, m = both_engines(trained_project, src, tmp_path, "--photos", str(photos))
+    assert m["reasons_local"].map(lambda r: any("photo" in x for x in r)).any()
 
 
 def test_local_engine_never_imports_pyspark(trained_project, invitations, tmp_path):

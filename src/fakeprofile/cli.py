@@ -266,7 +266,15 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.engine == "spark":
         from fakeprofile import spark
 
-        summary = spark.run(args.input, str(output), model_ref, rejects, args.photos, args.master)
+        summary = spark.run(
+            args.input,
+            str(output),
+            model_ref,
+            rejects,
+            args.photos,
+            args.master,
+            int(p.get("chunk_rows", 2500)),
+        )
         _print_summary(args, summary, output, rejects, model_ref)
         return 0
     model = score.load(model_ref)
@@ -282,7 +290,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             model,
             rejects,
             args.photos,
-            int(p.get("chunk_rows", 10_000)),
+            int(p.get("chunk_rows", 2500)),
             progress=bar,
             workers=_workers(args.workers if args.workers is not None else p.get("workers")),
         )

@@ -210,12 +210,17 @@ def run(
     rejects: str,
     photos: str | None = None,
     master: str | None = None,
+    chunk_rows: int = 2500,
 ) -> score.Summary:
     """`fakeprofile score --engine spark`: write scores (Parquet dataset, each part in input
-    order) and rejects (JSON Lines dataset); return the counts, which add up as locally."""
+    order) and rejects (JSON Lines dataset); return the counts, which add up as locally.
+
+    Arrow batches hold `chunk_rows` rows, the local engine's chunk: photo reuse within an input
+    is counted per chunk, so equal chunks give equal scores."""
     if not str(output).endswith(".parquet"):
         raise UserError(f"the spark engine writes a Parquet dataset: name it *.parquet ({output})")
     spark = session(master)
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(chunk_rows))
     scores, bad = score_dataset(spark, input_path, model, photos)
     scores.sortWithinPartitions("line").drop("line").write.mode("overwrite").parquet(str(output))
     bad.orderBy("line").coalesce(1).write.mode("overwrite").json(str(rejects))
