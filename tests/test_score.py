@@ -169,6 +169,38 @@ def test_interrupted_run_leaves_no_finished_looking_output(trained_project, reco
     assert pq.read_metadata(out).num_rows == len(records) * 12
 
 
+def test_a_dying_worker_fails_the_run_with_one_line_and_no_output(
+    trained_project, records, tmp_path
+):
+    import psutil
+
+    src = write_jsonl(
+        tmp_path / "big.jsonl",
+        [{**r, "profile_id": f"{r['profile_id']}-{k}"} for k in range(30) for r in records],
+    )
+    out = tmp_path / "scores.parquet"
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    cmd = [str(BIN / "fakeprofile"), "score", "--input", str(src), "--output", str(out)]
+    proc = subprocess.Popen(
+        [*cmd, "--workers", "2"],
+        cwd=trained_project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    parent, deadline = psutil.Process(proc.pid), time.time() + 120
+    while not parent.children() and time.time() < deadline:
+        time.sleep(0.05)
+    workers = parent.children()
+    assert workers and proc.poll() is None, "no worker process to stop"
+    workers[0].kill()
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1
+    assert len(err.strip().splitlines()) == 1 and "worker" in err and "Traceback" not in err
+    assert not out.exists()
+
+
 def test_tampered_model_is_refused_with_one_line(trained_project, records, tmp_path):
     models = tmp_path / "models"
     shutil.copytree(trained_project / "models", models, ignore=shutil.ignore_patterns("stages"))

@@ -17,6 +17,7 @@ import json
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,12 +161,18 @@ def scored_chunks(
         workers, ctx, initializer=_init_worker, initargs=(model, rules, photos)
     ) as pool:
         pending: collections.deque = collections.deque()
-        for chunk in itertools.chain([first, second], chunks):
-            pending.append(pool.submit(score_chunk, chunk))
-            if len(pending) >= 2 * workers:
+        try:
+            for chunk in itertools.chain([first, second], chunks):
+                pending.append(pool.submit(score_chunk, chunk))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        except BrokenProcessPool as exc:
+            raise UserError(
+                "a scoring worker process died (killed, or out of memory); nothing was written. "
+                "Re-run with --workers 1 to see the error in this process"
+            ) from exc
 
 
 class Writer:

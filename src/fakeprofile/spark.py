@@ -36,16 +36,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
 ROW = "_fakeprofile_row"
-RESULT_SCHEMA = pa.schema(
-    [
-        ("profile_id", pa.string()),
-        ("score", pa.float64()),
-        ("decision", pa.string()),
-        ("reasons", pa.list_(pa.string())),
-        ("model_version", pa.string()),
-        ("line", pa.int64()),
-        ("reason", pa.string()),  # null for a scored row; why it was rejected otherwise
-    ]
+# The local engine's output columns, plus the row and, for a rejected row, why.
+RESULT_SCHEMA = score.OUTPUT_SCHEMA.append(pa.field("line", pa.int64())).append(
+    pa.field("reason", pa.string())
 )
 RESULT_DDL = (
     "profile_id string, score double, decision string, reasons array<string>, "
