@@ -263,6 +263,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     model_ref = args.model or params.get("export", {}).get("model", "models/fakeprofile.joblib")
     output = Path(args.output)
     rejects = args.rejects or str(output.with_name(output.name.split(".")[0] + ".rejects.jsonl"))
+    chunk_rows = int(p.get("chunk_rows", score.CHUNK_ROWS))
     if args.engine == "spark":
         from fakeprofile import spark
 
@@ -273,7 +274,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             rejects,
             args.photos,
             args.master,
-            int(p.get("chunk_rows", 2500)),
+            chunk_rows,
         )
         _print_summary(args, summary, output, rejects, model_ref)
         return 0
@@ -290,7 +291,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             model,
             rejects,
             args.photos,
-            int(p.get("chunk_rows", 2500)),
+            chunk_rows,
             progress=bar,
             workers=_workers(args.workers if args.workers is not None else p.get("workers")),
         )

@@ -15,6 +15,7 @@ import gc
 import itertools
 import json
 import multiprocessing as mp
+import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -43,6 +44,7 @@ OUTPUT_SCHEMA = pa.schema(
 )
 FORMATS = (".parquet", ".csv", ".jsonl")
 MLFLOW_SCHEMES = ("models:/", "runs:/", "mlflow-artifacts:")
+CHUNK_ROWS = 2500  # score.chunk_rows when there is no params.yaml
 
 
 @dataclass
@@ -57,15 +59,24 @@ class Summary:
         return f"{self.read} read, {self.scored} scored, {self.rejected} rejected ({per})"
 
 
+def use_model_store() -> None:
+    """Point MLflow at the store models are loaded from: MLFLOW_TRACKING_URI if set (a shared
+    server, a cluster's driver), else this project's SQLite store."""
+    import mlflow
+
+    from fakeprofile import tracking
+
+    if not os.environ.get("MLFLOW_TRACKING_URI"):
+        mlflow.set_tracking_uri(tracking.tracking_uri(tracking.repo_root()))
+
+
 def load(model: str | Path) -> FakeProfileModel:
     """An exported model file (checksum-verified) or an MLflow model URI from the project store."""
     text = str(model)
     if text.startswith(MLFLOW_SCHEMES):
         import mlflow
 
-        from fakeprofile import tracking
-
-        mlflow.set_tracking_uri(tracking.tracking_uri(tracking.repo_root()))
+        use_model_store()
         try:
             return mlflow.pyfunc.load_model(text).unwrap_python_model().model
         except mlflow.exceptions.MlflowException as exc:
@@ -243,13 +254,11 @@ def run(
                     lines, model, rules, photos, chunk_rows, workers
                 ):
                     ids = scored["profile_id"].tolist() if scored is not None else []
-                    keep, dups = dedup.keep(ids, line_nos)
-                    if dups:
+                    keep, bad = validate.settle(dedup, counts, ids, line_nos, bad)
+                    if len(keep) < len(ids):
                         scored = scored.iloc[keep].reset_index(drop=True)
-                        bad = sorted(bad + dups, key=lambda r: r.line)
                     for r in bad:
                         rej.write(r.to_json() + "\n")
-                    validate.count(counts, len(keep), bad)
                     if keep:
                         writer.write(scored)
                         for d, n in scored["decision"].value_counts().items():

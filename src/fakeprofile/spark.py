@@ -40,10 +40,6 @@ ROW = "_fakeprofile_row"
 RESULT_SCHEMA = score.OUTPUT_SCHEMA.append(pa.field("line", pa.int64())).append(
     pa.field("reason", pa.string())
 )
-RESULT_DDL = (
-    "profile_id string, score double, decision string, reasons array<string>, "
-    "model_version string, line long, reason string"
-)
 _LOADED: dict[str, Any] = {}  # per executor Python worker: shipped model name -> model
 
 
@@ -79,10 +75,7 @@ def _ship_model(spark: SparkSession, model: str, work: Path) -> tuple[str, bool]
     if model.startswith(score.MLFLOW_SCHEMES):
         import mlflow
 
-        from fakeprofile import tracking
-
-        if not os.environ.get("MLFLOW_TRACKING_URI"):
-            mlflow.set_tracking_uri(tracking.tracking_uri(tracking.repo_root()))
+        score.use_model_store()
         try:
             local = mlflow.artifacts.download_artifacts(artifact_uri=model, dst_path=str(work))
         except mlflow.exceptions.MlflowException as exc:
@@ -154,13 +147,19 @@ def score_dataset(
     model: str,
     photos: str | None = None,
     rules: validate.Rules | None = None,
+    chunk_rows: int = score.CHUNK_ROWS,
 ) -> tuple[DataFrame, DataFrame]:
     """Score a Parquet dataset on Spark: (scores, rejects) as Spark DataFrames (lazy).
 
     `model` is an exported model file or an MLflow model URI (models:/..., runs:/...); `photos`
     a folder every executor can read. Scores have the local engine's columns plus `line`;
-    rejects have line, profile_id and reason."""
+    rejects have line, profile_id and reason. Arrow batches hold `chunk_rows` rows, the local
+    engine's chunk: photo reuse within an input is counted per chunk, so equal chunks give equal
+    scores (this sets the session's spark.sql.execution.arrow.maxRecordsPerBatch)."""
     from pyspark.sql import functions as F
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(chunk_rows))
 
     rules = rules or validate.Rules(photo_dir=Path(photos) if photos else None)
     work = Path(tempfile.mkdtemp(prefix="fakeprofile-spark-"))
@@ -168,9 +167,12 @@ def score_dataset(
     try:
         data = spark.read.parquet(str(input_path))
     except Exception as exc:  # Spark raises its own AnalysisException for a missing path
-        raise UserError(f"cannot read Parquet input {input_path}: {exc}") from exc
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise UserError(f"cannot read Parquet input {input_path}: {first}") from exc
     data = data.withColumn(ROW, F.monotonically_increasing_id())
-    result = data.mapInArrow(_scorer(name, is_mlflow, rules, photos), RESULT_DDL).persist()
+    result = data.mapInArrow(
+        _scorer(name, is_mlflow, rules, photos), from_arrow_schema(RESULT_SCHEMA)
+    ).persist()
     valid = result.filter(F.col("reason").isNull()).drop("reason")
     # Duplicate ids: only the (id, line) pairs are shuffled, not the scored rows.
     ids = valid.select("profile_id", "line")
@@ -203,26 +205,32 @@ def run(
     rejects: str,
     photos: str | None = None,
     master: str | None = None,
-    chunk_rows: int = 2500,
+    chunk_rows: int = score.CHUNK_ROWS,
 ) -> score.Summary:
     """`fakeprofile score --engine spark`: write scores (Parquet dataset, each part in input
     order) and rejects (JSON Lines dataset); return the counts, which add up as locally.
+    A failed Spark job is one line (UserError), not a Java stack trace."""
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
 
-    Arrow batches hold `chunk_rows` rows, the local engine's chunk: photo reuse within an input
-    is counted per chunk, so equal chunks give equal scores."""
     if not str(output).endswith(".parquet"):
         raise UserError(f"the spark engine writes a Parquet dataset: name it *.parquet ({output})")
     spark = session(master)
-    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(chunk_rows))
-    scores, bad = score_dataset(spark, input_path, model, photos)
-    scores.sortWithinPartitions("line").drop("line").write.mode("overwrite").parquet(str(output))
-    bad.orderBy("line").coalesce(1).write.mode("overwrite").json(str(rejects))
     summary = score.Summary()
-    for row in scores.groupBy("decision").count().collect():
-        summary.decisions[row["decision"]] = int(row["count"])
+    try:
+        scores, bad = score_dataset(spark, input_path, model, photos, chunk_rows=chunk_rows)
+        scores.sortWithinPartitions("line").drop("line").write.mode("overwrite").parquet(
+            str(output)
+        )
+        bad.orderBy("line").coalesce(1).write.mode("overwrite").json(str(rejects))
+        for row in scores.groupBy("decision").count().collect():
+            summary.decisions[row["decision"]] = int(row["count"])
+        summary.rejected = bad.count()
+        summary.read = spark.read.parquet(str(input_path)).count()
+    except (PySparkException, Py4JError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise UserError(f"the Spark job failed: {first}") from exc
     summary.scored = sum(summary.decisions.values())
-    summary.rejected = bad.count()
-    summary.read = spark.read.parquet(str(input_path)).count()
     if summary.read != summary.scored + summary.rejected:  # pragma: no cover - a bug, never data
         raise UserError(f"counts do not add up: {summary.line()}")
     return summary

@@ -11,6 +11,7 @@ Decisions, the careful member's three answers:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,10 +47,9 @@ class Trained:
     report_at: float
 
     def proba(self, X: pd.DataFrame) -> np.ndarray:
-        if len(X) >= SMALL_BATCH:
-            return self.calibrator.transform(self.classifier.predict_proba(X)[:, 1])
         # A few rows: waking OpenMP threads for each of 300 trees costs more than the work.
-        with _threads().limit(limits=1, user_api="openmp"):
+        few = len(X) < SMALL_BATCH
+        with _threads().limit(limits=1, user_api="openmp") if few else contextlib.nullcontext():
             return self.calibrator.transform(self.classifier.predict_proba(X)[:, 1])
 
     def decide(self, p: np.ndarray) -> np.ndarray:

@@ -194,14 +194,22 @@ class Dedup:
         return keep, rejects
 
 
-def count(counts: Counts, valid: int, rejects: list[Reject]) -> None:
-    """Add a checked batch to the counts (read = valid + rejected)."""
-    counts.read += valid + len(rejects)
-    counts.valid += valid
+def settle(
+    dedup: Dedup, counts: Counts, ids: list[str], line_nos: list[int], rejects: list[Reject]
+) -> tuple[list[int], list[Reject]]:
+    """Finish a checked batch, in input order: reject later duplicates of earlier ids and add
+    the batch to the counts (read = valid + rejected). Returns the positions of `ids` to keep
+    and every reject of the batch, in line order."""
+    keep, dups = dedup.keep(ids, line_nos)
+    if dups:
+        rejects = sorted(rejects + dups, key=lambda r: r.line)
+    counts.read += len(keep) + len(rejects)
+    counts.valid += len(keep)
     counts.rejected += len(rejects)
     for r in rejects:
         key = r.reason.split(":")[0]
         counts.reasons[key] = counts.reasons.get(key, 0) + 1
+    return keep, rejects
 
 
 def batches(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
@@ -223,11 +231,10 @@ def validate_stream(
     dedup = Dedup()
     for batch in batches(lines, chunk_rows):
         rows, line_nos, rejects = check_lines(batch, rules)
-        keep, dups = dedup.keep([r["profile_id"] for r in rows], line_nos)
-        if dups:
+        ids = [r["profile_id"] for r in rows]
+        keep, rejects = settle(dedup, counts, ids, line_nos, rejects)
+        if len(keep) < len(rows):
             rows = [rows[i] for i in keep]
-            rejects = sorted(rejects + dups, key=lambda r: r.line)
-        count(counts, len(rows), rejects)
         yield schema.rows_to_table(rows), rejects
 
 
