@@ -4,6 +4,7 @@ data set, the metrics file, the exported model and its checksum, and the MLflow 
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import socket
@@ -11,9 +12,11 @@ import subprocess
 import time
 import urllib.request
 
+import pandas as pd
 import pytest
+import yaml
 
-from conftest import BIN, run
+from conftest import BIN, REPO, run, write_jsonl
 from fakeprofile.errors import UserError
 from fakeprofile.model import load_model
 
@@ -136,3 +139,31 @@ def test_mlflow_server_shows_the_run_params_metrics_tags_and_model(trained_proje
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_stages_run_on_data_without_pictures_or_invitations(small_dataset, tmp_path):
+    """A source that knows only whether a member has a photo, and has no invitations, leaves
+    whole feature families missing; every stage must still run (scikit-learn's binning fails on
+    an all-missing column unless the models leave it out)."""
+    raw, _ = small_dataset
+    with gzip.open(raw, "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh]
+    for r in records:
+        r["has_photo"] = r.pop("photo", None) is not None
+        r.pop("invitation", None)
+    write_jsonl(tmp_path / "profiles.jsonl", records)
+    (tmp_path / "photos").mkdir()
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params["data"] |= {"raw": "profiles.jsonl", "photos": "photos"}
+    params["mlflow"]["enabled"] = False
+    params["evaluate"]["permutation_repeats"] = 1
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
+    for stage in ("validate", "featurize", "split", "train", "evaluate", "export"):
+        run([str(BIN / "fakeprofile"), stage], tmp_path)
+    features = pd.read_parquet(tmp_path / "data/processed/features.parquet")
+    empty = [c for c in features.columns if features[c].isna().all()]
+    assert "photo_reuse_count" in empty and "invite_has_note" in empty
+    metrics = json.loads((tmp_path / "reports/metrics.json").read_text())
+    assert 0.5 < metrics["model"]["test"]["roc_auc"] <= 1.0
+    scored = load_model(tmp_path / "models/fakeprofile.joblib").score(records[:50])
+    assert scored["score"].between(0, 1).all() and len(scored) == 50

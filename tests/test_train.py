@@ -58,3 +58,15 @@ def test_platt_is_monotone_and_calibrates():
 def test_unknown_model_kind_is_a_clear_error():
     with pytest.raises(UserError, match="train.model"):
         build("forest", {}, 0)
+
+
+@pytest.mark.parametrize("kind", ["hgb", "logreg"])
+def test_a_feature_missing_in_every_training_row_is_left_out(kind):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.random((600, 3)), columns=["signal", "empty", "noise"])
+    X["empty"] = np.nan
+    y = (X["signal"] > 0.5).to_numpy().astype(int)
+    model = build(kind, {}, 0).fit(X, y)  # scikit-learn's binning alone fails on such a column
+    later = X.assign(empty=1.0)  # a value the model never saw cannot change the prediction
+    np.testing.assert_array_equal(model.predict_proba(X), model.predict_proba(later))
+    assert model.predict_proba(X)[:, 1][y == 1].mean() > 0.8

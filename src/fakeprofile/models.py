@@ -3,6 +3,9 @@
 - `rules`: the checklist careful members use, as an estimator (no learning beyond calibration).
 - `logreg`: logistic regression on imputed, scaled features with missing-value indicators.
 - `hgb`: scikit-learn's HistGradientBoostingClassifier, which handles missing values natively.
+
+The learned kinds first drop the feature columns that are missing in every training row (a source
+without pictures or without invitations leaves whole families empty).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -60,18 +63,43 @@ class ChecklistRules(ClassifierMixin, BaseEstimator):
         return np.column_stack([1 - share, share])
 
 
+class DropEmptyColumns(TransformerMixin, BaseEstimator):
+    """Leave out the columns that are missing (NaN) in every row the model is fitted on.
+
+    Users' data may lack a whole section (no picture files, no invitations), and then a feature
+    family is entirely missing. Such a column says nothing, and scikit-learn's histogram binning
+    fails on it ("window shape cannot be larger than input array shape"). The columns are chosen
+    at fit and dropped again at prediction, so both see the same layout.
+    """
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> DropEmptyColumns:
+        X = pd.DataFrame(X)
+        self.empty_ = [c for c in X.columns if X[c].isna().all()]
+        if len(self.empty_) == X.shape[1]:
+            raise UserError("every feature is missing in every training row: nothing to learn")
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        X = pd.DataFrame(X)
+        return X.drop(columns=self.empty_) if self.empty_ else X
+
+
 def build(kind: str, params: dict[str, Any], seed: int) -> BaseEstimator:
     """An unfitted classifier of `kind` with its section of params.yaml."""
     if kind == "rules":
         return ChecklistRules(**params.get("rules", {}))
     if kind == "logreg":
         return make_pipeline(
+            DropEmptyColumns(),
             SimpleImputer(strategy="median", add_indicator=True),
             StandardScaler(),
             LogisticRegression(**params.get("logreg", {}), random_state=seed),
         )
     if kind == "hgb":
-        return HistGradientBoostingClassifier(**params.get("hgb", {}), random_state=seed)
+        return make_pipeline(
+            DropEmptyColumns(),
+            HistGradientBoostingClassifier(**params.get("hgb", {}), random_state=seed),
+        )
     raise UserError(f"train.model must be one of {', '.join(KINDS)}, not {kind!r}")
 
 

@@ -126,6 +126,13 @@ def read_photos(
 # --- near-duplicate index ------------------------------------------------------------------------
 
 
+def sorted_unique(a: np.ndarray) -> np.ndarray:
+    """np.unique(a) for a 1-d array, by sorting. NumPy 2.4's np.unique takes a hash-based path
+    that is about 30 times slower on a million int64 candidate pairs (1.5 s against 0.05 s)."""
+    s = np.sort(a)
+    return s[np.r_[True, s[1:] != s[:-1]]] if len(s) else s
+
+
 class PhotoIndex:
     """Descriptors of a reference corpus with LSH tables for near-duplicate counting.
 
@@ -177,7 +184,7 @@ class PhotoIndex:
             starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
             r = order[t][starts + np.arange(counts.sum())]
             codes.append(q.astype(np.int64) * max(n_ref, 1) + r)
-        return np.unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
+        return sorted_unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
 
     def _matches(
         self, qdesc: np.ndarray, qkeys, rdesc: np.ndarray, keys, order
@@ -186,12 +193,15 @@ class PhotoIndex:
         codes = self._pairs(qkeys, keys, order)
         q, r = codes // n_ref, codes % n_ref
         # Distances in blocks: similar faces share buckets, so candidates can run into millions,
-        # and 96 floats each would take gigabytes at once.
+        # and 96 numbers each would take gigabytes at once. Squared distances of uint8
+        # descriptors are exact integers (at most 96 * 255**2), so they are summed in int32
+        # and compared with the squared radius: RMS <= threshold, without floats or roots.
         close = np.zeros(len(codes), dtype=bool)
+        limit = DESC_DIM * (self.threshold * 255) ** 2
         for lo in range(0, len(codes), PAIR_BLOCK):
             qs, rs = q[lo : lo + PAIR_BLOCK], r[lo : lo + PAIR_BLOCK]
-            d = qdesc[qs].astype(np.float32) - rdesc[rs].astype(np.float32)
-            close[lo : lo + PAIR_BLOCK] = np.sqrt((d * d).mean(axis=1)) <= self.threshold * 255
+            d = qdesc[qs].astype(np.int16) - rdesc[rs].astype(np.int16)
+            close[lo : lo + PAIR_BLOCK] = np.einsum("ij,ij->i", d, d, dtype=np.int32) <= limit
         return q[close], r[close]
 
     def count(self, desc: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -212,7 +222,7 @@ class PhotoIndex:
         codes, _ = pd.factorize(np.concatenate([other, ids]))
         other_code, own_code = codes[: len(other)], codes[len(other) :]
         keep = other_code != own_code[query]
-        pairs = np.unique(query[keep].astype(np.int64) * (codes.max() + 1) + other_code[keep])
+        pairs = sorted_unique(query[keep].astype(np.int64) * (codes.max() + 1) + other_code[keep])
         return np.bincount(pairs // (codes.max() + 1), minlength=n).astype(np.float64)
 
     def groups(self) -> dict[str, int]:
