@@ -63,7 +63,7 @@ def compute(table: pa.Table, min_zipf: float) -> pd.DataFrame:
         lang_len[rows, lang[k, rows]] += checked[k, rows]
     errors, checked = errors.sum(axis=0).astype(float), checked.sum(axis=0).astype(float)
     everything = pc.binary_join_element_wise(*[pc.fill_null(t, "") for t in texts.values()], "\n")
-    letters = num(pc.utf8_length(pc.replace_substring_regex(everything, r"[^\p{L}]+", "")))
+    letters = num(pc.count_substring_regex(everything, r"\p{L}"))
     chars = num(pc.utf8_length(everything)) - (len(texts) - 1)
     out = pd.DataFrame(
         {
