@@ -4,6 +4,7 @@ import gzip
 import json
 import os
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
@@ -117,3 +118,22 @@ def test_cli_missing_input_is_a_clear_error(tmp_path, capsys):
         ["validate", "--input", str(tmp_path / "nope.jsonl"), "--params", str(REPO / "params.yaml")]
     )
     assert code == 1 and "input file not found" in capsys.readouterr().err
+
+
+def test_dedup_finds_every_earlier_id_across_many_batches():
+    dedup = validate.Dedup()
+    for b in range(40):  # enough batches for several sorted runs to form and merge
+        ids = [f"p{b}-{i}" for i in range(50)]
+        keep, rejects = dedup.keep(ids, list(range(50)))
+        assert len(keep) == 50 and not rejects
+    earlier = [f"p{b}-{i}" for b in range(40) for i in (0, 49)]
+    keep, rejects = dedup.keep([*earlier, "new", "new"], list(range(len(earlier) + 2)))
+    assert keep == [len(earlier)]
+    assert [r.profile_id for r in rejects] == [*earlier, "new"]
+
+
+def test_dedup_compares_the_whole_digest_when_first_halves_match():
+    dedup = validate.Dedup()
+    dedup._add(np.array([5, 5, 9], dtype=np.uint64), np.array([1, 2, 3], dtype=np.uint64))
+    seen = dedup._seen(np.array([5, 5, 9, 4], np.uint64), np.array([2, 7, 3, 1], np.uint64))
+    assert seen.tolist() == [True, False, True, False]

@@ -141,6 +141,11 @@ def _scorer(
     return score_partition
 
 
+def _first_line(exc: Exception) -> str:
+    """The first line of a Spark or Py4J error (the rest is a Java stack trace)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 def score_dataset(
     spark: SparkSession,
     input_path: str,
@@ -167,8 +172,7 @@ def score_dataset(
     try:
         data = spark.read.parquet(str(input_path))
     except Exception as exc:  # Spark raises its own AnalysisException for a missing path
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise UserError(f"cannot read Parquet input {input_path}: {first}") from exc
+        raise UserError(f"cannot read Parquet input {input_path}: {_first_line(exc)}") from exc
     data = data.withColumn(ROW, F.monotonically_increasing_id())
     result = data.mapInArrow(
         _scorer(name, is_mlflow, rules, photos), from_arrow_schema(RESULT_SCHEMA)
@@ -228,8 +232,7 @@ def run(
         summary.rejected = bad.count()
         summary.read = spark.read.parquet(str(input_path)).count()
     except (PySparkException, Py4JError) as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise UserError(f"the Spark job failed: {first}") from exc
+        raise UserError(f"the Spark job failed: {_first_line(exc)}") from exc
     summary.scored = sum(summary.decisions.values())
     if summary.read != summary.scored + summary.rejected:  # pragma: no cover - a bug, never data
         raise UserError(f"counts do not add up: {summary.line()}")
