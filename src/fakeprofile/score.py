@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from fakeprofile import io, schema, validate
+from fakeprofile import io, validate
 from fakeprofile.errors import UserError
 from fakeprofile.features import spelling
 from fakeprofile.model import FakeProfileModel, load_model
@@ -136,8 +136,8 @@ def score_chunk(
     Duplicate ids across chunks are left to the caller, who sees the chunks in order."""
     if model is None:
         model, rules, photos = _WORKER["model"], _WORKER["rules"], _WORKER["photos"]
-    rows, line_nos, rejects = validate.check_lines(lines, rules)
-    scored = model.score(schema.rows_to_table(rows), photos) if rows else None
+    table, line_nos, rejects = validate.check_batch(lines, rules, keep_extra=False)
+    scored = model.score(table, photos) if table.num_rows else None
     return scored, line_nos, rejects
 
 

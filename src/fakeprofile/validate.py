@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 from pydantic import ValidationError
 
-from fakeprofile import io, schema
+from fakeprofile import io, schema, validate_arrow
 from fakeprofile.errors import UserError
 from fakeprofile.safepath import UnsafePath, check_lexical, resolve_photo
 
@@ -150,6 +150,22 @@ def check_lines(lines: Iterable[Line], rules: Rules) -> tuple[list[dict], list[i
     return rows, line_nos, rejects
 
 
+def check_batch(
+    lines: list[Line], rules: Rules, keep_extra: bool = True
+) -> tuple[pa.Table, list[int], list[Reject]]:
+    """Check a batch of (line number, raw line): the valid rows as a table of
+    schema.ARROW_SCHEMA, their line numbers, and the rejects.
+
+    A batch whose lines are all plainly valid is read by Arrow in one go (validate_arrow, about
+    4x faster); any other goes line by line through pydantic, which also names each reason.
+    `keep_extra=False` may leave the `extra` column (unknown fields) null: scoring ignores it."""
+    table = validate_arrow.check_batch([raw for _, raw in lines], rules, keep_extra)
+    if table is not None:
+        return table, [n for n, _ in lines], []
+    rows, line_nos, rejects = check_lines(lines, rules)
+    return schema.rows_to_table(rows), line_nos, rejects
+
+
 class Dedup:
     """Profile ids seen so far: a later line with the same id is rejected (the first one wins).
 
@@ -251,12 +267,12 @@ def validate_stream(
     """Turn (line number, raw line) pairs into chunks of valid rows and the rejects among them."""
     dedup = Dedup()
     for batch in batches(lines, chunk_rows):
-        rows, line_nos, rejects = check_lines(batch, rules)
-        ids = [r["profile_id"] for r in rows]
+        table, line_nos, rejects = check_batch(batch, rules)
+        ids = table.column("profile_id").to_pylist()
         keep, rejects = settle(dedup, counts, ids, line_nos, rejects)
-        if len(keep) < len(rows):
-            rows = [rows[i] for i in keep]
-        yield schema.rows_to_table(rows), rejects
+        if len(keep) < len(ids):
+            table = table.take(pa.array(keep, pa.int64()))
+        yield table, rejects
 
 
 def run(

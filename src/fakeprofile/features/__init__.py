@@ -91,7 +91,11 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
         if not hasattr(self, "photo_index_"):
             raise ValueError("ProfileFeatures is not fitted: call fit() on training profiles first")
         table = to_table(X)
-        return self._features(table, self._read(table))[list(self.feature_names_out_)]
+        out = self._features(table, self._read(table))
+        names = list(self.feature_names_out_)
+        # One float64 block (not one per family): selecting rows of it, as the reasons do, is
+        # then one take instead of one per block.
+        return pd.DataFrame(np.column_stack([out[c].to_numpy() for c in names]), columns=names)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return self.feature_names_out_

@@ -51,6 +51,56 @@ def names_of(table: pa.Table) -> pa.Array:
     return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
 
 
+# Per byte value: bit 0 = ASCII letter, bit 1 = ASCII upper-case letter.
+_ASCII_CLASS = np.zeros(256, dtype=np.uint8)
+_ASCII_CLASS[ord("a") : ord("z") + 1] = 1
+_ASCII_CLASS[ord("A") : ord("Z") + 1] = 3
+
+
+def letter_counts(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Letters (\\p{L}) and upper-case letters (\\p{Lu}) per string of a non-null string array.
+
+    Counting with a regex costs one match per letter (150 ms per MB of text). Here the UTF-8
+    bytes are read with numpy instead: ASCII letters by their byte values, and each distinct
+    non-ASCII character of the batch (a few dozen: æ, ø, ä, é, emoji) is classified once by
+    the same regex engine, so the counts are exactly the regex counts.
+    """
+    texts = texts.cast(pa.large_string())  # 64-bit offsets, whatever the input's
+    offsets = np.frombuffer(texts.buffers()[1], np.int64)[
+        texts.offset : texts.offset + len(texts) + 1
+    ]
+    data = np.frombuffer(texts.buffers()[2] or b"\0", np.uint8)[offsets[0] : offsets[-1]]
+    cls = _ASCII_CLASS[data]
+    lead = np.flatnonzero(data >= 0xC0)  # first bytes of multi-byte characters
+    if len(lead):
+        b = [data[np.minimum(lead + k, len(data) - 1)].astype(np.int32) for k in range(4)]
+        cont = [x & 0x3F for x in b[1:]]
+        cp = np.where(
+            b[0] < 0xE0,
+            ((b[0] & 0x1F) << 6) | cont[0],
+            np.where(
+                b[0] < 0xF0,
+                ((b[0] & 0x0F) << 12) | (cont[0] << 6) | cont[1],
+                ((b[0] & 0x07) << 18) | (cont[0] << 12) | (cont[1] << 6) | cont[2],
+            ),
+        )
+        distinct, which = np.unique(cp, return_inverse=True)
+        chars = pa.array([chr(c) for c in distinct.tolist()], pa.string())
+        letter = pc.match_substring_regex(chars, r"^\p{L}$").to_numpy(zero_copy_only=False)
+        upper = pc.match_substring_regex(chars, r"^\p{Lu}$").to_numpy(zero_copy_only=False)
+        cls[lead] = (letter.astype(np.uint8) | (upper.astype(np.uint8) << 1))[which]
+    starts, lengths = offsets[:-1] - offsets[0], np.diff(offsets)
+
+    def per_text(flags: np.ndarray) -> np.ndarray:
+        if not len(flags):
+            return np.zeros(len(lengths))
+        # reduceat sums each text's bytes; an empty text would get its neighbour's first byte.
+        sums = np.add.reduceat(flags, np.minimum(starts, len(flags) - 1), dtype=np.int64)
+        return np.where(lengths > 0, sums, 0).astype(np.float64)
+
+    return per_text(cls & 1), per_text(cls >> 1)
+
+
 def compute(table: pa.Table, min_zipf: float) -> pd.DataFrame:
     n = table.num_rows
     texts = own_texts(table)
@@ -63,15 +113,13 @@ def compute(table: pa.Table, min_zipf: float) -> pd.DataFrame:
         lang_len[rows, lang[k, rows]] += checked[k, rows]
     errors, checked = errors.sum(axis=0).astype(float), checked.sum(axis=0).astype(float)
     everything = pc.binary_join_element_wise(*[pc.fill_null(t, "") for t in texts.values()], "\n")
-    letters = num(pc.count_substring_regex(everything, r"\p{L}"))
+    letters, capitals = letter_counts(everything)
     chars = num(pc.utf8_length(everything)) - (len(texts) - 1)
     out = pd.DataFrame(
         {
             "text_spelling_error_rate": safe_div(errors, checked),
             "text_words_checked": checked,
-            "text_share_capitals": safe_div(
-                num(pc.count_substring_regex(everything, r"\p{Lu}")), letters
-            ),
+            "text_share_capitals": safe_div(capitals, letters),
             "text_repeated_punctuation": num(pc.count_substring_regex(everything, REPEATED_PUNCT)),
             "text_emoji_per_100_chars": safe_div(
                 100 * num(pc.count_substring_regex(everything, EMOJI)), chars

@@ -1,0 +1,246 @@
+"""validate_arrow: the batch fast path gives exactly pydantic's table, or hands the batch back.
+
+Each case is one record (a variation of a valid one) in a batch with valid records. Whatever the
+fast path does, it must never accept what pydantic would reject or read a value differently; and
+for plainly valid variations it must actually be taken, or it would speed up nothing.
+"""
+
+import copy
+import gzip
+import json
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fakeprofile import schema, validate, validate_arrow
+from test_hostile_input import json_values, records
+from test_schema import FULL
+
+RULES = validate.Rules(as_of=date(2026, 6, 30))
+
+
+def at(record: dict, path: str, value) -> dict:
+    """A copy of `record` with the value at a dotted path ("experience.0.start") replaced."""
+    out = copy.deepcopy(record)
+    *parents, last = path.split(".")
+    node = out
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return out
+
+
+def slow_table(raws: list[bytes]):
+    rows, _, rejects = validate.check_lines(list(enumerate(raws, 1)), RULES)
+    return schema.rows_to_table(rows), rejects
+
+
+def compare(raws: list[bytes], keep_extra: bool = True):
+    """Fast-path table (or None) after checking it against pydantic's."""
+    fast = validate_arrow.check_batch(raws, RULES, keep_extra)
+    if fast is not None:
+        slow, rejects = slow_table(raws)
+        assert not rejects, f"fast path accepted what pydantic rejects: {rejects[0].reason}"
+        if not keep_extra:
+            slow = slow.drop(["extra"])
+            fast = fast.drop(["extra"])
+        assert fast.equals(slow), [n for n in slow.column_names if not fast[n].equals(slow[n])]
+    return fast
+
+
+def batch(variant) -> list[bytes]:
+    body = variant if isinstance(variant, bytes) else json.dumps(variant).encode()
+    others = [json.dumps({**FULL, "profile_id": f"ok{i}"}).encode() for i in range(3)]
+    return [others[0], body, *others[1:]]
+
+
+# Plainly valid variations: the fast path must take them, with pydantic's values.
+TAKEN = [
+    FULL,
+    {"profile_id": "bare"},
+    at(FULL, "invitation.sent_at", "2026-06-01T10:00:00"),  # no zone: UTC
+    at(FULL, "invitation.sent_at", "2026-06-01T23:30:00-05:00"),  # a later UTC day
+    at(FULL, "invitation.sent_at", "2026-06-30T00:30:00+02:00"),  # local date is the one checked
+    at(FULL, "invitation.sent_at", "2026-06-01T10:00:00.5+05:30"),
+    at(FULL, "invitation.sent_at", "2026-06-01T10:00:00.123456Z"),
+    at(FULL, "invitation.sent_at", None),
+    at(FULL, "invitation", None),
+    at(FULL, "invitation", {}),
+    at(FULL, "experience", []),
+    at(FULL, "experience", None),
+    at(FULL, "experience.0", {}),
+    at(FULL, "education.0.end", "2029-06-30"),  # expected graduation
+    at(FULL, "sections", {}),
+    at(FULL, "sections.extra_section", 4),  # unknown nested keys are ignored
+    at(FULL, "experience.0.logo", {"url": "x"}),
+    {**FULL, "segment": {"language": "da", "kind": None}, "score_hint": 0.25, "n": 10**12},
+    {**FULL, "tags": ["a", "b"], "note": "ünïcødé ✓", "empty": {}, "nothing": None},
+    at(FULL, "invitation.acceptance_rate", 1),  # an int for a float
+    at(FULL, "invitation.acceptance_rate", 0),
+    at(FULL, "about", "x" * schema.LONG_TEXT),
+    at(FULL, "headline", "æ" * schema.SHORT_TEXT),
+    at(FULL, "skills", ["s"] * schema.MAX_ITEMS),
+    at(FULL, "connections", 1_000_000_000),
+    at(FULL, "about", "line\nbreak \u0000 and \u200b zero width"),
+    at(FULL, "photo", "sub/dir/p1.jpg"),
+]
+
+# Anything else: pydantic rejects it or reads it another way; the fast path must hand it back.
+HANDED_BACK = [
+    at(FULL, "connections", "412"),  # coerced by pydantic
+    at(FULL, "connections", 412.0),
+    at(FULL, "connections", True),
+    at(FULL, "connections", -1),
+    at(FULL, "connections", 1_000_000_001),
+    at(FULL, "connections", 10**30),
+    at(FULL, "has_photo", 1),
+    at(FULL, "has_photo", "true"),
+    at(FULL, "label", "maybe"),
+    at(FULL, "profile_id", ""),
+    at(FULL, "profile_id", None),
+    at(FULL, "profile_id", 17),
+    at(FULL, "headline", "x" * (schema.SHORT_TEXT + 1)),
+    at(FULL, "about", "x" * (schema.LONG_TEXT + 1)),
+    at(FULL, "skills", ["s"] * (schema.MAX_ITEMS + 1)),
+    at(FULL, "skills", ["ok", None]),
+    at(FULL, "experience", [None]),
+    at(FULL, "experience.0.title", "t" * (schema.SHORT_TEXT + 1)),
+    at(FULL, "experience.0.start", "2020-1-1"),
+    at(FULL, "experience.0.start", "2023-02-30"),
+    at(FULL, "experience.0.start", "2030-01-01"),  # in the future
+    at(FULL, "experience.0.start", "1900-01-01"),  # implausibly early
+    at(FULL, "experience.0.end", "2019-01-01"),  # ends before it starts
+    at(FULL, "education.0.end", "0000-01-01"),
+    at(FULL, "created_at", "2019-04-02T00:00:00"),
+    at(FULL, "created_at", 1554163200),
+    at(FULL, "invitation.sent_at", "2026-06-01 10:00:00"),
+    at(FULL, "invitation.sent_at", "2026-06-01T10:00:60Z"),
+    at(FULL, "invitation.sent_at", "2026-06-01T10:00:00.1234567Z"),
+    at(FULL, "invitation.sent_at", "2026-07-01T00:30:00+02:00"),  # future where it was written
+    at(FULL, "invitation.sent_at", 1780000000),
+    at(FULL, "invitation.acceptance_rate", 1.5),
+    at(FULL, "invitation.acceptance_rate", "0.5"),
+    at(FULL, "activity.window_days", 0),
+    at(FULL, "sections", 3),
+    at(FULL, "photo", "../outside.jpg"),
+    at(FULL, "photo", "/etc/passwd"),
+    {**FULL, "extra_number": 10**30},  # past 64 bits
+    {**FULL, "tags": ["a", 1, None]},  # Arrow cannot type this list
+    {**FULL, "mixed": 1},  # fine alone; see the batch with conflicting types below
+    b'{"profile_id": "dup", "profile_id": "dup2"}',
+    b'{"profile_id": "nan", "invitation": {"acceptance_rate": NaN}}',
+    b'{"profile_id": "unknown nan", "k": NaN, "i": -Infinity}',
+    b'{"profile_id": "two"} {"profile_id": "objects"}',
+    b'{"profile_id": "trailing",}',
+    b'{"profile_id": "tab\tinside"}',
+    b'["not", "an", "object"]',
+    b'{"profile_id": "bad utf-8 \xff"}',
+    b'{"profile_id": "cut',
+]
+
+
+@pytest.mark.parametrize("variant", TAKEN, ids=range(len(TAKEN)))
+def test_plainly_valid_records_take_the_fast_path(variant):
+    assert compare(batch(variant)) is not None
+    assert compare(batch(variant), keep_extra=False) is not None
+
+
+@pytest.mark.parametrize("variant", HANDED_BACK, ids=range(len(HANDED_BACK)))
+def test_anything_else_is_handed_back_or_read_identically(variant):
+    compare(batch(variant))
+    compare(batch(variant), keep_extra=False)
+
+
+def test_every_value_that_pydantic_rejects_is_handed_back():
+    for variant in HANDED_BACK:
+        raws = batch(variant)
+        _, rejects = slow_table(raws)
+        if rejects:
+            assert validate_arrow.check_batch(raws, RULES) is None, rejects[0].reason
+
+
+def test_conflicting_unknown_field_types_and_a_missing_line():
+    raws = batch({**FULL, "mixed": 1})
+    raws.append(json.dumps({**FULL, "profile_id": "m2", "mixed": "one"}).encode())
+    compare(raws)
+    assert validate_arrow.check_batch([*raws, None], RULES) is None  # an over-long line
+
+
+def test_decimal_numbers_parse_to_the_same_floats():
+    """Long decimal strings are where a fast float parser can be one unit in the last place off."""
+    rng = random.Random(3)
+    texts = [repr(rng.random()) for _ in range(300)]
+    texts += [f"0.{rng.randrange(10**24):024d}" for _ in range(300)]
+    texts += ["0.1", "0.3", "1e-7", "5e-324", "0.30000000000000004", "1.0", "0", "1"]
+    raws = [
+        f'{{"profile_id": "f{i}", "invitation": {{"acceptance_rate": {t}}}, "x": {t}}}'.encode()
+        for i, t in enumerate(texts)
+    ]
+    assert compare(raws) is not None
+
+
+def test_deep_nesting_never_reaches_the_arrow_reader():
+    """Arrow's reader crashes the process (stack overflow) on very deep nesting."""
+    deep = b'{"profile_id": "d", "junk": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    assert validate_arrow.check_batch(batch(deep), RULES) is None
+    brackets = {**FULL, "about": "[" * validate_arrow.MAX_BRACKETS}  # in text: only slower
+    assert validate_arrow.check_batch(batch(brackets), RULES) is None
+
+
+def test_label_required_for_training():
+    rules = validate.Rules(as_of=date(2026, 6, 30), require_label=True)
+    unlabelled = [json.dumps({"profile_id": "u"}).encode()]
+    assert validate_arrow.check_batch(unlabelled, rules) is None
+    assert validate_arrow.check_batch(unlabelled, RULES) is not None
+
+
+def test_photos_are_resolved_under_the_photo_folder(tmp_path):
+    (tmp_path / "p1.jpg").write_bytes(b"x")
+    rules = validate.Rules(photo_dir=tmp_path, as_of=date(2026, 6, 30))
+    assert validate_arrow.check_batch([json.dumps(FULL).encode()], rules) is not None
+    escape = json.dumps(at(FULL, "photo", "../p1.jpg")).encode()
+    assert validate_arrow.check_batch([escape], rules) is None
+
+
+def test_generated_profiles_read_identically(small_dataset):
+    path, _ = small_dataset
+    with gzip.open(path, "rb") as fh:
+        raws = [line.rstrip(b"\n") for line in fh]
+    assert compare(raws) is not None
+    assert compare(raws, keep_extra=False) is not None
+
+
+def test_the_validate_and_score_stages_use_it(small_dataset, tmp_path):
+    """End to end, a file of valid records comes out the same as through pydantic alone."""
+    path, _ = small_dataset
+    out = validate.run(path, tmp_path / "v.parquet", tmp_path / "r.jsonl", RULES)
+    assert out.rejected == 0 and out.valid == 400
+    assert Path(tmp_path / "r.jsonl").read_text() == ""
+
+
+datetimes = st.datetimes().map(lambda d: d.isoformat()) | st.datetimes(
+    timezones=st.timezones()
+).map(lambda d: d.isoformat())
+generated = records | st.fixed_dictionaries(
+    {"profile_id": st.text(min_size=1, max_size=10)},
+    optional={
+        "invitation": st.fixed_dictionaries({"sent_at": datetimes | json_values}),
+        "unknown": json_values,
+        "label": st.sampled_from(["fake", "genuine", "other"]),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(generated, min_size=1, max_size=6))
+def test_random_records_are_handed_back_or_read_identically(batch_records):
+    raws = [json.dumps(r).encode() for r in batch_records]
+    compare(raws)
+    compare(raws, keep_extra=False)
