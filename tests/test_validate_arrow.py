@@ -194,6 +194,19 @@ def test_deep_nesting_never_reaches_the_arrow_reader():
     assert validate_arrow.check_batch(batch(brackets), RULES) is None
 
 
+@pytest.mark.parametrize("line", [b"null", b"[]", b'"text"', b" {}", b"{} "])
+def test_lines_that_are_not_one_object_never_reach_the_arrow_reader(line):
+    """pyarrow 25's reader crashes the process when the first line is `null`."""
+    assert validate_arrow.check_batch([line, json.dumps(FULL).encode()], RULES) is None
+
+
+def test_very_wide_records_go_the_pydantic_way():
+    """Arrow types each unknown key as a column: thousands of keys would make it the slow way."""
+    wide = {"profile_id": "w", **{f"k{i}": i for i in range(validate_arrow.MAX_KEYS)}}
+    assert validate_arrow.check_batch(batch(wide), RULES) is None
+    assert validate_arrow.check_batch(batch({**FULL, "k": 1}), RULES) is not None
+
+
 def test_label_required_for_training():
     rules = validate.Rules(as_of=date(2026, 6, 30), require_label=True)
     unlabelled = [json.dumps({"profile_id": "u"}).encode()]
