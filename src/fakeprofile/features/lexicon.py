@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterator
 
 import wordfreq
 
@@ -114,6 +115,7 @@ class Lexicon:
         self.min_zipf, self.part_zipf, self.loan_zipf = min_zipf, part_zipf, loan_zipf
         self._words: dict[str, frozenset[str]] = {}
         self._parts: dict[str, frozenset[str]] = {}
+        self._heads: dict[str, frozenset[str]] = {}
 
     def words(self, lang: str) -> frozenset[str]:
         if lang not in self._words:
@@ -226,26 +228,62 @@ class Lexicon:
         return max(z, frequencies("nb").get(word, 0.0)) if lang == "da" else z
 
     @staticmethod
-    def edits(word: str) -> set[str]:
-        """Every string one swap, drop, insertion or substitution away from `word`."""
+    def edit_stages(word: str) -> Iterator[set[str]]:
+        """The strings one edit from `word`, cheapest kind first, each kind made only when
+        asked for: drops and swaps (about 2n), substitutions (about 33n), insertions (about
+        33n). `word` itself is in none of them."""
         letters = "abcdefghijklmnopqrstuvwxyzæøåäöüß"
         splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-        out = {a + b[1:] for a, b in splits if b}
-        out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-        out |= {a + c + b[1:] for a, b in splits if b for c in letters}
-        out |= {a + c + b for a, b in splits for c in letters}
-        out.discard(word)
-        return out
+        few = {a + b[1:] for a, b in splits if b}
+        few |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        for stage in (
+            lambda: few,
+            lambda: {a + c + b[1:] for a, b in splits if b for c in letters},
+            lambda: {a + c + b for a, b in splits for c in letters},
+        ):
+            edits = stage()
+            edits.discard(word)
+            yield edits
+
+    @classmethod
+    def edits(cls, word: str) -> set[str]:
+        """Every string one swap, drop, insertion or substitution away from `word`."""
+        return set().union(*cls.edit_stages(word))
+
+    def _langs(self, lang: str) -> tuple[str, ...]:
+        # Danish also takes Bokmål's frequencies, as zipf() does.
+        return (lang, "nb") if lang == "da" else (lang,)
 
     @functools.lru_cache(maxsize=100_000)  # noqa: B019
     def neighbour_zipf(self, word: str, lang: str) -> float:
         """Zipf frequency of the most common word one edit away from `word` (0 if none)."""
         edits = self.edits(word)
         # Set intersection with a word list runs in C over the few hundred edits, instead of a
-        # Python call per edit. Danish also takes Bokmål's frequencies, as zipf() does.
-        langs = (lang, "nb") if lang == "da" else (lang,)
-        found = [frequencies(k)[e] for k in langs for e in edits & frequencies(k).keys()]
+        # Python call per edit.
+        found = [
+            frequencies(k)[e] for k in self._langs(lang) for e in edits & frequencies(k).keys()
+        ]
         return max(found, default=0.0)
+
+    def _has_neighbour(self, word: str, lang: str, at_least: float) -> bool:
+        """neighbour_zipf(word, lang) >= at_least, without the rest of the search once one such
+        neighbour turns up: most misspellings are one drop or swap away from their word, and
+        those ~2n edits cost a tenth of the ~70n substitutions and insertions."""
+        for stage in self.edit_stages(word):
+            for k in self._langs(lang):
+                freq = frequencies(k)
+                if any(freq[e] >= at_least for e in stage & freq.keys()):
+                    return True
+        return False
+
+    def heads(self, lang: str) -> frozenset[str]:
+        """First MIN_PART letters of every word a compound can start with (see `_compound`)."""
+        if lang not in self._heads:
+            self._heads[lang] = frozenset(
+                {p[:MIN_PART] for p in self.parts(lang)}
+                | {w[:MIN_PART] for w in self.words(lang) if len(w) >= 5}
+            )
+        return self._heads[lang]
 
     @functools.lru_cache(maxsize=50_000)  # noqa: B019
     def near_word(self, word: str, lang: str) -> bool:
@@ -254,10 +292,15 @@ class Lexicon:
         Used for capitalised unknown words: a near miss of a word is a typo (German capitalises
         every noun), anything else is taken for a name of a person, place or company.
         """
-        if self.neighbour_zipf(word, lang) >= self.min_zipf:
+        if self._has_neighbour(word, lang, self.min_zipf):
             return True
         if lang in COMPOUNDING and len(word) > MIN_COMPOUND:
+            # A compound starts with a known part, so an edit whose first letters start no
+            # part cannot be one: most edits of a name are ruled out by one set look-up.
+            heads = self.heads(lang)
             return any(
-                self._compound(e, lang, 0) for e in self.edits(word) if len(e) >= MIN_COMPOUND
+                self._compound(e, lang, 0)
+                for e in self.edits(word)
+                if len(e) >= MIN_COMPOUND and e[:MIN_PART] in heads
             )
         return False

@@ -44,6 +44,7 @@ def warm(min_zipf: float = 2.0) -> None:
         frequencies(lang)
         lex.words(lang)
         lex.parts(lang)
+        lex.heads(lang)
 
 
 def tokenize(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:

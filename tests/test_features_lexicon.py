@@ -1,0 +1,76 @@
+"""features/lexicon.py: the shortcuts in the one-edit search give the answers of the full search."""
+
+import random
+
+import pytest
+
+from fakeprofile.features.lexicon import COMPOUNDING, LANGS, MIN_COMPOUND, Lexicon
+
+LETTERS = "abcdefghijklmnopqrstuvwxyzæøåäöüß"
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return Lexicon(min_zipf=2.0)
+
+
+def reference_edits(word: str) -> set[str]:
+    """The definition: every drop, swap, substitution and insertion, minus the word itself."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    out |= {a + c + b for a, b in splits for c in LETTERS}
+    out.discard(word)
+    return out
+
+
+def sample_words(lex: Lexicon, lang: str, n: int, seed: int) -> list[str]:
+    """Typos of real words, glued parts with a typo, and random strings (names, noise)."""
+    rng = random.Random(seed)
+    words = sorted(w for w in lex.words(lang) if len(w) >= 6)
+    parts = sorted(lex.parts(lang))
+
+    def typo(w: str) -> str:
+        i = rng.randrange(len(w))
+        return rng.choice(
+            [w[:i] + w[i + 1 :], w[:i] + rng.choice(LETTERS) + w[i + 1 :], w[:i] + "x" + w[i:]]
+        )
+
+    out = []
+    for k in range(n):
+        out.append(
+            [
+                lambda: typo(rng.choice(words)),
+                lambda: typo(rng.choice(parts) + rng.choice(["", "s"]) + rng.choice(parts)),
+                lambda: "".join(rng.choices(LETTERS[:26], k=rng.randint(4, 13))),
+            ][k % 3]()
+        )
+    return out
+
+
+@pytest.mark.parametrize("word", ["a", "ab", "aa", "teh", "kaffe", "projektleder", "æøå"])
+def test_edits_are_every_one_edit_string(word):
+    assert Lexicon.edits(word) == reference_edits(word)
+    stages = list(Lexicon.edit_stages(word))
+    assert set().union(*stages) == reference_edits(word) and len(stages) == 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_staged_search_answers_as_the_full_search(lex, lang):
+    for word in sample_words(lex, lang, 60, seed=1):
+        for at_least in (2.0, 3.0, 4.5):
+            assert lex._has_neighbour(word, lang, at_least) == (
+                lex.neighbour_zipf(word, lang) >= at_least
+            ), (word, at_least)
+
+
+@pytest.mark.parametrize("lang", sorted(COMPOUNDING))
+def test_near_word_answers_as_the_unpruned_search(lex, lang):
+    """An edit whose first letters start no known part is never tried as a compound."""
+    for word in sample_words(lex, lang, 45, seed=2):
+        full = lex.neighbour_zipf(word, lang) >= lex.min_zipf or (
+            len(word) > MIN_COMPOUND
+            and any(lex._compound(e, lang, 0) for e in lex.edits(word) if len(e) >= MIN_COMPOUND)
+        )
+        assert lex.near_word(word, lang) == full, word
