@@ -12,11 +12,12 @@ import random
 from datetime import date
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fakeprofile import schema, validate, validate_arrow
+from fakeprofile import schema, score, validate, validate_arrow
 from test_hostile_input import json_values, records
 from test_schema import FULL
 
@@ -236,6 +237,10 @@ def test_the_validate_and_score_stages_use_it(small_dataset, tmp_path):
     out = validate.run(path, tmp_path / "v.parquet", tmp_path / "r.jsonl", RULES)
     assert out.rejected == 0 and out.valid == 400
     assert Path(tmp_path / "r.jsonl").read_text() == ""
+    # Parquet input and Spark batches are re-encoded as JSON lines: in the form read in bulk.
+    table = pq.read_table(tmp_path / "v.parquet")
+    lines = [raw for _, raw in score.table_lines(table, range(1, table.num_rows + 1))]
+    assert compare(lines) is not None
 
 
 datetimes = st.datetimes().map(lambda d: d.isoformat()) | st.datetimes(
