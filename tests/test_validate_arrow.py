@@ -262,3 +262,63 @@ def test_random_records_are_handed_back_or_read_identically(batch_records):
     raws = [json.dumps(r).encode() for r in batch_records]
     compare(raws)
     compare(raws, keep_extra=False)
+
+
+def _breaking_values(spec: dict, defs: dict, path: tuple = ()):
+    """(path, value) pairs that break each limit the JSON Schema states, down to nested models
+    and list items; a path is the keys and list positions from the record's top."""
+    for option in spec.get("anyOf", [spec]):
+        if "$ref" in option:
+            model = defs[option["$ref"].split("/")[-1]]
+            for name, sub in model["properties"].items():
+                yield from _breaking_values(sub, defs, (*path, name))
+        kind = option.get("type")
+        if kind == "array":
+            if "maxItems" in option:
+                yield path, [None] * (option["maxItems"] + 1)
+            yield from _breaking_values(option["items"], defs, (*path, 0))
+        if kind == "string":
+            if "maxLength" in option:
+                yield path, "x" * (option["maxLength"] + 1)
+            if option.get("minLength", 0) > 0:
+                yield path, ""
+        if "enum" in option:
+            yield path, "none of these"
+        if kind in ("integer", "number"):
+            if "maximum" in option:
+                yield path, option["maximum"] + 1
+            if "minimum" in option:
+                yield path, option["minimum"] - 1
+            if "exclusiveMinimum" in option:
+                yield path, option["exclusiveMinimum"]
+
+
+def put(record: dict, path: tuple, value) -> dict:
+    """A copy of `record` with `value` at `path`, creating the objects and lists on the way."""
+    out = copy.deepcopy(record)
+    node = out
+    for step, nxt in zip(path, path[1:], strict=False):
+        empty = [{}] if isinstance(nxt, int) else {}
+        if isinstance(node, list):
+            node = node[step]
+            continue
+        if not node.get(step):
+            node[step] = empty
+        node = node[step]
+    node[path[-1]] = value
+    return out
+
+
+def test_every_limit_of_the_published_schema_is_checked():
+    """Each limit pydantic enforces (read from the JSON Schema, so a field or limit added to
+    `schema` later is covered too) sends the batch the pydantic way."""
+    spec = schema.json_schema()
+    paths = []
+    for field, sub in spec["properties"].items():
+        for path, value in _breaking_values(sub, spec["$defs"], (field,)):
+            raws = batch(put(FULL, path, value))
+            _, rejects = slow_table(raws)
+            assert rejects, (path, "pydantic accepts this: the test builds a wrong record")
+            assert validate_arrow.check_batch(raws, RULES) is None, path
+            paths.append(path)
+    assert len(paths) >= 40, paths

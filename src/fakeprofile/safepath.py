@@ -30,6 +30,15 @@ def check_lexical(photo: str) -> None:
         raise UnsafePath("photo path contains '..'")
 
 
+def check_photo(photo: str, photo_dir: str | Path | None) -> None:
+    """Raise UnsafePath if `photo` may not be read: lexically when there is no photo folder
+    (scoring without photos), else resolved under the folder."""
+    if photo_dir is None:
+        check_lexical(photo)
+    else:
+        resolve_photo(photo, photo_dir)
+
+
 def resolve_photo(photo: str, photo_dir: str | Path) -> Path:
     """The real path of `photo` inside `photo_dir`; raises UnsafePath if it would leave the folder.
 

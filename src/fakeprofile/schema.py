@@ -26,7 +26,11 @@ MAX_ITEMS = 200
 
 ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT)]
 LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT)]
-Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
+COUNT_MAX = 1_000_000_000
+ID_MAX = 200  # characters of a profile_id
+WINDOW_MAX_DAYS = 100_000
+
+Count = Annotated[int, Field(ge=0, le=COUNT_MAX)]
 
 LABELS = ("fake", "genuine")
 
@@ -81,7 +85,7 @@ class Activity(_Strict):
     comments: Count | None = None
     reactions: Count | None = None
     shares: Count | None = None
-    window_days: Annotated[int, Field(gt=0, le=100_000)] | None = None
+    window_days: Annotated[int, Field(gt=0, le=WINDOW_MAX_DAYS)] | None = None
 
 
 class Invitation(_Strict):
@@ -101,7 +105,7 @@ class Profile(BaseModel):
 
     model_config = ConfigDict(extra="allow", title="fakeprofile input record")
 
-    profile_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    profile_id: Annotated[str, StringConstraints(min_length=1, max_length=ID_MAX)]
     label: Literal["fake", "genuine"] | None = Field(
         None, description="required for training, absent when scoring"
     )
@@ -215,11 +219,15 @@ ARROW_SCHEMA = pa.schema(
 KNOWN_FIELDS = frozenset(Profile.model_fields)
 
 
+def extra_json(extra: dict[str, Any]) -> str | None:
+    """Unknown fields as kept in the `extra` column: a JSON object, or None if there are none."""
+    return json.dumps(extra, ensure_ascii=False, default=str) if extra else None
+
+
 def to_row(profile: Profile) -> dict[str, Any]:
     """A validated profile as a row of ARROW_SCHEMA (unknown fields folded into `extra`)."""
     row = profile.model_dump(exclude=set(profile.model_extra or {}))
-    extra = profile.model_extra or {}
-    row["extra"] = json.dumps(extra, ensure_ascii=False, default=str) if extra else None
+    row["extra"] = extra_json(profile.model_extra or {})
     sent = row["invitation"] and row["invitation"].get("sent_at")
     if isinstance(sent, datetime) and sent.tzinfo is None:
         row["invitation"]["sent_at"] = sent.replace(tzinfo=UTC)

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from fakeprofile import io, schema, validate_arrow
 from fakeprofile.errors import UserError
-from fakeprofile.safepath import UnsafePath, check_lexical, resolve_photo
+from fakeprofile.safepath import UnsafePath, check_photo
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,7 @@ def check_rules(p: schema.Profile, rules: Rules) -> str | None:
             return f"experience.{i}: ends before it starts"
     if p.photo is not None:
         try:
-            if rules.photo_dir is None:
-                check_lexical(p.photo)
-            else:
-                resolve_photo(p.photo, rules.photo_dir)
+            check_photo(p.photo, rules.photo_dir)
         except UnsafePath as exc:
             return f"photo: {exc}"
     return None

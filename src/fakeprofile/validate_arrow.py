@@ -15,7 +15,6 @@ compares the two on valid and on mutated records.
 from __future__ import annotations
 
 import io
-import json
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +26,7 @@ import pyarrow.json as pj
 import pydantic_core
 
 from fakeprofile import schema
-from fakeprofile.safepath import UnsafePath, check_lexical, resolve_photo
+from fakeprofile.safepath import UnsafePath, check_photo
 
 if TYPE_CHECKING:
     from fakeprofile.validate import Rules
@@ -38,7 +37,6 @@ _DATETIME = (
     r"^(?P<day>\d{4}-\d{2}-\d{2})T(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d):(?P<s>[0-5]\d)"
     r"(?:\.(?P<frac>\d{1,6}))?(?P<zone>Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$"
 )
-_COUNT_MAX = 1_000_000_000
 MAX_BRACKETS = 1_000  # per line; a profile has a few dozen
 MAX_KEYS = 2_000  # colons per line; a profile has about a hundred
 
@@ -78,7 +76,7 @@ def _text(arr: pa.Array, limit: int) -> None:
     _between(pc.utf8_length(arr), 0, limit)
 
 
-def _count(arr: pa.Array, low: int = 0, high: int = _COUNT_MAX) -> None:
+def _count(arr: pa.Array, low: int = 0, high: int = schema.COUNT_MAX) -> None:
     _between(arr, low, high)
 
 
@@ -141,17 +139,13 @@ def _extra_json(raw: bytes) -> str | None:
     own JSON parser, so numbers come out as pydantic reads them (orjson turns 10**30 into a
     float)."""
     record = pydantic_core.from_json(raw)
-    extra = {k: v for k, v in record.items() if k not in schema.KNOWN_FIELDS}
-    return json.dumps(extra, ensure_ascii=False, default=str) if extra else None
+    return schema.extra_json({k: v for k, v in record.items() if k not in schema.KNOWN_FIELDS})
 
 
 def _photos_safe(photos: pa.Array, photo_dir: Path | None) -> None:
     for path in photos.drop_null().to_pylist():
         try:
-            if photo_dir is None:
-                check_lexical(path)
-            else:
-                resolve_photo(path, photo_dir)
+            check_photo(path, photo_dir)
         except UnsafePath:
             raise _Reject from None
 
@@ -167,7 +161,7 @@ def _checked(read: pa.Table, raws: list[bytes], rules: Rules, keep_extra: bool) 
 
     pid = col["profile_id"]
     _require(pid.null_count == 0)
-    _between(pc.utf8_length(pid), 1, 200)
+    _between(pc.utf8_length(pid), 1, schema.ID_MAX)
     labels = col["label"].drop_null()
     _require(pc.all(pc.is_in(labels, pa.array(schema.LABELS))).as_py() is not False)
     _require(not rules.require_label or col["label"].null_count == 0)
@@ -182,7 +176,7 @@ def _checked(read: pa.Table, raws: list[bytes], rules: Rules, keep_extra: bool) 
         _count(pc.struct_field(col["sections"], name))
     for name in schema.ACTIVITY_NAMES:
         _count(pc.struct_field(col["activity"], name))
-    _count(pc.struct_field(col["activity"], "window_days"), 1, 100_000)
+    _count(pc.struct_field(col["activity"], "window_days"), 1, schema.WINDOW_MAX_DAYS)
 
     out = dict(col)
     out["created_at"] = _dates(col["created_at"], span)
