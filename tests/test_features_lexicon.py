@@ -1,10 +1,12 @@
 """features/lexicon.py: the shortcuts in the one-edit search give the answers of the full search."""
 
+import math
 import random
 
 import pytest
+import wordfreq
 
-from fakeprofile.features.lexicon import COMPOUNDING, LANGS, MIN_COMPOUND, Lexicon
+from fakeprofile.features.lexicon import COMPOUNDING, LANGS, MIN_COMPOUND, Lexicon, frequencies
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzæøåäöüß"
 
@@ -12,6 +14,15 @@ LETTERS = "abcdefghijklmnopqrstuvwxyzæøåäöüß"
 @pytest.fixture(scope="module")
 def lex():
     return Lexicon(min_zipf=2.0)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_frequencies_are_wordfreqs_zipf_values_in_its_order(lang):
+    """The bucket-wise table equals the plain definition: every word of wordfreq's dictionary
+    with log10(frequency) + 9, in the same order."""
+    expected = {w: math.log10(f) + 9 for w, f in wordfreq.get_frequency_dict(lang).items()}
+    got = frequencies(lang)
+    assert list(got.items()) == list(expected.items())
 
 
 def reference_edits(word: str) -> set[str]:

@@ -19,15 +19,18 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fakeprofile.features import utf8
 from fakeprofile.features.lexicon import LANGS, Lexicon, frequencies
 
 # What is not a word: URLs, e-mail addresses, @handles, #hashtags, anything with a digit in it.
 NOT_WORDS = r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#][\p{L}\p{N}_]+|\S*\p{N}\S*"
-# Word separators: anything but letters, apostrophes and hyphens (stripped from word edges after).
-SEPARATORS = r"[^\p{L}'’\-]+"
-EDGE_MARKS = "-'’"
+# Word characters: letters, apostrophes and hyphens (stripped from word edges after). Anything else
+# separates words.
+WORD_CLASSES = [r"\p{L}", r"['’\-]"]  # bit 0: letter, bit 1: apostrophe or hyphen
+_WORD_TABLE = utf8.ascii_table(WORD_CLASSES)
 
 ERROR, OK, SKIP = 1, 0, -1
+UNSEEN = -2  # no verdict yet
 
 
 @functools.lru_cache(maxsize=4)
@@ -48,13 +51,54 @@ def warm(min_zipf: float = 2.0) -> None:
 
 
 def tokenize(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """(index of the text each token comes from, tokens) for an Arrow string array."""
+    """(index of the text each token comes from, tokens) for an Arrow string array.
+
+    A token is a run of word characters with the apostrophes and hyphens at its edges cut off
+    ("-well-known'" -> "well-known"); runs of only those marks are no tokens. Runs are found on
+    the UTF-8 bytes with numpy (see features/utf8): a regex split costs several times as much."""
     cleaned = pc.replace_substring_regex(texts, NOT_WORDS, " ")
-    tokens = pc.split_pattern_regex(cleaned, SEPARATORS)
-    parents = pc.list_parent_indices(tokens).to_numpy()
-    flat = pc.utf8_trim(pc.list_flatten(tokens), EDGE_MARKS)
-    keep = pc.greater(pc.utf8_length(flat), 0)
-    return parents[keep.to_numpy(zero_copy_only=False)], flat.filter(keep)
+    offsets, data = utf8.buffers(cleaned)
+    cls = utf8.classes(data, _WORD_TABLE, WORD_CLASSES, whole_chars=True)
+    word = np.concatenate([[False], cls != 0, [False]])
+    text_start = np.zeros(len(data) + 1, dtype=bool)
+    text_start[offsets[:-1]] = True  # a run never goes on into the next text
+    inner = word[1:-1]
+    start = np.flatnonzero(inner & (~word[:-2] | text_start[:-1]))
+    end = np.flatnonzero(inner & (~word[2:] | text_start[1:])) + 1
+    start, end = _cut_marks(cls, start, end)
+    # The tokens' bytes, in order: every byte inside a token (tokens never overlap).
+    edge = np.zeros(len(data) + 1, dtype=np.int8)
+    edge[start] += 1
+    edge[end] -= 1
+    inside = np.cumsum(edge[:-1], dtype=np.int8).astype(bool)
+    tok_offsets = np.concatenate([[0], np.cumsum(end - start)]).astype(np.int64)
+    tokens = pa.LargeStringArray.from_buffers(
+        len(start), pa.py_buffer(tok_offsets), pa.py_buffer(data[inside].tobytes())
+    )
+    return np.searchsorted(offsets, start, side="right") - 1, tokens
+
+
+def _cut_marks(
+    cls: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Runs [start, end) without the marks (class 2) at their edges; runs of marks only dropped.
+
+    Marks are rare, so each block of consecutive mark bytes is found once, and a run that
+    starts (ends) in one moves its start (end) past that block."""
+    marks = np.flatnonzero(cls == 2)
+    if not len(marks):
+        return start, end
+    new_block = np.concatenate([[True], np.diff(marks) != 1])
+    block = np.cumsum(new_block) - 1  # block number of each mark byte
+    first_of = marks[new_block]  # per block: its first and last byte
+    last_of = marks[np.append(np.flatnonzero(new_block)[1:], len(marks)) - 1]
+    start, end = start.copy(), end.copy()
+    at = np.flatnonzero(cls[start] == 2)
+    start[at] = last_of[block[np.searchsorted(marks, start[at])]] + 1
+    at = np.flatnonzero(cls[end - 1] == 2)
+    end[at] = first_of[block[np.searchsorted(marks, end[at] - 1)]]
+    keep = start < end  # the block reached past the run's other end: marks only
+    return start[keep], end[keep]
 
 
 def _lang_scores(words: list[str]) -> np.ndarray:
@@ -63,6 +107,54 @@ def _lang_scores(words: list[str]) -> np.ndarray:
     for k, lang in enumerate(LANGS):  # one C-level pass over the tokens per language
         out[:, k] = list(map(frequencies(lang).get, words, itertools.repeat(0.0)))
     return out
+
+
+class TokenTable:
+    """Every distinct token this process has met: its language scores and its verdict per
+    (language, capitalised), kept across chunks.
+
+    Most tokens of a chunk (the, og, und, Manager) were met in an earlier one; looking them up
+    in one dict costs a tenth of scoring them against six word lists and checking them again.
+    At `limit` tokens the table starts afresh, so memory stays bounded on any stream; the
+    verdicts do not depend on what the table holds."""
+
+    def __init__(self, limit: int = 200_000):
+        self.limit = limit
+        self.clear()
+
+    def clear(self) -> None:
+        self.row: dict[str, int] = {}
+        self.words: list[str] = []
+        self.scores = np.zeros((1024, len(LANGS)), dtype=np.float32)
+        self.verdict = np.full((1024, len(LANGS) + 1, 2), UNSEEN, dtype=np.int8)
+
+    def rows(self, vocab: list[str]) -> np.ndarray:
+        """Row of each word of `vocab` (distinct words), adding the words not met before."""
+        if len(self.words) + len(vocab) > self.limit:
+            self.clear()
+        get = self.row.get
+        rows = np.fromiter(map(get, vocab, itertools.repeat(-1)), np.int64, len(vocab))
+        new = np.flatnonzero(rows < 0)
+        if len(new):
+            fresh = [vocab[i] for i in new.tolist()]
+            start, stop = len(self.words), len(self.words) + len(fresh)
+            if stop > len(self.scores):  # grow by doubling: few copies over a stream
+                size = max(stop, 2 * len(self.scores))
+                self.scores = np.resize(self.scores, (size, len(LANGS)))
+                grown = np.full((size, len(LANGS) + 1, 2), UNSEEN, dtype=np.int8)
+                grown[:start] = self.verdict[:start]
+                self.verdict = grown
+            self.scores[start:stop] = _lang_scores(fresh)
+            self.row.update(zip(fresh, range(start, stop)))
+            self.words.extend(fresh)
+            rows[new] = np.arange(start, stop)
+        return rows
+
+
+@functools.lru_cache(maxsize=4)
+def token_table(min_zipf: float = 2.0) -> TokenTable:
+    """One TokenTable per process and word-list cut-off (verdicts depend on the cut-off)."""
+    return TokenTable()
 
 
 def detect_languages(
@@ -127,7 +219,7 @@ def spelling_errors(
 
     lower = pc.utf8_lower(raw)
     first = pc.utf8_slice_codeunits(raw, 0, 1)
-    capitalised = pc.utf8_is_upper(first).to_numpy(zero_copy_only=False)
+    capitalised = pc.utf8_is_upper(first).to_numpy(zero_copy_only=False).astype(np.int64)
     acronym = pc.and_(pc.utf8_is_upper(raw), pc.greater(pc.utf8_length(raw), 1))
     acronym = acronym.to_numpy(zero_copy_only=False)
 
@@ -140,18 +232,20 @@ def spelling_errors(
     row = (unit % n).astype(np.int64)
     is_name = np.isin(row * width + token_id, name_row.astype(np.int64) * width + name_id)
 
-    langs = detect_languages(unit, token_id, _lang_scores(vocab), k * n)
-    tok_lang = langs[unit]
-    # Distinct (token, language, capitalised) triples go through the word check once each.
-    key = (token_id.astype(np.int64) * (len(LANGS) + 1) + (tok_lang + 1)) * 2 + capitalised
-    uniq, inverse = np.unique(key, return_inverse=True)
-    verdict = np.empty(len(uniq), dtype=np.int8)
-    for j, kk in enumerate(uniq.tolist()):
-        rest, cap = divmod(kk, 2)
-        tok, li = divmod(rest, len(LANGS) + 1)
-        lang = LANGS[li - 1] if li > 0 else "en"
-        verdict[j] = classify(vocab[tok], lang, bool(cap), lex)
-    v = verdict[inverse]
+    table = token_table(min_zipf)
+    vocab_row = table.rows(vocab)
+    langs = detect_languages(unit, token_id, table.scores[vocab_row], k * n)
+    tok_lang = langs[unit] + 1  # 0: no language (then checked as English)
+    tok_row = vocab_row[token_id]
+    v = table.verdict[tok_row, tok_lang, capitalised]
+    todo = np.flatnonzero(v == UNSEEN)
+    if len(todo):  # tokens not met before in this language: the word check, once per triple
+        triples = np.unique(np.column_stack([tok_row, tok_lang, capitalised])[todo], axis=0)
+        words = table.words
+        for r, li, cap in triples.tolist():
+            lang = LANGS[li - 1] if li > 0 else "en"
+            table.verdict[r, li, cap] = classify(words[r], lang, bool(cap), lex)
+        v[todo] = table.verdict[tok_row[todo], tok_lang[todo], capitalised[todo]]
     counted = (v != SKIP) & ~is_name & ~acronym
     errors = np.bincount(unit[counted & (v == ERROR)], minlength=k * n)
     checked = np.bincount(unit[counted], minlength=k * n)

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fakeprofile.features import spelling
+from fakeprofile.features import spelling, utf8
 from fakeprofile.features.frame import join_child, num, safe_div
 from fakeprofile.features.lexicon import LANGS
 
@@ -51,45 +51,16 @@ def names_of(table: pa.Table) -> pa.Array:
     return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
 
 
-# Per byte value: bit 0 = ASCII letter, bit 1 = ASCII upper-case letter.
-_ASCII_CLASS = np.zeros(256, dtype=np.uint8)
-_ASCII_CLASS[ord("a") : ord("z") + 1] = 1
-_ASCII_CLASS[ord("A") : ord("Z") + 1] = 3
+LETTER_CLASSES = [r"\p{L}", r"\p{Lu}"]  # bit 0: letter, bit 1: upper-case letter
+_LETTER_TABLE = utf8.ascii_table(LETTER_CLASSES)
 
 
 def letter_counts(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Letters (\\p{L}) and upper-case letters (\\p{Lu}) per string of a non-null string array.
-
-    Counting with a regex costs one match per letter (150 ms per MB of text). Here the UTF-8
-    bytes are read with numpy instead: ASCII letters by their byte values, and each distinct
-    non-ASCII character of the batch (a few dozen: æ, ø, ä, é, emoji) is classified once by
-    the same regex engine, so the counts are exactly the regex counts.
-    """
-    texts = texts.cast(pa.large_string())  # 64-bit offsets, whatever the input's
-    offsets = np.frombuffer(texts.buffers()[1], np.int64)[
-        texts.offset : texts.offset + len(texts) + 1
-    ]
-    data = np.frombuffer(texts.buffers()[2] or b"\0", np.uint8)[offsets[0] : offsets[-1]]
-    cls = _ASCII_CLASS[data]
-    lead = np.flatnonzero(data >= 0xC0)  # first bytes of multi-byte characters
-    if len(lead):
-        b = [data[np.minimum(lead + k, len(data) - 1)].astype(np.int32) for k in range(4)]
-        cont = [x & 0x3F for x in b[1:]]
-        cp = np.where(
-            b[0] < 0xE0,
-            ((b[0] & 0x1F) << 6) | cont[0],
-            np.where(
-                b[0] < 0xF0,
-                ((b[0] & 0x0F) << 12) | (cont[0] << 6) | cont[1],
-                ((b[0] & 0x07) << 18) | (cont[0] << 12) | (cont[1] << 6) | cont[2],
-            ),
-        )
-        distinct, which = np.unique(cp, return_inverse=True)
-        chars = pa.array([chr(c) for c in distinct.tolist()], pa.string())
-        letter = pc.match_substring_regex(chars, r"^\p{L}$").to_numpy(zero_copy_only=False)
-        upper = pc.match_substring_regex(chars, r"^\p{Lu}$").to_numpy(zero_copy_only=False)
-        cls[lead] = (letter.astype(np.uint8) | (upper.astype(np.uint8) << 1))[which]
-    starts, lengths = offsets[:-1] - offsets[0], np.diff(offsets)
+    """Letters (\\p{L}) and upper-case letters (\\p{Lu}) per string of a non-null string array,
+    exactly as the regex would count them, at a fifteenth of its cost (see features/utf8)."""
+    offsets, data = utf8.buffers(texts)
+    cls = utf8.classes(data, _LETTER_TABLE, LETTER_CLASSES)
+    starts, lengths = offsets[:-1], np.diff(offsets)
 
     def per_text(flags: np.ndarray) -> np.ndarray:
         if not len(flags):
