@@ -145,7 +145,7 @@ class TokenTable:
                 grown[:start] = self.verdict[:start]
                 self.verdict = grown
             self.scores[start:stop] = _lang_scores(fresh)
-            self.row.update(zip(fresh, range(start, stop)))
+            self.row.update(zip(fresh, range(start, stop), strict=True))
             self.words.extend(fresh)
             rows[new] = np.arange(start, stop)
         return rows
