@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from fakeprofile.features import spelling
 from fakeprofile.features.spelling import NOT_WORDS, error_rate, language_of, tokenize
 from fakeprofile.synth.generate import _typo
 from spelling_texts import CLEAN
@@ -121,3 +122,32 @@ def test_tokenize_cuts_edge_marks_and_keeps_inner_ones():
     assert len(empty) == 0 and len(empty_parents) == 0
     assert len(tokenize(pa.array(["", " ... "]))[1]) == 0
     assert isinstance(parents, np.ndarray)
+
+
+def test_token_table_verdicts_do_not_depend_on_what_it_holds():
+    """Verdicts kept from earlier chunks, or a table that starts afresh every chunk, give the
+    counts a fresh table gives; a repeated chunk adds no tokens to the table."""
+    rng = random.Random(3)
+    chunk_a = [corrupt(CLEAN[lang], 0.2, rng) for lang in LANGS]
+    chunk_b = [corrupt(CLEAN[lang], 0.1, rng) for lang in LANGS] + ["Dear Sir kindly WhatsApp"]
+
+    def run(texts):
+        names = pa.array(["Søren Kjær Vestas"] * len(texts))
+        errors, checked, langs = spelling.spelling_errors([pa.array(texts)], names)
+        return errors.tolist(), checked.tolist(), langs.tolist()
+
+    spelling.token_table.cache_clear()
+    fresh_a = run(chunk_a)
+    spelling.token_table.cache_clear()
+    fresh_b = run(chunk_b)
+    table = spelling.token_table(2.0)
+    size = len(table.words)
+    assert run(chunk_b) == fresh_b and len(table.words) == size  # all met before
+    assert run(chunk_a) == fresh_a and len(table.words) > size  # grown: b's verdicts kept
+    assert run(chunk_b) == fresh_b
+    table.capacity = 8  # grows many times in one chunk
+    table.clear()
+    assert run(chunk_a) == fresh_a and run(chunk_b) == fresh_b and run(chunk_a) == fresh_a
+    table.limit = 10  # starts afresh on every chunk
+    assert run(chunk_b) == fresh_b
+    spelling.token_table.cache_clear()

@@ -118,15 +118,15 @@ class TokenTable:
     At `limit` tokens the table starts afresh, so memory stays bounded on any stream; the
     verdicts do not depend on what the table holds."""
 
-    def __init__(self, limit: int = 200_000):
-        self.limit = limit
+    def __init__(self, limit: int = 200_000, capacity: int = 1024):
+        self.limit, self.capacity = limit, capacity
         self.clear()
 
     def clear(self) -> None:
         self.row: dict[str, int] = {}
         self.words: list[str] = []
-        self.scores = np.zeros((1024, len(LANGS)), dtype=np.float32)
-        self.verdict = np.full((1024, len(LANGS) + 1, 2), UNSEEN, dtype=np.int8)
+        self.scores = np.zeros((self.capacity, len(LANGS)), dtype=np.float32)
+        self.verdict = np.full((self.capacity, len(LANGS) + 1, 2), UNSEEN, dtype=np.int8)
 
     def rows(self, vocab: list[str]) -> np.ndarray:
         """Row of each word of `vocab` (distinct words), adding the words not met before."""
