@@ -228,9 +228,16 @@ def spelling_errors(
     vocab = encoded.dictionary.to_pylist()
     ids = encoded.indices.to_numpy()
     token_id, name_id = ids[: len(lower)], ids[len(lower) :]
+    # Only tokens that are some profile's name in this chunk need the (row, token) join.
+    maybe = np.zeros(len(vocab), dtype=bool)
+    maybe[name_id] = True
+    cand = np.flatnonzero(maybe[token_id])
     width = np.int64(len(vocab) + 1)
-    row = (unit % n).astype(np.int64)
-    is_name = np.isin(row * width + token_id, name_row.astype(np.int64) * width + name_id)
+    is_name = np.zeros(len(token_id), dtype=bool)
+    is_name[cand] = np.isin(
+        (unit[cand] % n).astype(np.int64) * width + token_id[cand],
+        name_row.astype(np.int64) * width + name_id,
+    )
 
     table = token_table(min_zipf)
     vocab_row = table.rows(vocab)
