@@ -6,7 +6,15 @@ import random
 import pytest
 import wordfreq
 
-from fakeprofile.features.lexicon import COMPOUNDING, LANGS, MIN_COMPOUND, Lexicon, frequencies
+from fakeprofile.features.lexicon import (
+    COMPOUNDING,
+    LANGS,
+    LINKS,
+    MIN_COMPOUND,
+    MIN_PART,
+    Lexicon,
+    frequencies,
+)
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzæøåäöüß"
 
@@ -85,3 +93,41 @@ def test_near_word_answers_as_the_unpruned_search(lex, lang):
             and any(lex._compound(e, lang, 0) for e in lex.edits(word) if len(e) >= MIN_COMPOUND)
         )
         assert lex.near_word(word, lang) == full, word
+
+
+def reference_compound(lex: Lexicon, word: str, lang: str, depth: int = 0) -> bool:
+    """The definition, without pruning: known head, linking letters, then a known, inflected
+    or again compound rest; at most four parts."""
+    if depth >= 4:
+        return False
+    for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+        head = word[:i]
+        if head not in lex.parts(lang) and not (i >= 5 and head in lex.words(lang)):
+            continue
+        for link in LINKS[lang]:
+            rest = word[i + len(link) :]
+            if not word.startswith(link, i) or len(rest) < MIN_PART:
+                continue
+            if (
+                rest in lex.parts(lang)
+                or (len(rest) >= 5 and rest in lex.words(lang))
+                or lex._inflected(rest, lang, english_only=False)
+                or reference_compound(lex, rest, lang, depth + 1)
+            ):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("lang", sorted(COMPOUNDING))
+def test_compound_split_answers_as_the_unpruned_definition(lex, lang):
+    """A word whose first letters start no known part is not split at all."""
+    rng = random.Random(5)
+    parts = sorted(lex.parts(lang))
+    glued = [rng.choice(parts) + rng.choice(LINKS[lang]) + rng.choice(parts) for _ in range(30)]
+    words = sample_words(lex, lang, 150, seed=4) + glued
+    found = 0
+    for word in words:
+        want = reference_compound(lex, word, lang)
+        assert lex._compound(word, lang, 0) == want, word
+        found += want
+    assert found >= 30  # the sample does hold compounds

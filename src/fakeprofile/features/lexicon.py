@@ -205,8 +205,8 @@ class Lexicon:
 
     def _compound(self, word: str, lang: str, depth: int) -> bool:
         """Split `word` into known parts joined by linking letters (at most 4 parts)."""
-        if depth >= 4:
-            return False
+        if depth >= 4 or word[:MIN_PART] not in self.heads(lang):
+            return False  # too deep, or no known part starts this way: no head can match
         parts, words = self.parts(lang), self.words(lang)
         n = len(word)
         for i in range(n - MIN_PART, MIN_PART - 1, -1):  # longest head first
