@@ -271,11 +271,14 @@ class Lexicon:
         """neighbour_zipf(word, lang) >= at_least, without the rest of the search once one such
         neighbour turns up: most misspellings are one drop or swap away from their word, and
         those ~2n edits cost a tenth of the ~70n substitutions and insertions."""
-        for stage in self.edit_stages(word):
-            for k in self._langs(lang):
-                freq = frequencies(k)
-                if any(freq[e] >= at_least for e in stage & freq.keys()):
-                    return True
+        return any(self._common_in(stage, lang, at_least) for stage in self.edit_stages(word))
+
+    def _common_in(self, edits: set[str], lang: str, at_least: float) -> bool:
+        """Is any of `edits` a word of `lang` at least `at_least` common?"""
+        for k in self._langs(lang):
+            freq = frequencies(k)
+            if any(freq[e] >= at_least for e in edits & freq.keys()):
+                return True
         return False
 
     def heads(self, lang: str) -> frozenset[str]:
@@ -293,16 +296,21 @@ class Lexicon:
 
         Used for capitalised unknown words: a near miss of a word is a typo (German capitalises
         every noun), anything else is taken for a name of a person, place or company.
+
+        The edits are tried cheapest kind first (see edit_stages), each kind against the word
+        lists and then as compounds, so a typo one drop or swap from a compound
+        ("markedskoordinnator") is found after some 2n compound checks instead of up to 70n.
         """
-        if self._has_neighbour(word, lang, self.min_zipf):
-            return True
-        if lang in COMPOUNDING and len(word) > MIN_COMPOUND:
+        heads = self.heads(lang) if lang in COMPOUNDING and len(word) > MIN_COMPOUND else None
+        for stage in self.edit_stages(word):
+            if self._common_in(stage, lang, self.min_zipf):
+                return True
             # A compound starts with a known part, so an edit whose first letters start no
             # part cannot be one: most edits of a name are ruled out by one set look-up.
-            heads = self.heads(lang)
-            return any(
+            if heads is not None and any(
                 self._compound(e, lang, 0)
-                for e in self.edits(word)
+                for e in stage
                 if len(e) >= MIN_COMPOUND and e[:MIN_PART] in heads
-            )
+            ):
+                return True
         return False
