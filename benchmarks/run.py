@@ -97,9 +97,17 @@ def me(*args: str) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), *args]
 
 
-def score_cli(src: Path, out: Path, photos: Path | None = None, workers: str = "auto") -> dict:
+def score_cli(
+    src: Path,
+    out: Path,
+    photos: Path | None = None,
+    workers: str = "auto",
+    model: str | None = None,
+) -> dict:
+    """`fakeprofile score` in its own process; `model` None is the command's default, the
+    exported model file (export.model), as a user runs it."""
     cmd = [str(BIN / "fakeprofile"), "score", "--input", str(src), "--output", str(out)]
-    cmd += ["--model", MODEL, "--quiet", "--workers", workers]
+    cmd += ["--quiet", "--workers", workers, *(["--model", model] if model else [])]
     if photos is not None:
         cmd += ["--photos", str(photos)]
     m = measure(cmd, cwd=REPO, env=env())
@@ -145,7 +153,9 @@ def compare(work: Path, n_source: int, rows: int, loop_rows: int) -> tuple[list[
     sample.write_text("".join(json.dumps(r) + "\n" for r in lines[:loop_rows]), encoding="utf-8")
     req.write_text(json.dumps({"dataframe_records": lines}), encoding="utf-8")
 
-    ours = score_cli(jsonl, work / "compare_ours.parquet")
+    ours = score_cli(
+        jsonl, work / "compare_ours.parquet", model=MODEL
+    )  # the same model as MLflow's
     mlflow_out = work / "compare_mlflow.json"
     theirs = measure(
         [
