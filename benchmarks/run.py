@@ -153,9 +153,8 @@ def compare(work: Path, n_source: int, rows: int, loop_rows: int) -> tuple[list[
     sample.write_text("".join(json.dumps(r) + "\n" for r in lines[:loop_rows]), encoding="utf-8")
     req.write_text(json.dumps({"dataframe_records": lines}), encoding="utf-8")
 
-    ours = score_cli(
-        jsonl, work / "compare_ours.parquet", model=MODEL
-    )  # the same model as MLflow's
+    # The registered model, the one MLflow's scorer loads.
+    ours = score_cli(jsonl, work / "compare_ours.parquet", model=MODEL)
     mlflow_out = work / "compare_mlflow.json"
     theirs = measure(
         [

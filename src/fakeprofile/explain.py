@@ -218,9 +218,8 @@ def effects(
     values = X.to_numpy(dtype=np.float64)
     columns = list(X.columns)
     groups = group_columns(columns)
-    neutral_values = neutral[columns].to_numpy(
-        dtype=np.float64
-    )  # one label look-up, not one a group
+    # One label look-up for all groups, not one per group.
+    neutral_values = neutral[columns].to_numpy(dtype=np.float64)
     out = np.zeros((len(X), len(groups)))
     copies, where = [], []
     for g, cols in enumerate(groups.values()):

@@ -39,8 +39,8 @@ _DATETIME = (
 )
 MAX_BRACKETS = 1_000  # per line; a profile has a few dozen
 MAX_KEYS = 2_000  # colons per line; a profile has about a hundred
-# A line this short holds at most this many brackets and colons, far from a crash (some 10,000
-# levels deep) or a slow read (tens of thousands of keys): it needs no counting.
+# Lines up to this many bytes are not counted: they cannot nest deeper than 4,096 levels (the
+# reader crashes past some 10,000) nor hold more than ~700 keys (slow only at tens of thousands).
 SHORT_LINE = 4_096
 
 

@@ -301,16 +301,13 @@ class Lexicon:
         lists and then as compounds, so a typo one drop or swap from a compound
         ("markedskoordinnator") is found after some 2n compound checks instead of up to 70n.
         """
-        heads = self.heads(lang) if lang in COMPOUNDING and len(word) > MIN_COMPOUND else None
+        compounding = lang in COMPOUNDING and len(word) > MIN_COMPOUND
         for stage in self.edit_stages(word):
             if self._common_in(stage, lang, self.min_zipf):
                 return True
-            # A compound starts with a known part, so an edit whose first letters start no
-            # part cannot be one: most edits of a name are ruled out by one set look-up.
-            if heads is not None and any(
-                self._compound(e, lang, 0)
-                for e in stage
-                if len(e) >= MIN_COMPOUND and e[:MIN_PART] in heads
+            # _compound rules out most edits of a name at once: no known part starts them.
+            if compounding and any(
+                self._compound(e, lang, 0) for e in stage if len(e) >= MIN_COMPOUND
             ):
                 return True
         return False
