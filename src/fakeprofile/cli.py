@@ -255,12 +255,18 @@ def _workers(value: object) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from fakeprofile import score
+    from fakeprofile import registry
 
     # A user task: outside the repository (no params.yaml) the defaults serve.
     params = load_params(args.params) if Path(args.params).is_file() else {}
     p = params.get("score", {})
     model_ref = args.model or params.get("export", {}).get("model", "models/fakeprofile.joblib")
+    # A model in the MLflow store is fetched by a child process while this one imports.
+    fetch = (
+        registry.Fetch(model_ref) if args.engine != "spark" and registry.is_uri(model_ref) else None
+    )
+    from fakeprofile import score
+
     output = Path(args.output)
     rejects = args.rejects or str(output.with_name(output.name.split(".")[0] + ".rejects.jsonl"))
     chunk_rows = int(p.get("chunk_rows", score.CHUNK_ROWS))
@@ -278,7 +284,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         )
         _print_summary(args, summary, output, rejects, model_ref)
         return 0
-    model = score.load(model_ref)
+    model = fetch.model() if fetch is not None else score.load(model_ref)
     bar = None
     if not args.quiet and sys.stderr.isatty():
         from tqdm import tqdm

@@ -15,7 +15,6 @@ import gc
 import itertools
 import json
 import multiprocessing as mp
-import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,7 +28,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from fakeprofile import io, validate
+from fakeprofile import io, registry, validate
 from fakeprofile.errors import UserError
 from fakeprofile.features import spelling
 from fakeprofile.model import FakeProfileModel, load_model
@@ -44,7 +43,6 @@ OUTPUT_SCHEMA = pa.schema(
     ]
 )
 FORMATS = (".parquet", ".csv", ".jsonl")
-MLFLOW_SCHEMES = ("models:/", "runs:/", "mlflow-artifacts:")
 CHUNK_ROWS = 2500  # score.chunk_rows when there is no params.yaml
 
 
@@ -60,28 +58,10 @@ class Summary:
         return f"{self.read} read, {self.scored} scored, {self.rejected} rejected ({per})"
 
 
-def use_model_store() -> None:
-    """Point MLflow at the store models are loaded from: MLFLOW_TRACKING_URI if set (a shared
-    server, a cluster's driver), else this project's SQLite store."""
-    import mlflow
-
-    from fakeprofile import tracking
-
-    if not os.environ.get("MLFLOW_TRACKING_URI"):
-        mlflow.set_tracking_uri(tracking.tracking_uri(tracking.repo_root()))
-
-
 def load(model: str | Path) -> FakeProfileModel:
     """An exported model file (checksum-verified) or an MLflow model URI from the project store."""
-    text = str(model)
-    if text.startswith(MLFLOW_SCHEMES):
-        import mlflow
-
-        use_model_store()
-        try:
-            return mlflow.pyfunc.load_model(text).unwrap_python_model().model
-        except mlflow.exceptions.MlflowException as exc:
-            raise UserError(f"cannot load {text} from the MLflow store: {exc.message}") from exc
+    if registry.is_uri(model):
+        return registry.load(str(model))
     return load_model(model)
 
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from fakeprofile import score, validate
+from fakeprofile import registry, score, validate
 from fakeprofile.errors import UserError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,10 +72,10 @@ def session(master: str | None = None, app: str = "fakeprofile score") -> SparkS
 def _ship_model(spark: SparkSession, model: str, work: Path) -> tuple[str, bool]:
     """Add the model to the Spark job's files: (name under SparkFiles, is an MLflow model)."""
     sc = spark.sparkContext
-    if model.startswith(score.MLFLOW_SCHEMES):
+    if registry.is_uri(model):
         import mlflow
 
-        score.use_model_store()
+        registry.use_model_store()
         try:
             local = mlflow.artifacts.download_artifacts(artifact_uri=model, dst_path=str(work))
         except mlflow.exceptions.MlflowException as exc:

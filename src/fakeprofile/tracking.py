@@ -24,19 +24,7 @@ from mlflow import MlflowClient
 from fakeprofile import pyfunc
 from fakeprofile.errors import UserError
 from fakeprofile.model import MANIFEST
-
-
-def repo_root(start: Path | None = None) -> Path:
-    """The project root, also from inside a DVC experiment's temporary copy."""
-    here = (start or Path.cwd()).resolve()
-    parts = here.parts
-    if ".dvc" in parts and "exps" in parts:  # <root>/.dvc/tmp/exps/<name>/...
-        return Path(*parts[: parts.index(".dvc")])
-    return here
-
-
-def tracking_uri(root: Path) -> str:
-    return os.environ.get("FAKEPROFILE_TRACKING_URI") or f"sqlite:///{root / 'mlflow.db'}"
+from fakeprofile.registry import repo_root, tracking_uri
 
 
 def _git_commit(root: Path) -> str:

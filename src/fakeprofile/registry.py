@@ -1,0 +1,114 @@
+"""Where the MLflow store is, and its models (models:/..., runs:/...) loaded without MLflow here.
+
+The registered model wraps the exported file unchanged, and scoring needs only that file.
+Importing MLflow to find it costs seconds of start-up and about 100 MB, in this process and in
+every scoring worker forked from it. So a short-lived child process asks the store and copies the
+model's files into a temporary folder; this process loads the file from there, checksum checked
+against its manifest like any exported file.
+
+Run as `python -m fakeprofile.registry URI FOLDER` (the child): writes `FOLDER/resolved.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fakeprofile.errors import UserError
+
+if TYPE_CHECKING:
+    from fakeprofile.model import FakeProfileModel
+
+MLFLOW_SCHEMES = ("models:/", "runs:/", "mlflow-artifacts:")
+RESOLVED = "resolved.json"
+
+
+def repo_root(start: Path | None = None) -> Path:
+    """The project root, also from inside a DVC experiment's temporary copy."""
+    here = (start or Path.cwd()).resolve()
+    parts = here.parts
+    if ".dvc" in parts and "exps" in parts:  # <root>/.dvc/tmp/exps/<name>/...
+        return Path(*parts[: parts.index(".dvc")])
+    return here
+
+
+def tracking_uri(root: Path) -> str:
+    return os.environ.get("FAKEPROFILE_TRACKING_URI") or f"sqlite:///{root / 'mlflow.db'}"
+
+
+def is_uri(model: str | Path) -> bool:
+    return str(model).startswith(MLFLOW_SCHEMES)
+
+
+def use_model_store() -> None:
+    """Point MLflow at the store models are loaded from: MLFLOW_TRACKING_URI if set (a shared
+    server, a cluster's driver), else this project's SQLite store."""
+    import mlflow
+
+    if not os.environ.get("MLFLOW_TRACKING_URI"):
+        mlflow.set_tracking_uri(tracking_uri(repo_root()))
+
+
+def fetch(uri: str, folder: str) -> dict[str, str]:
+    """Copy the model behind `uri` into `folder`: {"path": its exported file} or {"error": why}."""
+    import mlflow
+    from mlflow.models import Model
+
+    use_model_store()
+    try:
+        local = mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=folder)
+        flavor = Model.load(local).flavors.get("python_function", {})
+    except mlflow.exceptions.MlflowException as exc:
+        return {"error": exc.message}
+    relative = flavor.get("artifacts", {}).get("model", {}).get("path")
+    if not relative:
+        return {"error": "it is not a fakeprofile model (it has no exported model file)"}
+    return {"path": str(Path(local) / relative)}
+
+
+class Fetch:
+    """The child process that fetches a model (see the module doc). Start it early: it runs while
+    this process imports what scoring needs, so the two start-ups overlap."""
+
+    def __init__(self, uri: str):
+        self.uri = uri
+        self._folder = tempfile.TemporaryDirectory(prefix="fakeprofile-model-")
+        self._child = subprocess.Popen(
+            [sys.executable, "-m", "fakeprofile.registry", uri, self._folder.name],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def model(self) -> FakeProfileModel:
+        """Wait for the child and load the file it fetched; the temporary copy is then removed."""
+        from fakeprofile.model import load_model
+
+        try:
+            _, stderr = self._child.communicate()
+            answer = Path(self._folder.name) / RESOLVED
+            if not answer.is_file():
+                last = (stderr.strip().splitlines() or ["no message"])[-1]
+                raise UserError(f"cannot load {self.uri} from the MLflow store: {last}")
+            result = json.loads(answer.read_text(encoding="utf-8"))
+            if "error" in result:
+                raise UserError(f"cannot load {self.uri} from the MLflow store: {result['error']}")
+            return load_model(result["path"])
+        finally:
+            self._folder.cleanup()
+
+
+def load(uri: str) -> FakeProfileModel:
+    """The model a models:/ or runs:/ URI names."""
+    return Fetch(uri).model()
+
+
+if __name__ == "__main__":
+    _uri, _folder = sys.argv[1:3]
+    _result = fetch(_uri, str(Path(_folder) / "model"))
+    (Path(_folder) / RESOLVED).write_text(json.dumps(_result), encoding="utf-8")

@@ -1,0 +1,89 @@
+"""Models from the MLflow store: loaded by a child process, so MLflow stays out of the scoring
+process; the temporary copy is removed; a wrong URI is one clear line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import BIN, write_jsonl
+
+pytestmark = pytest.mark.slow
+
+PROBE = """
+import json, sys
+from fakeprofile import score
+by_uri = score.load("models:/fakeprofile@champion")
+by_file = score.load("models/fakeprofile.joblib")
+records = [json.loads(line) for line in open(sys.argv[1])]
+a, b = by_uri.score(records), by_file.score(records)
+print(json.dumps({
+    "mlflow_imported": "mlflow" in sys.modules,
+    "same_version": by_uri.version == by_file.version,
+    "same_scores": a.drop(columns="reasons").equals(b.drop(columns="reasons"))
+    and a["reasons"].tolist() == b["reasons"].tolist(),
+}))
+"""
+
+
+def env_with_tmp(tmp) -> dict[str, str]:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "TMPDIR": tmp}
+    env.pop("FAKEPROFILE_TRACKING_URI", None)
+    env.pop("MLFLOW_TRACKING_URI", None)
+    return env
+
+
+def test_registered_model_loads_without_mlflow_in_this_process(trained_project, tmp_path):
+    table = pq.read_table(trained_project / "data/processed/test_profiles.parquet")
+    records = [
+        {k: v for k, v in r.items() if v is not None and k != "extra"} for r in table.to_pylist()
+    ][:200]
+    src = write_jsonl(
+        tmp_path / "in.jsonl", [json.loads(json.dumps(r, default=str)) for r in records]
+    )
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(src)],
+        cwd=trained_project,
+        env=env_with_tmp(str(scratch)),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert found == {"mlflow_imported": False, "same_version": True, "same_scores": True}
+    assert list(scratch.iterdir()) == [], "the temporary copy of the model was left behind"
+
+
+def test_unknown_alias_is_one_line_and_exit_1(trained_project, tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"profile_id": "p1"}])
+    proc = subprocess.run(
+        [
+            str(BIN / "fakeprofile"),
+            "score",
+            "--input",
+            str(src),
+            "--output",
+            str(tmp_path / "out.jsonl"),
+            "--model",
+            "models:/fakeprofile@no_such_alias",
+        ],
+        cwd=trained_project,
+        env=env_with_tmp(str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "cannot load models:/fakeprofile@no_such_alias" in lines[0]
+    assert "no_such_alias" in lines[0].split("store:")[1]
+    assert not (tmp_path / "out.jsonl").exists()
