@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from fakeprofile.features import ProfileFeatures
-from fakeprofile.features.photo import PhotoIndex, read_photo, sorted_unique
+from fakeprofile.features.photo import PhotoIndex, read_photo
 from fakeprofile.synth import photos
 
 BIG = 10_000_000
@@ -169,10 +169,3 @@ def test_decoding_works_from_bytes_in_draft_mode(tmp_path):
     i = info(p)
     assert i.readable and (i.width, i.height) == (400.0, 400.0)
     assert Image.open(io.BytesIO(p.read_bytes())).size == (400, 400)
-
-
-def test_sorted_unique_is_numpys_unique():
-    rng = np.random.default_rng(0)
-    for n in (0, 1, 5, 10_000):
-        a = rng.integers(-50, 50, n) * 2**40
-        np.testing.assert_array_equal(sorted_unique(a), np.unique(a))

@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fakeprofile.features import sets
 from fakeprofile.features.frame import field, length, list_len, num, present
 from fakeprofile.schema import SECTION_NAMES
 
@@ -60,7 +61,7 @@ def _headline_agrees(table: pa.Table) -> np.ndarray:
     width = np.int64(len(enc.dictionary) + 1)
     h_key = h_row.astype(np.int64) * width + ids[: len(h_word)]
     t_key = t_row.astype(np.int64) * width + ids[len(h_word) :]
-    shared = np.bincount(t_row[np.isin(t_key, h_key)], minlength=table.num_rows) > 0
+    shared = np.bincount(t_row[sets.isin(t_key, h_key)], minlength=table.num_rows) > 0
     title_words = np.bincount(t_row, minlength=table.num_rows) > 0
     known = (present(table.column("headline")) > 0) & title_words
     return np.where(known, shared.astype(np.float64), np.nan)

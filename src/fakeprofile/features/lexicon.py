@@ -82,6 +82,15 @@ SUFFIXES = {
     "de": ("e", "en", "er", "es", "s", "n", "t", "te", "ten", "st", "em", "ern", "ung", "ungen"),
 }
 PREFIXES = {"de": ("ge",), "nl": ("ge",)}
+# SUFFIXES by length, shortest first: a word ends in at most one suffix of each length, so one
+# set lookup per length finds them all.
+ENDINGS = {
+    lang: tuple(
+        (size, frozenset(s for s in suffixes if len(s) == size))
+        for size in sorted({len(s) for s in suffixes})
+    )
+    for lang, suffixes in SUFFIXES.items()
+}
 
 MIN_PART = 4  # shortest compound part; shorter ones make almost any typo "decompose"
 MIN_COMPOUND = 8  # shorter words are not split into compounds
@@ -194,9 +203,11 @@ class Lexicon:
         """
         en = frequencies("en")
         parts = None if english_only else self.parts(lang)
-        for suf in SUFFIXES[lang]:
-            if len(word) >= len(suf) + MIN_PART and word.endswith(suf):
-                stem = word[: -len(suf)]
+        for size, endings in ENDINGS[lang]:
+            if len(word) < size + MIN_PART:
+                break  # the stem would be too short, and with longer endings shorter still
+            if word[-size:] in endings:
+                stem = word[:-size]
                 if len(stem) > SHORT_WORD and en.get(stem, 0.0) >= self.loan_zipf + 0.5:
                     return True
                 if parts is not None and stem in parts:

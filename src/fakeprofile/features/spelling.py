@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fakeprofile.features import utf8
+from fakeprofile.features import sets, utf8
 from fakeprofile.features.lexicon import LANGS, Lexicon, frequencies
 
 # What is not a word: URLs, e-mail addresses, @handles, #hashtags, anything with a digit in it.
@@ -234,7 +234,7 @@ def spelling_errors(
     cand = np.flatnonzero(maybe[token_id])
     width = np.int64(len(vocab) + 1)
     is_name = np.zeros(len(token_id), dtype=bool)
-    is_name[cand] = np.isin(
+    is_name[cand] = sets.isin(
         (unit[cand] % n).astype(np.int64) * width + token_id[cand],
         name_row.astype(np.int64) * width + name_id,
     )
@@ -247,9 +247,12 @@ def spelling_errors(
     v = table.verdict[tok_row, tok_lang, capitalised]
     todo = np.flatnonzero(v == UNSEEN)
     if len(todo):  # tokens not met before in this language: the word check, once per triple
-        triples = np.unique(np.column_stack([tok_row, tok_lang, capitalised])[todo], axis=0)
+        # One integer per (row, language, capitalised): its distinct values are the triples.
+        width = len(LANGS) + 1
+        key = sets.unique((tok_row[todo] * width + tok_lang[todo]) * 2 + capitalised[todo])
+        row_of, lang_of, cap_of = key // 2 // width, key // 2 % width, key % 2
         words = table.words
-        for r, li, cap in triples.tolist():
+        for r, li, cap in zip(row_of.tolist(), lang_of.tolist(), cap_of.tolist(), strict=True):
             lang = LANGS[li - 1] if li > 0 else "en"
             table.verdict[r, li, cap] = classify(words[r], lang, bool(cap), lex)
         v[todo] = table.verdict[tok_row[todo], tok_lang[todo], capitalised[todo]]

@@ -2,8 +2,9 @@
 
 A regex over every character costs one match per character (some 150 ms per MB of text). Here
 ASCII bytes are classified by a 256-entry table, and each *distinct* non-ASCII character of the
-batch (a few dozen: æ, ø, ä, é, ’, emoji) is classified once by the regex engine the rest of the
-features use (Arrow's RE2), so the classes are exactly what that regex would say.
+batch (a few dozen: æ, ø, ä, é, ’, emoji) is classified by the regex engine the rest of the
+features use (Arrow's RE2), so the classes are exactly what that regex would say. Each process
+remembers the classes of the characters it has met, so after the first chunks no regex runs.
 """
 
 from __future__ import annotations
@@ -11,6 +12,13 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from fakeprofile.features import sets
+
+UNKNOWN = 255  # no class yet (classes use at most 7 bits)
+# Per set of patterns: the class of every code point the formula in `classes` can give
+# (up to 0x1FFFFF), UNKNOWN until met. 2 MB each; a process uses two or three sets.
+_CLASS_OF: dict[tuple[str, ...], np.ndarray] = {}
 
 
 def buffers(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -55,16 +63,28 @@ def classes(
                 ((b[0] & 0x07) << 18) | (cont[0] << 12) | (cont[1] << 6) | cont[2],
             ),
         )
-        distinct, which = np.unique(cp, return_inverse=True)
-        chars = pa.array([chr(c) for c in distinct.tolist()], pa.string())
-        bits = np.zeros(len(distinct), dtype=np.uint8)
-        for k, pattern in enumerate(patterns):
-            hit = pc.match_substring_regex(chars, f"^(?:{pattern})$")
-            bits |= hit.to_numpy(zero_copy_only=False).astype(np.uint8) << k
-        cls[lead] = bits[which]
+        cls[lead] = _code_point_classes(cp, patterns)
         if whole_chars:
             size = np.where(b[0] < 0xE0, 2, np.where(b[0] < 0xF0, 3, 4))
             for k in (1, 2, 3):
                 more = size > k
                 cls[np.minimum(lead[more] + k, len(data) - 1)] = cls[lead[more]]
     return cls
+
+
+def _code_point_classes(cp: np.ndarray, patterns: list[str]) -> np.ndarray:
+    """The class bits of each code point; those not met before in this process are classified
+    by the regex engine, each once, and remembered."""
+    known = _CLASS_OF.setdefault(tuple(patterns), np.full(0x200000, UNKNOWN, dtype=np.uint8))
+    bits = known[cp]
+    new = bits == UNKNOWN
+    if new.any():
+        fresh = sets.unique(cp[new])
+        chars = pa.array([chr(c) for c in fresh.tolist()], pa.string())
+        found = np.zeros(len(fresh), dtype=np.uint8)
+        for k, pattern in enumerate(patterns):
+            hit = pc.match_substring_regex(chars, f"^(?:{pattern})$")
+            found |= hit.to_numpy(zero_copy_only=False).astype(np.uint8) << k
+        known[fresh] = found
+        bits = known[cp]
+    return bits
