@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fakeprofile.features import sets
+from fakeprofile.features import sets, utf8
 from fakeprofile.features.frame import field, length, list_len, num, present
 from fakeprofile.schema import SECTION_NAMES
 
@@ -38,22 +38,31 @@ def _career(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     return out
 
 
+LETTER = [r"\p{L}"]
+_LETTER_TABLE = utf8.ascii_table(LETTER)
+
+
 def _words(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """(row, word) pairs of lower-cased words longer than two letters."""
-    words = pc.split_pattern_regex(pc.utf8_lower(pc.fill_null(arr, "")), r"[^\p{L}]+")
-    row = pc.list_parent_indices(words).to_numpy()
-    flat = pc.list_flatten(words)
-    long = pc.greater(pc.utf8_length(flat), 2)
-    return row[long.to_numpy(zero_copy_only=False)], flat.filter(long)
+    """(row, word) pairs of lower-cased words (runs of letters) longer than two letters. Found
+    on the UTF-8 bytes with numpy (see features/utf8), at a fraction of a regex split's cost."""
+    offsets, data = utf8.buffers(pc.utf8_lower(pc.fill_null(arr, "")))
+    start, end = utf8.runs(
+        offsets, utf8.classes(data, _LETTER_TABLE, LETTER, whole_chars=True) != 0
+    )
+    # Characters per word: its bytes that do not continue a multi-byte character.
+    first_bytes = np.concatenate([[0], np.cumsum((data & 0xC0) != 0x80)])
+    long = first_bytes[end] - first_bytes[start] > 2
+    return utf8.text_of(offsets, start[long]), utf8.pieces(data, start[long], end[long])
 
 
 def _headline_agrees(table: pa.Table) -> np.ndarray:
     """1 if the headline shares a word with the current position's title, 0 if not, NaN if
     either is missing."""
     exp = table.column("experience").combine_chunks()
-    has = pc.fill_null(pc.greater(pc.list_value_length(exp), 0), False)
-    safe = pc.if_else(has, exp, pa.scalar([{"title": ""}], exp.type))
-    title = pc.struct_field(pc.list_element(safe, 0), "title")
+    # The first position's title, taken by its place in the positions (null where none).
+    offsets = exp.offsets.to_numpy()
+    has = (np.diff(offsets) > 0) & exp.is_valid().to_numpy(zero_copy_only=False)
+    title = pc.take(pc.struct_field(exp.values, "title"), pa.array(offsets[:-1], mask=~has))
     h_row, h_word = _words(table.column("headline").combine_chunks())
     t_row, t_word = _words(title)
     enc = pc.dictionary_encode(pa.concat_arrays([h_word, t_word]))

@@ -59,23 +59,8 @@ def tokenize(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
     cleaned = pc.replace_substring_regex(texts, NOT_WORDS, " ")
     offsets, data = utf8.buffers(cleaned)
     cls = utf8.classes(data, _WORD_TABLE, WORD_CLASSES, whole_chars=True)
-    word = np.concatenate([[False], cls != 0, [False]])
-    text_start = np.zeros(len(data) + 1, dtype=bool)
-    text_start[offsets[:-1]] = True  # a run never goes on into the next text
-    inner = word[1:-1]
-    start = np.flatnonzero(inner & (~word[:-2] | text_start[:-1]))
-    end = np.flatnonzero(inner & (~word[2:] | text_start[1:])) + 1
-    start, end = _cut_marks(cls, start, end)
-    # The tokens' bytes, in order: every byte inside a token (tokens never overlap).
-    edge = np.zeros(len(data) + 1, dtype=np.int8)
-    edge[start] += 1
-    edge[end] -= 1
-    inside = np.cumsum(edge[:-1], dtype=np.int8).astype(bool)
-    tok_offsets = np.concatenate([[0], np.cumsum(end - start)]).astype(np.int64)
-    tokens = pa.LargeStringArray.from_buffers(
-        len(start), pa.py_buffer(tok_offsets), pa.py_buffer(data[inside].tobytes())
-    )
-    return np.searchsorted(offsets, start, side="right") - 1, tokens
+    start, end = _cut_marks(cls, *utf8.runs(offsets, cls != 0))
+    return utf8.text_of(offsets, start), utf8.pieces(data, start, end)
 
 
 def _cut_marks(

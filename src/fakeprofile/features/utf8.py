@@ -72,6 +72,36 @@ def classes(
     return cls
 
 
+def runs(offsets: np.ndarray, inside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[start, end) byte ranges of the runs of True in `inside` (one flag per byte of the data
+    `offsets` divides into texts). A run never goes on into the next text."""
+    flag = np.concatenate([[False], inside, [False]])
+    text_start = np.zeros(len(inside) + 1, dtype=bool)
+    text_start[offsets[:-1]] = True
+    inner = flag[1:-1]
+    start = np.flatnonzero(inner & (~flag[:-2] | text_start[:-1]))
+    end = np.flatnonzero(inner & (~flag[2:] | text_start[1:])) + 1
+    return start, end
+
+
+def text_of(offsets: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The index of the text each byte position in `at` belongs to."""
+    return np.searchsorted(offsets, at, side="right") - 1
+
+
+def pieces(data: np.ndarray, start: np.ndarray, end: np.ndarray) -> pa.Array:
+    """The strings data[start:end] for ranges that do not overlap, in order, as one Arrow
+    array (one copy of their bytes, no Python string per piece)."""
+    edge = np.zeros(len(data) + 1, dtype=np.int8)
+    edge[start] += 1
+    edge[end] -= 1
+    inside = np.cumsum(edge[:-1], dtype=np.int8).astype(bool)
+    piece_offsets = np.concatenate([[0], np.cumsum(end - start)]).astype(np.int64)
+    return pa.LargeStringArray.from_buffers(
+        len(start), pa.py_buffer(piece_offsets), pa.py_buffer(data[inside].tobytes())
+    )
+
+
 def _code_point_classes(cp: np.ndarray, patterns: list[str]) -> np.ndarray:
     """The class bits of each code point; those not met before in this process are classified
     by the regex engine, each once, and remembered."""
