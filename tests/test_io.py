@@ -1,0 +1,77 @@
+"""io.iter_lines: reading in blocks gives exactly the lines, numbers and refusals of reading one
+line at a time, at every block size; a truncated gzip file is a clear error."""
+
+from __future__ import annotations
+
+import gzip
+import random
+from pathlib import Path
+
+import pytest
+
+from fakeprofile import io
+from fakeprofile.errors import UserError
+
+
+def one_line_at_a_time(path: Path, max_line_bytes: int) -> list[tuple[int, bytes | None]]:
+    """The definition (the reader before blocks): readline with a cap, overlong lines drained."""
+    out = []
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        line_no = 0
+        while chunk := handle.readline(max_line_bytes + 1):
+            line_no += 1
+            if len(chunk) > max_line_bytes and not chunk.endswith(b"\n"):
+                while chunk and not chunk.endswith(b"\n"):
+                    chunk = handle.readline(1 << 20)
+                out.append((line_no, None))
+                continue
+            if line_no == 1 and chunk.startswith(io.BOM):
+                chunk = chunk[len(io.BOM) :]
+            chunk = chunk.rstrip(b"\r\n")
+            if chunk.strip():
+                out.append((line_no, chunk))
+    return out
+
+
+def random_file(rng: random.Random, max_line_bytes: int) -> bytes:
+    """Lines around the length limit, blank and whitespace-only lines, CR, byte-order marks, no
+    final newline sometimes."""
+    lines = []
+    for _ in range(rng.randint(0, 40)):
+        n = rng.choice(
+            [
+                0,
+                1,
+                max_line_bytes - 1,
+                max_line_bytes,
+                max_line_bytes + 1,
+                rng.randint(0, 3 * max_line_bytes),
+            ]
+        )
+        line = bytes(rng.choice(b"ab {}\r \t") for _ in range(n))
+        lines.append(io.BOM + line if rng.random() < 0.1 else line)  # kept: not on line 1
+    body = b"\n".join(lines) + rng.choice([b"", b"\n", b"\r\n", b"\n\n"])
+    return (io.BOM if rng.random() < 0.3 else b"") + body
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_blocks_give_the_lines_of_one_line_at_a_time(tmp_path, suffix):
+    rng = random.Random(17)
+    path = tmp_path / f"in{suffix}"
+    for trial in range(150):
+        limit = rng.randint(1, 12)
+        data = random_file(rng, limit)
+        path.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+        expected = one_line_at_a_time(path, limit)
+        for block in (1, 2, 3, 5, limit, limit + 1, 64, 1 << 20):
+            got = list(io.iter_lines(path, limit, block_bytes=block))
+            assert got == expected, f"trial {trial}, limit {limit}, block {block}: {data!r}"
+
+
+def test_truncated_gzip_is_a_clear_error(tmp_path):
+    whole = gzip.compress(b"".join(b'{"profile_id": "p%d"}\n' % i for i in range(50_000)))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(UserError, match="truncated or corrupt after line"):
+        list(io.iter_lines(path, 1 << 20))
