@@ -1,5 +1,6 @@
-"""io.iter_lines: reading in blocks gives exactly the lines, numbers and refusals of reading one
-line at a time, at every block size; a truncated gzip file is a clear error."""
+"""io.iter_lines: reading in blocks (gzip by ISA-L) gives exactly the lines, numbers and refusals
+of reading one line at a time with the standard gzip module, at every block size; truncated or
+broken gzip files are a clear error."""
 
 from __future__ import annotations
 
@@ -55,6 +56,13 @@ def random_file(rng: random.Random, max_line_bytes: int) -> bytes:
     return (io.BOM if rng.random() < 0.3 else b"") + body
 
 
+def gzip_members(data: bytes, rng: random.Random) -> bytes:
+    """`data` gzipped as one to three members (a valid gzip file, e.g. from appending files)."""
+    cuts = sorted(rng.randint(0, len(data)) for _ in range(rng.randint(0, 2)))
+    parts = [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+    return b"".join(gzip.compress(part, mtime=0) for part in parts)
+
+
 @pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
 def test_blocks_give_the_lines_of_one_line_at_a_time(tmp_path, suffix):
     rng = random.Random(17)
@@ -62,16 +70,22 @@ def test_blocks_give_the_lines_of_one_line_at_a_time(tmp_path, suffix):
     for trial in range(150):
         limit = rng.randint(1, 12)
         data = random_file(rng, limit)
-        path.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+        path.write_bytes(gzip_members(data, rng) if suffix.endswith(".gz") else data)
         expected = one_line_at_a_time(path, limit)
         for block in (1, 2, 3, 5, limit, limit + 1, 64, 1 << 20):
             got = list(io.iter_lines(path, limit, block_bytes=block))
             assert got == expected, f"trial {trial}, limit {limit}, block {block}: {data!r}"
 
 
-def test_truncated_gzip_is_a_clear_error(tmp_path):
+@pytest.mark.parametrize("kind", ["truncated", "not gzip", "bad method"])
+def test_broken_gzip_is_a_clear_error(tmp_path, kind):
     whole = gzip.compress(b"".join(b'{"profile_id": "p%d"}\n' % i for i in range(50_000)))
-    path = tmp_path / "cut.jsonl.gz"
-    path.write_bytes(whole[: len(whole) // 2])
+    data = {
+        "truncated": whole[: len(whole) // 2],
+        "not gzip": b'{"profile_id": "p1"}\n',
+        "bad method": b"\x1f\x8b" + b"x" * 100,
+    }[kind]
+    path = tmp_path / "in.jsonl.gz"
+    path.write_bytes(data)
     with pytest.raises(UserError, match="truncated or corrupt after line"):
         list(io.iter_lines(path, 1 << 20))
