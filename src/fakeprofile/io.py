@@ -8,7 +8,6 @@ place only when complete, so an interrupted run never leaves a file that looks f
 from __future__ import annotations
 
 import contextlib
-import gzip
 import os
 import tempfile
 from collections.abc import Iterator
@@ -52,10 +51,10 @@ def iter_lines(
         try:
             while block := handle.read(block_bytes):
                 *complete, rest = block.split(b"\n")
+                if complete:  # the first one ends the line carried over from earlier blocks
+                    complete[0], carry = carry + complete[0], b""
                 for line in complete:
                     line_no += 1
-                    if carry:
-                        line, carry = carry + line, b""
                     if too_long or len(line) > max_line_bytes:
                         too_long = False
                         yield line_no, None
@@ -65,7 +64,7 @@ def iter_lines(
                     too_long, carry = True, b""
                 else:
                     carry += rest
-        except (EOFError, gzip.BadGzipFile, OSError) as exc:
+        except (EOFError, OSError) as exc:  # a bad gzip header is an OSError too
             raise UserError(f"{path} is truncated or corrupt after line {line_no}: {exc}") from exc
     if too_long or carry:  # a last line without a newline
         line_no += 1

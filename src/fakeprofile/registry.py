@@ -54,20 +54,32 @@ def use_model_store() -> None:
         mlflow.set_tracking_uri(tracking_uri(repo_root()))
 
 
-def fetch(uri: str, folder: str) -> dict[str, str]:
-    """Copy the model behind `uri` into `folder`: {"path": its exported file} or {"error": why}."""
+def download(uri: str, folder: str) -> str:
+    """Copy the model behind `uri` into `folder` (imports MLflow): the model's local folder."""
     import mlflow
-    from mlflow.models import Model
 
     use_model_store()
     try:
-        local = mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=folder)
-        flavor = Model.load(local).flavors.get("python_function", {})
+        return mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=folder)
     except mlflow.exceptions.MlflowException as exc:
-        return {"error": exc.message}
-    relative = flavor.get("artifacts", {}).get("model", {}).get("path")
+        raise UserError(f"cannot load {uri} from the MLflow store: {exc.message}") from exc
+
+
+def fetch(uri: str, folder: str) -> dict[str, str]:
+    """In the child: {"path": the exported file of the model behind `uri`, copied into `folder`}
+    or {"error": a message for the user}."""
+    from mlflow.models import Model
+
+    try:
+        local = download(uri, folder)
+    except UserError as exc:
+        return {"error": str(exc)}
+    relative = None
+    if (Path(local) / "MLmodel").is_file():
+        flavor = Model.load(local).flavors.get("python_function", {})
+        relative = flavor.get("artifacts", {}).get("model", {}).get("path")
     if not relative:
-        return {"error": "it is not a fakeprofile model (it has no exported model file)"}
+        return {"error": f"{uri} is not a fakeprofile model (it has no exported model file)"}
     return {"path": str(Path(local) / relative)}
 
 
@@ -97,7 +109,7 @@ class Fetch:
                 raise UserError(f"cannot load {self.uri} from the MLflow store: {last}")
             result = json.loads(answer.read_text(encoding="utf-8"))
             if "error" in result:
-                raise UserError(f"cannot load {self.uri} from the MLflow store: {result['error']}")
+                raise UserError(result["error"])
             return load_model(result["path"])
         finally:
             self._folder.cleanup()

@@ -73,13 +73,7 @@ def _ship_model(spark: SparkSession, model: str, work: Path) -> tuple[str, bool]
     """Add the model to the Spark job's files: (name under SparkFiles, is an MLflow model)."""
     sc = spark.sparkContext
     if registry.is_uri(model):
-        import mlflow
-
-        registry.use_model_store()
-        try:
-            local = mlflow.artifacts.download_artifacts(artifact_uri=model, dst_path=str(work))
-        except mlflow.exceptions.MlflowException as exc:
-            raise UserError(f"cannot load {model} from the MLflow store: {exc.message}") from exc
+        local = registry.download(model, str(work))
         sc.addFile(local, recursive=True)
         return Path(local).name, True
     path = Path(model)
