@@ -17,6 +17,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+NO_GROUP = -1  # in a column-to-group map: the column belongs to no group
+
 
 class Row:
     """One row's features by name, read when asked. A phrase reads two or three of some 80, so a
@@ -222,39 +224,30 @@ def group_columns(columns: list[str]) -> dict[str, list[str]]:
 
 def effects(
     X: pd.DataFrame,
-    proba: Callable[[pd.DataFrame], np.ndarray],
+    proba_neutral: Callable[[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray], np.ndarray],
     neutral: pd.Series,
     base: np.ndarray,
 ) -> pd.DataFrame:
     """Per row and group: score minus the score with that group set to neutral values.
 
     A row whose group already holds the neutral values keeps its score, so its effect is exactly
-    0 and it is not scored again. All other (row, group) copies go through the model in one call:
-    one pass over the trees instead of one per group."""
+    0 and it is not scored again. The others are scored by `proba_neutral` (Trained's), all in
+    one call: for gradient-boosted trees it re-evaluates a tree only where the row's own path
+    tests a feature of the group (see trees.py)."""
     values = X.to_numpy(dtype=np.float64)
     columns = list(X.columns)
     groups = group_columns(columns)
     # One label look-up for all groups, not one per group.
     neutral_values = neutral[columns].to_numpy(dtype=np.float64)
-    out = np.zeros((len(X), len(groups)))
-    copies, where = [], []
+    group_of = np.full(len(columns), NO_GROUP)
     for g, cols in enumerate(groups.values()):
-        idx = [columns.index(c) for c in cols]
-        target = neutral_values[idx]
-        part = values[:, idx]
-        same = ((part == target) | (np.isnan(part) & np.isnan(target))).all(axis=1)
-        rows = np.flatnonzero(~same)
-        if len(rows):
-            Xn = values[rows].copy()
-            Xn[:, idx] = target
-            copies.append(Xn)
-            where.append((g, rows))
-    if copies:
-        scored = proba(pd.DataFrame(np.vstack(copies), columns=columns))
-        start = 0
-        for g, rows in where:
-            out[rows, g] = base[rows] - scored[start : start + len(rows)]
-            start += len(rows)
+        group_of[[columns.index(c) for c in cols]] = g
+    differs = (values != neutral_values) & ~(np.isnan(values) & np.isnan(neutral_values))
+    want = np.zeros((len(X), len(groups)), dtype=bool)
+    for g in range(len(groups)):
+        want[:, g] = differs[:, group_of == g].any(axis=1)
+    scored = proba_neutral(X, want, group_of, neutral_values) if want.any() else want
+    out = np.where(want, base[:, None] - scored, 0.0)
     return pd.DataFrame(out, columns=list(groups), index=X.index)
 
 

@@ -52,6 +52,15 @@ class FakeProfileModel:
         feats = self.features(table, photo_dir)
         return self.score_features(table.column("profile_id").to_pylist(), feats)
 
+    def warm(self) -> None:
+        """Build now what scoring builds on first use (the compiled trees, see trees.py), so that
+        worker processes forked after this share it instead of each building its own."""
+        columns = list(self.featurizer.get_feature_names_out())
+        forest = self.trained.forest(columns)
+        if forest is not None:
+            one = np.zeros((1, len(columns)))
+            forest.raw_neutral(one, np.ones((1, 1), bool), np.zeros(len(columns), int), one[0])
+
     def score_features(self, ids: list[str], feats: pd.DataFrame) -> pd.DataFrame:
         p = self.trained.proba(feats)
         decision = self.trained.decide(p)
@@ -62,7 +71,7 @@ class FakeProfileModel:
         rows = np.flatnonzero((decision != "accept") & (p >= explain.FALLBACK_EFFECT))
         if len(rows):
             sub = feats.iloc[rows]
-            effect = explain.effects(sub, self.trained.proba, self.neutral, p[rows])
+            effect = explain.effects(sub, self.trained.proba_neutral, self.neutral, p[rows])
             found = explain.reasons(sub, effect, self.min_effect, decision[rows] == "report")
             for i, r in zip(rows, found, strict=True):
                 reasons[i] = r

@@ -149,10 +149,12 @@ def scored_chunks(
         for chunk in itertools.chain([first], [second] if second else [], chunks):
             yield score_chunk(chunk, model, rules, photos)
         return
-    # Workers are forked after the word lists are loaded, so they share those pages (hundreds of
-    # MB) instead of each loading a copy; gc.freeze keeps the collector from touching (and so
-    # copying) them. Nothing in this process has started threads that a fork could break.
+    # Workers are forked after the word lists and compiled trees are loaded, so they share those
+    # pages (hundreds of MB) instead of each loading a copy; gc.freeze keeps the collector from
+    # touching (and so copying) them. Nothing in this process has started threads that a fork
+    # could break (Numba compiles and runs in this thread).
     spelling.warm(model.featurizer.min_zipf)
+    model.warm()
     gc.freeze()
     ctx = mp.get_context("fork")
     with ProcessPoolExecutor(

@@ -144,6 +144,7 @@ def _requirements() -> list[str]:
             "pandas",
             "pyarrow",
             "numpy",
+            "numba",
             "scipy",
             "pillow",
             "pydantic",

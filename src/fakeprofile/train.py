@@ -15,17 +15,21 @@ import contextlib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+from scipy.special import expit
 from threadpoolctl import ThreadpoolController
 
 from fakeprofile import models
 from fakeprofile.errors import UserError
 from fakeprofile.io import atomic_path
+
+if TYPE_CHECKING:
+    from fakeprofile.trees import Forest
 
 SMALL_BATCH = 2_000  # rows under which prediction runs on one thread
 
@@ -47,10 +51,52 @@ class Trained:
     report_at: float
 
     def proba(self, X: pd.DataFrame) -> np.ndarray:
+        forest = self.forest(list(X.columns))
+        if forest is not None:
+            return self._calibrated(forest.raw(X.to_numpy(dtype=np.float64)))
         # A few rows: waking OpenMP threads for each of 300 trees costs more than the work.
         few = len(X) < SMALL_BATCH
         with _threads().limit(limits=1, user_api="openmp") if few else contextlib.nullcontext():
             return self.calibrator.transform(self.classifier.predict_proba(X)[:, 1])
+
+    def proba_neutral(
+        self, X: pd.DataFrame, want: np.ndarray, group_of: np.ndarray, neutral: np.ndarray
+    ) -> np.ndarray:
+        """Per row and group g: the probability with g's features (columns where group_of == g)
+        set to `neutral`, where want[row, g]; NaN elsewhere. Used for reasons."""
+        out = np.full(want.shape, np.nan)
+        forest = self.forest(list(X.columns))
+        if forest is not None:
+            _, raw = forest.raw_neutral(X.to_numpy(dtype=np.float64), want, group_of, neutral)
+            out[want] = self._calibrated(raw[want])
+            return out
+        # Any other classifier: every (row, group) copy through the model, in one call.
+        rows, groups = np.nonzero(want)
+        if len(rows):
+            copies = X.to_numpy(dtype=np.float64)[rows]
+            cols = group_of[None, :] == groups[:, None]
+            copies[cols] = np.broadcast_to(neutral, copies.shape)[cols]
+            out[rows, groups] = self.proba(pd.DataFrame(copies, columns=X.columns))
+        return out
+
+    def forest(self, columns: list[str]) -> Forest | None:
+        """The classifier's trees in compiled form (see trees.py), or None if it has none. Built
+        on first use for these feature columns and kept, but never pickled: it is derived.
+        (trees.py is imported here, not at the top, since it loads Numba: half a second.)"""
+        from fakeprofile.trees import Forest
+
+        key = tuple(columns)
+        cached = self.__dict__.get("_forest")
+        if cached is None or cached[0] != key:
+            cached = self.__dict__["_forest"] = (key, Forest.of(self.classifier, columns))
+        return cached[1]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_forest"}
+
+    def _calibrated(self, raw: np.ndarray) -> np.ndarray:
+        """Raw scores (log-odds) to calibrated probabilities, as predict_proba then Platt do."""
+        return self.calibrator.transform(expit(raw))
 
     def decide(self, p: np.ndarray) -> np.ndarray:
         return np.where(
