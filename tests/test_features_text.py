@@ -1,4 +1,4 @@
-"""features/text.py: letter counts read from UTF-8 bytes equal the regex engine's own counts."""
+"""features/text.py: character counts read from UTF-8 bytes equal the regex engine's own counts."""
 
 import random
 
@@ -6,7 +6,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fakeprofile.features.text import letter_counts
+from fakeprofile.features.text import (
+    CHAR_CLASSES,
+    MIXED_SCRIPT,
+    REPEATED_PUNCT,
+    char_counts,
+    mixed_script,
+    repeated_punctuation,
+)
 
 # ASCII often, then samples of every Unicode plane: Latin letters with marks, combining marks,
 # Cyrillic, CJK, symbols, emoji and mathematical letters (𝐀 is an upper-case letter).
@@ -17,34 +24,62 @@ POOL = [chr(c) for c in range(32, 127)] * 20 + [
         *range(0x800, 0xD800, 7),
         *range(0xE000, 0x10000, 13),
         *range(0x10000, 0x110000, 101),
+        *range(0x2000, 0x2070),  # zero-width characters among other punctuation
+        0xAD,
+        0xFEFF,
+        *range(0x1F300, 0x1F310),  # emoji
+        0x2600,
+        0x27BF,
+        0x1F1E6,
     ]
 ]
 
 
-def regex_counts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    return (
-        pc.count_substring_regex(arr, r"\p{L}").to_numpy().astype(float),
-        pc.count_substring_regex(arr, r"\p{Lu}").to_numpy().astype(float),
-    )
+def regex_counts(arr: pa.Array) -> np.ndarray:
+    return np.array([pc.count_substring_regex(arr, p).to_numpy() for p in CHAR_CLASSES], float)
 
 
-def test_letter_counts_equal_the_regex_counts_on_random_unicode():
+def test_char_counts_equal_the_regex_counts_on_random_unicode():
     rng = random.Random(1)
     for trial in range(20):
         texts = ["".join(rng.choices(POOL, k=rng.randint(0, 60))) for _ in range(300)]
+        texts += [""] * (trial % 3)  # empty texts at the end must not cut the last text short
         arr = pa.array(texts)
         if trial % 2:  # a slice: the array starts part-way into its buffers
             arr = arr.slice(17, 200)
-        letters, upper = letter_counts(arr)
-        want_letters, want_upper = regex_counts(arr)
-        np.testing.assert_array_equal(letters, want_letters)
-        np.testing.assert_array_equal(upper, want_upper)
+        got, want = char_counts(arr), regex_counts(arr)
+        np.testing.assert_array_equal(got, want)
+        assert (want[2:].sum(axis=1) > 0).all()  # zero-width and emoji met, not only letters
 
 
-def test_letter_counts_of_empty_texts_and_hand_checked_words():
-    arr = pa.array(["", "Æble og Øl", "", "𝐀b ́", "WhatsАpp 🙂", ""])
-    letters, upper = letter_counts(arr)
-    assert letters.tolist() == [0, 8, 0, 2, 8, 0]
-    assert upper.tolist() == [0, 2, 0, 1, 2, 0]
-    assert letter_counts(pa.array([], pa.string()))[0].shape == (0,)
-    assert letter_counts(pa.array(["", ""]))[0].tolist() == [0, 0]
+def test_char_counts_of_empty_texts_and_hand_checked_words():
+    arr = pa.array(["", "Æble og Øl", "", "𝐀b ́", "WhatsАpp 🙂", "Wh\u200bats\u00adApp", ""])
+    letters, upper, zero_width, emoji, cyrillic_or_greek = char_counts(arr)
+    assert letters.tolist() == [0, 8, 0, 2, 8, 8, 0]
+    assert upper.tolist() == [0, 2, 0, 1, 2, 2, 0]
+    assert zero_width.tolist() == [0, 0, 0, 0, 0, 2, 0]
+    assert emoji.tolist() == [0, 0, 0, 0, 1, 0, 0]
+    assert cyrillic_or_greek.tolist() == [0, 0, 0, 0, 1, 0, 0]
+    assert char_counts(pa.array([], pa.string())).shape == (5, 0)
+    assert char_counts(pa.array(["", ""]))[0].tolist() == [0, 0]
+
+
+def test_repeated_punctuation_and_mixed_script_equal_the_regex_counts():
+    """Texts made of the characters both patterns turn on, so runs, run ends at text edges and
+    every alternation are met; in slices too."""
+    rng = random.Random(2)
+    alphabet = list("!!??...... aé\n") + ["а", "Б", "α", "\u200b", "x"]
+    for trial in range(30):
+        texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 40))) for _ in range(200)]
+        texts += [""] * (trial % 3)
+        arr = pa.array(texts)
+        if trial % 2:
+            arr = arr.slice(11, 150)
+        want = pc.count_substring_regex(arr, REPEATED_PUNCT).to_numpy()
+        np.testing.assert_array_equal(repeated_punctuation(arr), want)
+        assert want.max() >= 2
+        want = pc.count_substring_regex(arr, MIXED_SCRIPT).to_numpy()
+        np.testing.assert_array_equal(mixed_script(arr, char_counts(arr)[4]), want)
+        assert want.max() >= 2
+    assert repeated_punctuation(pa.array([], pa.string())).shape == (0,)
+    assert mixed_script(pa.array(["abc"]), np.zeros(1)).tolist() == [0]

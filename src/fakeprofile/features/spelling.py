@@ -194,8 +194,10 @@ def spelling_errors(
     stacked = (
         pa.concat_arrays([pc.fill_null(t, "") for t in texts]) if k else pa.array([], pa.string())
     )
-    unit, raw = tokenize(stacked)  # unit = text number * n + row
-    name_row, name_raw = tokenize(pc.fill_null(names, ""))
+    # Texts and names in one call: each regex call compiles its pattern anew (about 5 ms).
+    unit, raw = tokenize(pa.concat_arrays([stacked, pc.fill_null(names, "").cast(stacked.type)]))
+    at = int(np.searchsorted(unit, k * n))  # texts' tokens come first; unit = text number * n + row
+    unit, raw, name_row, name_raw = unit[:at], raw.slice(0, at), unit[at:] - k * n, raw.slice(at)
     errors = np.zeros(k * n, dtype=np.int64)
     checked = np.zeros(k * n, dtype=np.int64)
     langs = np.full(k * n, -1, dtype=np.int64)
