@@ -3,7 +3,12 @@
 import random
 import re
 
-from fakeprofile.features.invitation import CANNED, canned_similarities, canned_similarity
+from fakeprofile.features.invitation import (
+    CANNED,
+    canned_similarities,
+    canned_similarity,
+    normalise,
+)
 
 
 def reference_similarity(text: str) -> float:
@@ -25,6 +30,9 @@ def notes(n: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     words = " ".join(CANNED).split() + ["WhatsApp", "crypto", "Søren", "!!", "😀", "ﬁ", "İstanbul"]
     pool = [chr(c) for c in [*range(32, 127), *range(0xA0, 0x2000, 7), 0x1F600]]
+    # Whitespace of every kind, the characters a key keeps besides letters and digits, and
+    # letters whose lower case is longer than themselves (İ -> i̇).
+    pool += ["\t", "\n", "\u00a0", "\u2003", "\u3000", "_", "'", "İ", "ẞ", "²", "٣"] * 5
     out = ["", " ", "...", "'", *CANNED, *(c.upper() + "!" for c in CANNED)]
     for _ in range(n):
         kind = rng.randrange(3)
@@ -52,3 +60,10 @@ def test_canned_similarity_of_one_note_and_of_none():
     assert canned_similarity("I'd like to connect with you!") == 1.0
     assert 0.0 < canned_similarity("Hi, I would like to connect with you") < 1.0
     assert canned_similarities([]).shape == (0,)
+
+
+def test_normalise_maps_look_alikes_and_joins_spaced_letters():
+    assert normalise("WhatsАpp me") == "WhatsApp me"  # Cyrillic А
+    assert normalise("ping me on W h a t s A p p now") == "ping me on WhatsApp now"
+    assert normalise("plain ascii, a b c stays") == "plain ascii, a b c stays"
+    assert normalise("Søren, αβ") == "Søren, aβ"  # Greek alpha is a look-alike, beta is not

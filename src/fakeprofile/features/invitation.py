@@ -65,7 +65,8 @@ _SPACED = re.compile(r"(?<!\S)((?:\w[ .]){3,}\w)(?!\S)")
 
 def normalise(text: str) -> str:
     """Undo common evasion: look-alike letters and spaced-out words (zero-width already removed)."""
-    text = text.translate(CONFUSABLES)
+    if not text.isascii():  # every look-alike is outside ASCII; most notes are inside it
+        text = text.translate(CONFUSABLES)
     return _SPACED.sub(lambda m: re.sub(r"[ .]", "", m.group(1)), text)
 
 
@@ -82,46 +83,75 @@ _CANNED_HAS = np.array(
     [np.isin(_CANNED_CODES, _gram_codes(c)) for c in CANNED], dtype=np.int64
 ).T.copy()
 _CANNED_SIZES = _CANNED_HAS.sum(axis=0).astype(np.float64)
-_NOT_KEY = re.compile(r"[^\w' ]+")
-_SPACES = re.compile(r"\s+")
+# Per code point: is it kept in a note's key (a word character of Python's regex engine, or an
+# apostrophe)? 1 yes, 0 no, UNKNOWN until met; each is asked of Python once per process.
+UNKNOWN = 255
+_IN_KEY = np.full(0x110000, UNKNOWN, dtype=np.uint8)
+
+
+def _in_key(chars: np.ndarray) -> np.ndarray:
+    kept = _IN_KEY[chars]
+    new = np.flatnonzero(kept == UNKNOWN)
+    if len(new):
+        for c in np.unique(chars[new]).tolist():
+            _IN_KEY[c] = chr(c).isalnum() or chr(c) in "_'"  # what re's \w is, and "'"
+        kept = _IN_KEY[chars]
+    return kept
 
 
 def canned_similarities(notes: list[str]) -> np.ndarray:
-    """Per note: the highest trigram Jaccard similarity to any default invitation text (0-1).
+    r"""Per note: the highest trigram Jaccard similarity to any default invitation text (0-1).
 
-    The notes' keys (lower case, runs of other characters as one space) are made in Python; their
-    trigram sets, sizes and overlaps with the canned texts are counted in compiled code (about
-    30 µs a note as Python sets, 1 here), and the Jaccard ratios are one numpy expression."""
-    keys = [_SPACES.sub(" ", _NOT_KEY.sub(" ", text.lower())).strip() for text in notes]
-    padded = "".join(f"  {k} " for k in keys if k)
-    chars = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), np.uint32)
-    ends = np.cumsum([len(k) + 3 if k else 0 for k in keys], dtype=np.int64)
-    sizes, common = _count_grams(chars.astype(np.int64), ends, _CANNED_CODES, _CANNED_HAS)
+    A note's key is its lower-case text with every run of other characters than word
+    characters and apostrophes as one space, and no space at either end (the regexes
+    `[^\w' ]+` then `\s+` to one space, then strip). Keys, their trigram sets and the overlaps
+    with the canned texts are made in compiled code (about 50 µs a note with Python strings and
+    sets, a few here); the Jaccard ratios are one numpy expression."""
+    lower = [text.lower() for text in notes]  # lower() may change a text's length: one by one
+    chars = np.frombuffer("".join(lower).encode("utf-32-le", "surrogatepass"), np.uint32)
+    ends = np.cumsum([len(t) for t in lower], dtype=np.int64)
+    sizes, common = _count_grams(
+        chars.astype(np.int64), _in_key(chars), ends, _CANNED_CODES, _CANNED_HAS
+    )
     jaccard = common / (sizes[:, None] + _CANNED_SIZES - common)
     return np.where(sizes > 0, jaccard.max(axis=1, initial=0.0), 0.0)
 
 
 @njit(cache=True, nogil=True)
-def _count_grams(chars, ends, canned_codes, canned_has):
-    """Per text (chars[ends[i - 1]:ends[i]], padded; empty for no trigrams): how many distinct
-    trigrams it has, and how many of them each canned text has."""
+def _count_grams(chars, in_key, ends, canned_codes, canned_has):
+    """Per text (chars[ends[i - 1]:ends[i]]): how many distinct trigrams its padded key has,
+    and how many of them each canned text has."""
     n = len(ends)
     sizes = np.zeros(n, dtype=np.float64)
     common = np.zeros((n, canned_has.shape[1]), dtype=np.float64)
     start = 0
     for i in range(n):
-        m = ends[i] - start - 2
-        if m > 0:
-            codes = (chars[start : start + m] << 42) | (chars[start + 1 : start + m + 1] << 21)
-            codes = np.sort(codes | chars[start + 2 : start + m + 2])
-            for j in range(m):
-                if j > 0 and codes[j] == codes[j - 1]:
-                    continue
-                sizes[i] += 1
-                k = np.searchsorted(canned_codes, codes[j])
-                if k < len(canned_codes) and canned_codes[k] == codes[j]:
-                    common[i] += canned_has[k]
-        start = ends[i]
+        end = ends[i]
+        key = np.empty(2 * (end - start) + 3, dtype=np.int64)  # "  " + key + " "
+        key[0] = key[1] = 32
+        m, gap = 2, False
+        for j in range(start, end):
+            if in_key[j]:
+                if gap and m > 2:
+                    key[m] = 32
+                    m += 1
+                key[m] = chars[j]
+                m += 1
+                gap = False
+            else:
+                gap = True
+        start = end
+        if m == 2:
+            continue  # an empty key has no trigrams
+        key[m] = 32
+        codes = np.sort((key[: m - 1] << 42) | (key[1:m] << 21) | key[2 : m + 1])
+        for j in range(m - 1):
+            if j > 0 and codes[j] == codes[j - 1]:
+                continue
+            sizes[i] += 1
+            k = np.searchsorted(canned_codes, codes[j])
+            if k < len(canned_codes) and canned_codes[k] == codes[j]:
+                common[i] += canned_has[k]
     return sizes, common
 
 
