@@ -19,7 +19,7 @@ import pandas as pd
 
 from fakeprofile import explain
 from fakeprofile.errors import UserError
-from fakeprofile.features import ProfileFeatures
+from fakeprofile.features import ProfileFeatures, invitation, spelling
 from fakeprofile.features.frame import to_table
 from fakeprofile.train import Trained
 
@@ -53,8 +53,11 @@ class FakeProfileModel:
         return self.score_features(table.column("profile_id").to_pylist(), feats)
 
     def warm(self) -> None:
-        """Build now what scoring builds on first use (the compiled trees, see trees.py), so that
-        worker processes forked after this share it instead of each building its own."""
+        """Load now what scoring loads on first use (the word lists, the compiled code of the
+        trees and of the canned-note check), so that worker processes forked after this share
+        it instead of each loading its own."""
+        spelling.warm(self.featurizer.min_zipf)
+        invitation.canned_similarities(["warm"])
         columns = list(self.featurizer.get_feature_names_out())
         forest = self.trained.forest(columns)
         if forest is not None:

@@ -30,7 +30,6 @@ import pyarrow.parquet as pq
 
 from fakeprofile import io, registry, validate
 from fakeprofile.errors import UserError
-from fakeprofile.features import spelling
 from fakeprofile.model import FakeProfileModel, load_model
 
 OUTPUT_SCHEMA = pa.schema(
@@ -149,11 +148,10 @@ def scored_chunks(
         for chunk in itertools.chain([first], [second] if second else [], chunks):
             yield score_chunk(chunk, model, rules, photos)
         return
-    # Workers are forked after the word lists and compiled trees are loaded, so they share those
-    # pages (hundreds of MB) instead of each loading a copy; gc.freeze keeps the collector from
-    # touching (and so copying) them. Nothing in this process has started threads that a fork
-    # could break (Numba compiles and runs in this thread).
-    spelling.warm(model.featurizer.min_zipf)
+    # Workers are forked after the word lists and compiled code are loaded (model.warm), so they
+    # share those pages (hundreds of MB) instead of each loading a copy; gc.freeze keeps the
+    # collector from touching (and so copying) them. Nothing in this process has started threads
+    # that a fork could break (Numba compiles and runs in this thread).
     model.warm()
     gc.freeze()
     ctx = mp.get_context("fork")

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numba import njit
 from numba.cpython.unsafe.numbers import trailing_zeros
 
 from fakeprofile.explain import NO_GROUP
+from fakeprofile.jit import compiled
 
 ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -198,7 +198,7 @@ def _apply(forest: Forest, x: np.ndarray, slot: np.ndarray, into: np.ndarray) ->
     )
 
 
-@njit(cache=True, nogil=True)
+@compiled
 def _apply_row(x, slot, into, start, threshold, tree, mask, nan_start, nan_tree, nan_mask):
     """AND the masks of the nodes that row x fails into into[slot[column], tree]."""
     for f in range(len(x)):
@@ -215,7 +215,7 @@ def _apply_row(x, slot, into, start, threshold, tree, mask, nan_start, nan_tree,
                 k += 1
 
 
-@njit(cache=True, nogil=True)
+@compiled
 def _total(vectors, leaf_value, baseline):
     """Baseline plus each tree's exit leaf, added in tree order (as scikit-learn adds them)."""
     total = baseline
@@ -224,7 +224,7 @@ def _total(vectors, leaf_value, baseline):
     return total
 
 
-@njit(cache=True, nogil=True)
+@compiled
 def _score_rows(
     X,
     want,

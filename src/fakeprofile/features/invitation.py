@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from numba import njit
 
 from fakeprofile.features.frame import field, num
 from fakeprofile.features.text import ZERO_WIDTH
+from fakeprofile.jit import compiled
 
 # The network's default invitation texts (and close variants), in the six languages.
 CANNED = (
@@ -117,7 +117,7 @@ def canned_similarities(notes: list[str]) -> np.ndarray:
     return np.where(sizes > 0, jaccard.max(axis=1, initial=0.0), 0.0)
 
 
-@njit(cache=True, nogil=True)
+@compiled
 def _count_grams(chars, in_key, ends, canned_codes, canned_has):
     """Per text (chars[ends[i - 1]:ends[i]]): how many distinct trigrams its padded key has,
     and how many of them each canned text has."""

@@ -1,0 +1,22 @@
+"""Numba, set up once for the package: the few loops that need compiled code (trees.py, the
+canned-note trigrams) are decorated with `compiled`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from numba import njit
+
+
+def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn` compiled to machine code on its first call, with the GIL released.
+
+    The machine code is cached on disk (beside the source, else in the user's cache folder), so
+    later processes skip the compile, a few seconds. Where neither is writable (a read-only
+    install for a user without a home folder), Numba refuses to cache at all; then the function
+    is compiled anew in each process rather than failing to import."""
+    try:
+        return njit(cache=True, nogil=True)(fn)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return njit(nogil=True)(fn)
