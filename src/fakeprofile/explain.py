@@ -232,8 +232,8 @@ def effects(
 
     A row whose group already holds the neutral values keeps its score, so its effect is exactly
     0 and it is not scored again. The others are scored by `proba_neutral` (Trained's), all in
-    one call: for gradient-boosted trees it re-evaluates a tree only where the row's own path
-    tests a feature of the group (see trees.py)."""
+    one call: for gradient-boosted trees one compiled pass gives every group's neutral score
+    (see trees.py)."""
     values = X.to_numpy(dtype=np.float64)
     columns = list(X.columns)
     groups = group_columns(columns)

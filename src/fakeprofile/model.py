@@ -58,11 +58,9 @@ class FakeProfileModel:
         it instead of each loading its own."""
         spelling.warm(self.featurizer.min_zipf)
         invitation.canned_similarities(["warm"])
-        columns = list(self.featurizer.get_feature_names_out())
-        forest = self.trained.forest(columns)
+        forest = self.trained.forest(list(self.featurizer.get_feature_names_out()))
         if forest is not None:
-            one = np.zeros((1, len(columns)))
-            forest.raw_neutral(one, np.ones((1, 1), bool), np.zeros(len(columns), int), one[0])
+            forest.warm()
 
     def score_features(self, ids: list[str], feats: pd.DataFrame) -> pd.DataFrame:
         p = self.trained.proba(feats)

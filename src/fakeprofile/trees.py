@@ -85,6 +85,11 @@ class Forest:
         base, _ = self.raw_neutral(X, np.zeros((len(X), 0), bool), none, np.zeros(X.shape[1]))
         return base
 
+    def warm(self) -> None:
+        """Compile the loops now (or load them from Numba's cache), on one row of zeros."""
+        one = np.zeros((1, len(self.start) - 1))
+        self.raw_neutral(one, np.ones((1, 1), bool), np.zeros(one.shape[1], int), one[0])
+
     def raw_neutral(
         self, X: np.ndarray, want: np.ndarray, group_of: np.ndarray, neutral: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:

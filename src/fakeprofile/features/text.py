@@ -67,7 +67,9 @@ def char_counts(texts: pa.Array) -> np.ndarray:
     cls = np.append(utf8.classes(data, _CHAR_TABLE, CHAR_CLASSES), np.uint8(0))
     starts, lengths = offsets[:-1], np.diff(offsets)
     out = np.zeros((len(CHAR_CLASSES), len(lengths)))
-    for k in range(len(CHAR_CLASSES) if len(lengths) else 0):
+    if not len(lengths):
+        return out
+    for k in range(len(CHAR_CLASSES)):
         sums = np.add.reduceat((cls >> k) & 1, starts, dtype=np.int64)
         out[k] = np.where(lengths > 0, sums, 0)  # an empty text gets its neighbour's first byte
     return out
