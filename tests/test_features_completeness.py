@@ -1,16 +1,19 @@
-"""features/completeness.py: words read from UTF-8 bytes equal the regex split, and the headline
-check handles every shape of the experience list."""
+"""features/completeness.py: words read from UTF-8 bytes equal the regex split, the headline
+check handles every shape of the experience list, and the compiled career counts equal their
+pandas definition."""
 
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fakeprofile.features.completeness import _headline_agrees, _words
-from fakeprofile.features.frame import to_table
+from fakeprofile.features.completeness import _career, _headline_agrees, _words
+from fakeprofile.features.frame import list_len, num, to_table
 
 # Letters of one to four bytes, upper-case ones that lower-case into other lengths (İ, ẞ),
 # combining marks, digits, separators.
@@ -64,3 +67,70 @@ def test_headline_agrees_for_every_shape_of_experience():
         _headline_agrees(pa.concat_tables([table.slice(5), table.slice(0, 2)])),
         expected[5:] + expected[:2],
     )
+
+
+def reference_career(table: pa.Table, as_of_days: np.ndarray) -> dict[str, np.ndarray]:
+    """The definition, in pandas: years summed per profile; positions sorted by start within a
+    profile, each compared with the latest end before it (cummax, then shift)."""
+    exp = table.column("experience")
+    flat = pc.list_flatten(exp)
+    parent = pc.list_parent_indices(exp).to_numpy()
+    start = num(pc.cast(pc.struct_field(flat, "start"), pa.int32()))
+    end = num(pc.cast(pc.struct_field(flat, "end"), pa.int32()))
+    end_or_now = np.where(np.isnan(end), as_of_days[parent], end)
+    dur = np.clip(end_or_now - start, 0, None) / 365.25
+    df = pd.DataFrame({"p": parent, "start": start, "end": end_or_now, "dur": dur})
+    years = df.groupby("p")["dur"].sum(min_count=1)
+    df = df.dropna(subset=["start"]).sort_values(["p", "start"], kind="stable")
+    prev_end = df.groupby("p")["end"].cummax().groupby(df["p"]).shift()
+    overlap = (df["start"] < prev_end - 31).groupby(df["p"]).sum()
+    too_long = (df["dur"] > 45).groupby(df["p"]).sum()
+    index = pd.RangeIndex(table.num_rows)
+    has_list = ~np.isnan(list_len(exp))
+    return {
+        "profile_years_experience": years.reindex(index).to_numpy(),
+        "profile_overlapping_positions": overlap.reindex(index).fillna(0).where(has_list),
+        "profile_implausible_positions": too_long.reindex(index).fillna(0).where(has_list),
+    }
+
+
+def test_career_equals_the_pandas_definition():
+    """Unknown starts and ends, equal starts, ends before starts, positions over 45 years,
+    missing and empty lists, unknown dates of sending: all as pandas computed them."""
+    rng = random.Random(5)
+    starts = [date(1950, 1, 1) + timedelta(days=rng.randint(0, 27000)) for _ in range(40)]
+
+    def position() -> dict:
+        start = None if rng.random() < 0.1 else rng.choice(starts)
+        end = None
+        if rng.random() < 0.7:
+            end = (start or date(1990, 1, 1)) + timedelta(days=rng.randint(-400, 18000))
+        return {"title": "x", "start": start, "end": end}
+
+    for trial in range(15):
+        profiles = []
+        for i in range(80):
+            r = rng.random()
+            exp = (
+                [position() for _ in range(rng.randint(1, 7))]
+                if r > 0.2
+                else []
+                if r > 0.1
+                else None
+            )
+            profiles.append({"profile_id": str(i), "experience": exp})
+        # Starting exactly a month (31 days) before an earlier position ended is no overlap;
+        # a day earlier is.
+        first = {"start": date(2020, 1, 1), "end": date(2020, 3, 1)}
+        for day in (30, 29):
+            profiles.append(
+                {"profile_id": f"m{day}", "experience": [first, {"start": date(2020, 1, day)}]}
+            )
+        table = to_table(profiles).slice(trial % 4)  # also from an offset into the buffers
+        as_of = np.array([rng.choice([np.nan, 19000.0, 20000.0]) for _ in range(table.num_rows)])
+        got, want = _career(table, as_of), reference_career(table, as_of)
+        assert list(got) == list(want)
+        for name in want:
+            np.testing.assert_array_equal(got[name], np.asarray(want[name]), err_msg=name)
+        assert np.nansum(got["profile_overlapping_positions"]) > 0  # the cases do occur
+        assert np.nansum(got["profile_implausible_positions"]) > 0

@@ -76,20 +76,28 @@ def test_edits_are_every_one_edit_string(word):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_staged_search_answers_as_the_full_search(lex, lang):
-    for word in sample_words(lex, lang, 60, seed=1):
-        for at_least in (2.0, 3.0, 4.5):
-            assert lex._has_neighbour(word, lang, at_least) == (
-                lex.neighbour_zipf(word, lang) >= at_least
-            ), (word, at_least)
+@pytest.mark.parametrize("floors", [(2.0, 3.0), (3.5, 2.5)])
+def test_common_words_are_every_word_above_the_floor(lang, floors):
+    """The sets near_word looks in hold exactly the words at least min_zipf common in the
+    language (Danish: or in Bokmål), whether or not the word list can be reused for them."""
+    min_zipf, part_zipf = floors
+    lex = Lexicon(min_zipf=min_zipf, part_zipf=part_zipf)
+    langs = (lang, "nb") if lang == "da" else (lang,)
+    want = {w for k in langs for w, z in frequencies(k).items() if z >= min_zipf}
+    sets = lex.common(lang)
+    assert set().union(*sets) == want
+    assert sum(map(len, sets)) == len(want)  # no word stored twice
 
 
-@pytest.mark.parametrize("lang", sorted(COMPOUNDING))
+@pytest.mark.parametrize("lang", LANGS)
 def test_near_word_answers_as_the_unpruned_search(lex, lang):
-    """An edit whose first letters start no known part is never tried as a compound."""
+    """Edits are looked for in the common-word sets, kind by kind, and an edit whose first
+    letters start no known part is never tried as a compound: the answers of the full search,
+    with the frequency tables, over every edit."""
     for word in sample_words(lex, lang, 45, seed=2):
         full = lex.neighbour_zipf(word, lang) >= lex.min_zipf or (
-            len(word) > MIN_COMPOUND
+            lang in COMPOUNDING
+            and len(word) > MIN_COMPOUND
             and any(lex._compound(e, lang, 0) for e in lex.edits(word) if len(e) >= MIN_COMPOUND)
         )
         assert lex.near_word(word, lang) == full, word

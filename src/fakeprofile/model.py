@@ -19,7 +19,7 @@ import pandas as pd
 
 from fakeprofile import explain
 from fakeprofile.errors import UserError
-from fakeprofile.features import ProfileFeatures, invitation, spelling
+from fakeprofile.features import ProfileFeatures, completeness, invitation, spelling
 from fakeprofile.features.frame import to_table
 from fakeprofile.train import Trained
 
@@ -54,10 +54,11 @@ class FakeProfileModel:
 
     def warm(self) -> None:
         """Load now what scoring loads on first use (the word lists, the compiled code of the
-        trees and of the canned-note check), so that worker processes forked after this share
+        trees, the canned-note check and the career counts), so that worker processes forked after this share
         it instead of each loading its own."""
         spelling.warm(self.featurizer.min_zipf)
         invitation.canned_similarities(["warm"])
+        completeness.warm()
         forest = self.trained.forest(list(self.featurizer.get_feature_names_out()))
         if forest is not None:
             forest.warm()

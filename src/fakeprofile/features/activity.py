@@ -25,7 +25,7 @@ def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
         np.minimum(window, np.where(np.isnan(age_days), window, age_days)),
     )
     span = np.where(has_activity, np.clip(span, 1, None), np.nan)
-    out = pd.DataFrame({"activity_account_age_days": age_days})
+    out = {"activity_account_age_days": age_days}  # framed once (see completeness.compute)
     counts = {}
     for name in ACTIVITY_NAMES:
         counts[name] = num(field(table, "activity", name))
@@ -43,4 +43,4 @@ def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     out["activity_following"] = following
     out["activity_followers_per_connection"] = safe_div(followers, np.maximum(conn, 1))
     out["activity_following_per_connection"] = safe_div(following, np.maximum(conn, 1))
-    return out
+    return pd.DataFrame(out)

@@ -11,31 +11,70 @@ import pyarrow.compute as pc
 
 from fakeprofile.features import sets, utf8
 from fakeprofile.features.frame import field, length, list_len, num, present
+from fakeprofile.jit import compiled
 from fakeprofile.schema import SECTION_NAMES
 
 
-def _career(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
+def _career(table: pa.Table, as_of_days: np.ndarray) -> dict[str, np.ndarray]:
     """Years of experience, overlapping positions and implausible dates, per profile."""
-    n = table.num_rows
     exp = table.column("experience")
     flat = pc.list_flatten(exp)
-    parent = pc.list_parent_indices(exp).to_numpy()
+    parent = pc.list_parent_indices(exp).to_numpy().astype(np.int64)
     start = num(pc.cast(pc.struct_field(flat, "start"), pa.int32()))
     end = num(pc.cast(pc.struct_field(flat, "end"), pa.int32()))
     end_or_now = np.where(np.isnan(end), as_of_days[parent], end)
     dur = np.clip(end_or_now - start, 0, None) / 365.25
-    df = pd.DataFrame({"p": parent, "start": start, "end": end_or_now, "dur": dur})
-    years = df.groupby("p")["dur"].sum(min_count=1)
-    df = df.dropna(subset=["start"]).sort_values(["p", "start"], kind="stable")
-    prev_end = df.groupby("p")["end"].cummax().groupby(df["p"]).shift()
-    overlap = (df["start"] < prev_end - 31).groupby(df["p"]).sum()  # a month of slack
-    too_long = (df["dur"] > 45).groupby(df["p"]).sum()
-    out = pd.DataFrame(index=pd.RangeIndex(n))
-    out["profile_years_experience"] = years.reindex(out.index)
-    has_list = ~np.isnan(list_len(exp))
-    out["profile_overlapping_positions"] = overlap.reindex(out.index).fillna(0).where(has_list)
-    out["profile_implausible_positions"] = too_long.reindex(out.index).fillna(0).where(has_list)
-    return out
+    # pandas' sum (compensated, in its own order): the same years to the last bit as before.
+    years = pd.Series(dur).groupby(parent).sum(min_count=1)
+    dated = np.flatnonzero(~np.isnan(start))
+    order = dated[np.lexsort((start[dated], parent[dated]))]  # by profile, then start; stable
+    overlap, too_long = _position_counts(parent, start, end_or_now, dur, order, table.num_rows)
+    no_list = np.isnan(list_len(exp))
+    overlap[no_list] = too_long[no_list] = np.nan
+    return {
+        "profile_years_experience": years.reindex(range(table.num_rows)).to_numpy(),
+        "profile_overlapping_positions": overlap,
+        "profile_implausible_positions": too_long,
+    }
+
+
+def warm() -> None:
+    """Compile the position counts now (or load them from Numba's cache), on no positions."""
+    none = np.zeros(0)
+    _position_counts(np.zeros(0, np.int64), none, none, none, np.zeros(0, np.int64), 0)
+
+
+@compiled
+def _position_counts(
+    parent: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    dur: np.ndarray,
+    order: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per profile: how many of its positions (taken in `order`) start more than a month
+    before an earlier one ended, and how many last over 45 years.
+
+    Compiled: in pandas (sort, groupby, cummax, shift) this took 10 ms per chunk, whatever its
+    size. It counts exactly as those did: the running latest end skips unknown ends, but is
+    itself unknown right after one."""
+    overlap, too_long = np.zeros(n), np.zeros(n)
+    last, latest, ended = -1, -np.inf, np.nan  # ended: the latest end before this position
+    for i in order:
+        p = parent[i]
+        if p != last:
+            last, latest, ended = p, -np.inf, np.nan
+        if start[i] < ended - 31:  # a month of slack
+            overlap[p] += 1
+        if dur[i] > 45:
+            too_long[p] += 1
+        if np.isnan(end[i]):
+            ended = np.nan
+        else:
+            latest = max(latest, end[i])
+            ended = latest
+    return overlap, too_long
 
 
 LETTER = [r"\p{L}"]
@@ -78,21 +117,21 @@ def _headline_agrees(table: pa.Table) -> np.ndarray:
 
 def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     n_exp = list_len(table.column("experience"))
-    out = pd.DataFrame(
-        {
-            "profile_has_name": present(table.column("name")),
-            "profile_has_headline": present(table.column("headline")),
-            "profile_has_about": present(table.column("about")),
-            "profile_has_location": present(table.column("location")),
-            "profile_has_website": present(table.column("website")),
-            "profile_headline_length": length(table.column("headline")),
-            "profile_about_length": length(table.column("about")),
-            "profile_n_experience": n_exp,
-            "profile_n_education": list_len(table.column("education")),
-            "profile_n_skills": list_len(table.column("skills")),
-            "profile_n_languages": list_len(table.column("languages")),
-        }
-    )
+    # Columns are gathered in a dict and framed once: each column added to a DataFrame costs
+    # pandas about half a millisecond, whatever the chunk size.
+    out = {
+        "profile_has_name": present(table.column("name")),
+        "profile_has_headline": present(table.column("headline")),
+        "profile_has_about": present(table.column("about")),
+        "profile_has_location": present(table.column("location")),
+        "profile_has_website": present(table.column("website")),
+        "profile_headline_length": length(table.column("headline")),
+        "profile_about_length": length(table.column("about")),
+        "profile_n_experience": n_exp,
+        "profile_n_education": list_len(table.column("education")),
+        "profile_n_skills": list_len(table.column("skills")),
+        "profile_n_languages": list_len(table.column("languages")),
+    }
     sections = np.column_stack([num(field(table, "sections", s)) for s in SECTION_NAMES])
     for k, s in enumerate(SECTION_NAMES):
         out[f"profile_n_{s}"] = sections[:, k]
@@ -109,7 +148,7 @@ def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     ).astype(np.float64)
     known = np.column_stack(
         [
-            np.ones((len(out), 3)),
+            np.ones((table.num_rows, 3)),
             ~np.isnan(out["profile_n_experience"]),
             ~np.isnan(out["profile_n_education"]),
             ~np.isnan(out["profile_n_skills"]),
@@ -118,6 +157,6 @@ def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     )
     with np.errstate(invalid="ignore"):
         out["profile_share_sections_filled"] = (filled * known).sum(1) / known.sum(1)
-    out = pd.concat([out, _career(table, as_of_days)], axis=1)
+    out.update(_career(table, as_of_days))
     out["profile_headline_matches_experience"] = _headline_agrees(table)
-    return out
+    return pd.DataFrame(out)

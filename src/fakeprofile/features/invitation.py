@@ -176,6 +176,22 @@ def canned_similarity(text: str) -> float:
     return float(canned_similarities([text])[0])
 
 
+# The columns that judge what a note says: unknown (NaN) where there is no note.
+CONTENT = frozenset(
+    {
+        "invite_note_canned_similarity",
+        "invite_note_canned",
+        "invite_link",
+        "invite_phone",
+        "invite_email",
+        "invite_messenger",
+        "invite_money_words",
+        "invite_urgency_words",
+        "invite_job_begging",
+    }
+)
+
+
 def compute(table: pa.Table) -> pd.DataFrame:
     inv = table.column("invitation")
     has_inv = inv.is_valid().to_numpy(zero_copy_only=False)
@@ -193,40 +209,28 @@ def compute(table: pa.Table) -> pd.DataFrame:
 
     length = num(pc.utf8_length(note))[idx] if uniq else np.zeros(len(idx))
     has_note = (length > 0).astype(float)
-    out = pd.DataFrame(
-        {
-            "invite_has_note": has_note,
-            "invite_note_length": length,
-            "invite_note_canned_similarity": canned,
-            "invite_note_canned": (canned >= 0.6).astype(float),
-            "invite_link": count(LINK),
-            "invite_phone": count(PHONE),
-            "invite_email": count(EMAIL),
-            "invite_messenger": count(MESSENGER),
-            "invite_money_words": count(MONEY),
-            "invite_urgency_words": count(URGENCY),
-            "invite_job_begging": count(JOB_BEG),
-        }
-    )
-    out.loc[~has_inv, :] = np.nan
-    content = [
-        "invite_note_canned_similarity",
-        "invite_note_canned",
-        "invite_link",
-        "invite_phone",
-        "invite_email",
-        "invite_messenger",
-        "invite_money_words",
-        "invite_urgency_words",
-        "invite_job_begging",
-    ]
-    out.loc[has_note == 0, content] = np.nan  # no note: nothing to judge, not "no pitch"
-    out["invite_contact_bait"] = (
-        (out[["invite_phone", "invite_email", "invite_messenger"]].sum(axis=1, min_count=1) > 0)
-        .astype(float)
-        .where(out["invite_has_note"] == 1)
-    )
+    out = {  # framed once (see completeness.compute)
+        "invite_has_note": has_note,
+        "invite_note_length": length,
+        "invite_note_canned_similarity": canned,
+        "invite_note_canned": (canned >= 0.6).astype(float),
+        "invite_link": count(LINK),
+        "invite_phone": count(PHONE),
+        "invite_email": count(EMAIL),
+        "invite_messenger": count(MESSENGER),
+        "invite_money_words": count(MONEY),
+        "invite_urgency_words": count(URGENCY),
+        "invite_job_begging": count(JOB_BEG),
+    }
+    no_invitation, no_note = ~has_inv, has_note == 0
+    # No note: nothing to judge, not "no pitch". No invitation: nothing at all.
+    out = {
+        name: np.where(no_invitation | (no_note & (name in CONTENT)), np.nan, values)
+        for name, values in out.items()
+    }
+    bait = np.nansum([out["invite_phone"], out["invite_email"], out["invite_messenger"]], axis=0)
+    out["invite_contact_bait"] = np.where(out["invite_has_note"] == 1, bait > 0, np.nan)
     out["invite_mutual_connections"] = num(field(table, "invitation", "mutual_connections"))
     out["invite_sent_last_7d"] = num(field(table, "invitation", "invitations_sent_last_7d"))
     out["invite_acceptance_rate"] = num(field(table, "invitation", "acceptance_rate"))
-    return out
+    return pd.DataFrame(out)

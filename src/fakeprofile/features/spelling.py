@@ -48,6 +48,7 @@ def warm(min_zipf: float = 2.0) -> None:
         lex.words(lang)
         lex.parts(lang)
         lex.heads(lang)
+        lex.common(lang)
 
 
 def tokenize(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:

@@ -115,26 +115,20 @@ def compute(table: pa.Table, min_zipf: float) -> pd.DataFrame:
     everything = pc.binary_join_element_wise(*[pc.fill_null(t, "") for t in texts.values()], "\n")
     letters, capitals, zero_width, emoji, cyrillic_or_greek = char_counts(everything)
     chars = num(pc.utf8_length(everything)) - (len(texts) - 1)
-    out = pd.DataFrame(
-        {
-            "text_spelling_error_rate": safe_div(errors, checked),
-            "text_words_checked": checked,
-            "text_share_capitals": safe_div(capitals, letters),
-            "text_repeated_punctuation": repeated_punctuation(everything),
-            "text_emoji_per_100_chars": safe_div(100 * emoji, chars),
-            "text_evasion_zero_width": zero_width,
-            "text_evasion_mixed_script": mixed_script(everything, cyrillic_or_greek),
-            "text_evasion_spaced_letters": num(pc.count_substring_regex(everything, SPACED_OUT)),
-        }
-    )
-    out["text_evasion"] = (
-        out[
-            ["text_evasion_zero_width", "text_evasion_mixed_script", "text_evasion_spaced_letters"]
-        ].sum(axis=1)
-        > 0
-    ).astype(float)
+    out = {  # framed once (see completeness.compute)
+        "text_spelling_error_rate": safe_div(errors, checked),
+        "text_words_checked": checked,
+        "text_share_capitals": safe_div(capitals, letters),
+        "text_repeated_punctuation": repeated_punctuation(everything),
+        "text_emoji_per_100_chars": safe_div(100 * emoji, chars),
+        "text_evasion_zero_width": zero_width,
+        "text_evasion_mixed_script": mixed_script(everything, cyrillic_or_greek),
+        "text_evasion_spaced_letters": num(pc.count_substring_regex(everything, SPACED_OUT)),
+    }
+    tricks = ["text_evasion_zero_width", "text_evasion_mixed_script", "text_evasion_spaced_letters"]
+    out["text_evasion"] = (np.nansum([out[t] for t in tricks], axis=0) > 0).astype(float)
     main = lang_len.argmax(axis=1)
     has = lang_len.max(axis=1) > 0
     for k, code in enumerate(LANGS):
         out[f"text_lang_{code}"] = np.where(has, (main == k).astype(float), np.nan)
-    return out
+    return pd.DataFrame(out)
