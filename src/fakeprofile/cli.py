@@ -284,6 +284,12 @@ def cmd_score(args: argparse.Namespace) -> int:
         )
         _print_summary(args, summary, output, rejects, model_ref)
         return 0
+    if fetch is not None:
+        # The child takes longer than this process's imports. Meanwhile, read the word
+        # frequency tables, which scoring loads anyway and which do not depend on the model.
+        from fakeprofile.features import lexicon
+
+        lexicon.load_tables()
     model = fetch.model() if fetch is not None else score.load(model_ref)
     bar = None
     if not args.quiet and sys.stderr.isatty():

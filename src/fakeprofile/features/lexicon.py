@@ -120,6 +120,13 @@ def frequencies(lang: str) -> dict[str, float]:
     return out
 
 
+def load_tables() -> None:
+    """Read every language's frequency table now (about 2 s), e.g. while waiting for a child
+    process that fetches the model."""
+    for lang in LANGS:
+        frequencies(lang)
+
+
 class Lexicon:
     """Membership tests for the six languages, with a frequency floor for each use.
 
