@@ -1,5 +1,5 @@
 """Numba, set up once for the package: the few loops that need compiled code (trees.py, the
-canned-note trigrams) are decorated with `compiled`."""
+canned-note trigrams, the career counts) are decorated with `compiled`."""
 
 from __future__ import annotations
 

@@ -54,10 +54,10 @@ class FakeProfileModel:
 
     def warm(self) -> None:
         """Load now what scoring loads on first use (the word lists, the compiled code of the
-        trees, the canned-note check and the career counts), so that worker processes forked after this share
-        it instead of each loading its own."""
+        trees, the canned-note check and the career counts), so that worker processes forked
+        after this share it instead of each loading its own."""
         spelling.warm(self.featurizer.min_zipf)
-        invitation.canned_similarities(["warm"])
+        invitation.warm()
         completeness.warm()
         forest = self.trained.forest(list(self.featurizer.get_feature_names_out()))
         if forest is not None:

@@ -171,6 +171,11 @@ def _count_grams(chars, in_key, ends, canned_codes, canned_has):
     return sizes, common
 
 
+def warm() -> None:
+    """Compile the trigram loop now (or load it from Numba's cache), on one note."""
+    canned_similarities(["warm"])
+
+
 def canned_similarity(text: str) -> float:
     """canned_similarities of one note."""
     return float(canned_similarities([text])[0])

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fakeprofile.features import sets, utf8
-from fakeprofile.features.lexicon import LANGS, Lexicon, frequencies
+from fakeprofile.features.lexicon import LANGS, Lexicon, frequencies, load_tables
 
 # What is not a word: URLs, e-mail addresses, @handles, #hashtags, anything with a digit in it.
 NOT_WORDS = r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#][\p{L}\p{N}_]+|\S*\p{N}\S*"
@@ -42,9 +42,9 @@ def lexicon(min_zipf: float = 2.0) -> Lexicon:
 def warm(min_zipf: float = 2.0) -> None:
     """Load every word list now (a few seconds), e.g. in a parent process before it forks workers,
     which then share the lists' memory instead of each loading its own copy."""
+    load_tables()
     lex = lexicon(min_zipf)
     for lang in LANGS:
-        frequencies(lang)
         lex.words(lang)
         lex.parts(lang)
         lex.heads(lang)
