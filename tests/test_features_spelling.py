@@ -3,13 +3,11 @@
 import random
 import re
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pytest
 
 from fakeprofile.features import spelling
-from fakeprofile.features.spelling import NOT_WORDS, error_rate, language_of, tokenize
+from fakeprofile.features.spelling import error_rate, language_of
 from fakeprofile.synth.generate import _typo
 from spelling_texts import CLEAN
 
@@ -79,49 +77,6 @@ def test_names_are_not_punished():
 
 def test_misspelled_words_are_counted():
     assert error_rate("I hvae wroked as a sofware enginer for ten yeras.") >= 0.4
-
-
-def regex_tokenize(texts: pa.Array) -> tuple[list[int], list[str]]:
-    """The definition tokenize() must meet: split on anything but letters, apostrophes and
-    hyphens, cut those marks off both ends, drop what is left empty."""
-    cleaned = pc.replace_substring_regex(texts, NOT_WORDS, " ")
-    pieces = pc.split_pattern_regex(cleaned, r"[^\p{L}'’\-]+")
-    parents = pc.list_parent_indices(pieces).to_numpy()
-    flat = pc.utf8_trim(pc.list_flatten(pieces), "-'’").to_pylist()
-    keep = [i for i, t in enumerate(flat) if t]
-    return parents[keep].tolist(), [flat[i] for i in keep]
-
-
-# Word characters, marks, separators and digits often; then every Unicode plane, with letters
-# that take two, three and four bytes in UTF-8, combining marks and emoji.
-POOL = list("abcXYZ-'’ .,!\n\t0@#/æøåÄÖß") * 30 + [
-    chr(c)
-    for c in [*range(0xA0, 0x800, 3), *range(0x800, 0xD800, 11), *range(0x10000, 0x110000, 211)]
-]
-
-
-def test_tokenize_gives_the_regex_split_on_random_unicode():
-    rng = random.Random(7)
-    for trial in range(30):
-        texts = ["".join(rng.choices(POOL, k=rng.randint(0, 40))) for _ in range(200)]
-        arr = pa.array(texts)
-        if trial % 3 == 1:  # a slice: the array starts part-way into its buffers
-            arr = arr.slice(13, 150)
-        parents, tokens = tokenize(arr)
-        want_parents, want_tokens = regex_tokenize(arr)
-        assert tokens.to_pylist() == want_tokens
-        assert parents.tolist() == want_parents
-
-
-def test_tokenize_cuts_edge_marks_and_keeps_inner_ones():
-    arr = pa.array(["", "-well-known' ’tis", "--- ''", "Søren's e-mail x@y.dk 2024", "", "ab"])
-    parents, tokens = tokenize(arr)
-    assert tokens.to_pylist() == ["well-known", "tis", "Søren's", "e-mail", "ab"]
-    assert parents.tolist() == [1, 1, 3, 3, 5]
-    empty_parents, empty = tokenize(pa.array([], pa.string()))
-    assert len(empty) == 0 and len(empty_parents) == 0
-    assert len(tokenize(pa.array(["", " ... "]))[1]) == 0
-    assert isinstance(parents, np.ndarray)
 
 
 def test_token_table_verdicts_do_not_depend_on_what_it_holds():

@@ -10,9 +10,11 @@ from fakeprofile.features.text import (
     CHAR_CLASSES,
     MIXED_SCRIPT,
     REPEATED_PUNCT,
+    SPACED_OUT,
     char_counts,
     mixed_script,
     repeated_punctuation,
+    spaced_out,
 )
 
 # ASCII often, then samples of every Unicode plane: Latin letters with marks, combining marks,
@@ -83,3 +85,39 @@ def test_repeated_punctuation_and_mixed_script_equal_the_regex_counts():
         assert want.max() >= 2
     assert repeated_punctuation(pa.array([], pa.string())).shape == (0,)
     assert mixed_script(pa.array(["abc"]), np.zeros(1)).tolist() == [0]
+
+
+def spaced_text(rng: random.Random) -> str:
+    """Chains of single letters (of one to four bytes) and separators, broken off at random,
+    between other characters: white space RE2 does and does not take for \\s, digits, marks."""
+    letters, seps = ["a", "é", "Б", "𝐀", "ø"], [" ", " ", ".", "\n", "\t"]
+    others = ["1", "-", "\r", "\f", "\x0b", "\u00a0", "\u2003", "\u0301", "🙂", "ab", "  ", "."]
+    out = []
+    for _ in range(rng.randint(0, 6)):
+        if rng.random() < 0.7:
+            for _ in range(rng.randint(2, 8)):
+                out += [rng.choice(letters), rng.choice(seps if rng.random() < 0.8 else " .")]
+            if rng.random() < 0.5:
+                out.pop()
+        else:
+            out.append(rng.choice(others))
+    return "".join(out)
+
+
+def test_spaced_out_equals_the_regex_counts():
+    """Arrow searches the rest of a text anew after each match, so `^` matches again where a
+    match ended ("a.b.c.d.e\tf.g.h.i.j" is two); greedy repeats that must give back pairs."""
+    rng = random.Random(3)
+    for trial in range(40):
+        arr = pa.array([spaced_text(rng) for _ in range(300)] + [""] * (trial % 3))
+        if trial % 2:
+            arr = arr.slice(7, 250)
+        want = pc.count_substring_regex(arr, SPACED_OUT).to_numpy()
+        np.testing.assert_array_equal(spaced_out(arr), want)
+        assert want.sum() > 30 and want.max() >= 2
+    hand = pa.array(
+        ["a.b.c.d.e\tf.g.h.i.j", "W h a t s A p p", "a b c d", "1 a b c d e.", "", "é ø Б 𝐀 a"]
+    )
+    assert spaced_out(hand).tolist() == [2, 1, 0, 0, 0, 1]
+    assert pc.count_substring_regex(hand, SPACED_OUT).to_pylist() == [2, 1, 0, 0, 0, 1]
+    assert spaced_out(pa.array([], pa.string())).shape == (0,)

@@ -19,7 +19,14 @@ import pandas as pd
 
 from fakeprofile import explain
 from fakeprofile.errors import UserError
-from fakeprofile.features import ProfileFeatures, completeness, invitation, spelling
+from fakeprofile.features import (
+    ProfileFeatures,
+    completeness,
+    invitation,
+    spelling,
+    text,
+    tokens,
+)
 from fakeprofile.features.frame import to_table
 from fakeprofile.train import Trained
 
@@ -54,9 +61,12 @@ class FakeProfileModel:
 
     def warm(self) -> None:
         """Load now what scoring loads on first use (the word lists, the compiled code of the
-        trees, the canned-note check and the career counts), so that worker processes forked
-        after this share it instead of each loading its own."""
+        tokenizer, the spaced-out letters, the canned-note check, the career counts and the
+        trees), so that worker processes forked after this share it instead of each loading its
+        own."""
         spelling.warm(self.featurizer.min_zipf)
+        tokens.warm()
+        text.warm()
         invitation.warm()
         completeness.warm()
         forest = self.trained.forest(list(self.featurizer.get_feature_names_out()))

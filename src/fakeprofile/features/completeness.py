@@ -39,9 +39,11 @@ def _career(table: pa.Table, as_of_days: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def warm() -> None:
-    """Compile the position counts now (or load them from Numba's cache), on no positions."""
+    """Compile the position counts and the word copy (utf8.pieces) now, or load them from
+    Numba's cache, on no positions and one word."""
     none = np.zeros(0)
     _position_counts(np.zeros(0, np.int64), none, none, none, np.zeros(0, np.int64), 0)
+    _words(pa.array(["warm"]))
 
 
 @compiled

@@ -1,7 +1,7 @@
 """Spelling and language: the share of a profile's own words that are not words of their language.
 
-Works column-wise with Arrow: all texts of a chunk are cleaned and split into tokens in C++ (RE2),
-tokens are dictionary-encoded, and only the *distinct* tokens go through the (cached) Python word
+Works column-wise: all texts of a chunk are split into tokens in compiled code (features/tokens),
+tokens are dictionary-encoded in Arrow, and only the *distinct* tokens go through the (cached) Python word
 check. Per text, the language is the one whose word list covers its tokens best; the error rate is
 taken over the profile's words in the language of each text.
 
@@ -19,15 +19,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fakeprofile.features import sets, utf8
+from fakeprofile.features import sets
 from fakeprofile.features.lexicon import LANGS, Lexicon, frequencies, load_tables
-
-# What is not a word: URLs, e-mail addresses, @handles, #hashtags, anything with a digit in it.
-NOT_WORDS = r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#][\p{L}\p{N}_]+|\S*\p{N}\S*"
-# Word characters: letters, apostrophes and hyphens (stripped from word edges after). Anything else
-# separates words.
-WORD_CLASSES = [r"\p{L}", r"['’\-]"]  # bit 0: letter, bit 1: apostrophe or hyphen
-_WORD_TABLE = utf8.ascii_table(WORD_CLASSES)
+from fakeprofile.features.tokens import tokenize
 
 ERROR, OK, SKIP = 1, 0, -1
 UNSEEN = -2  # no verdict yet
@@ -49,42 +43,6 @@ def warm(min_zipf: float = 2.0) -> None:
         lex.parts(lang)
         lex.heads(lang)
         lex.common(lang)
-
-
-def tokenize(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """(index of the text each token comes from, tokens) for an Arrow string array.
-
-    A token is a run of word characters with the apostrophes and hyphens at its edges cut off
-    ("-well-known'" -> "well-known"); runs of only those marks are no tokens. Runs are found on
-    the UTF-8 bytes with numpy (see features/utf8): a regex split costs several times as much."""
-    cleaned = pc.replace_substring_regex(texts, NOT_WORDS, " ")
-    offsets, data = utf8.buffers(cleaned)
-    cls = utf8.classes(data, _WORD_TABLE, WORD_CLASSES, whole_chars=True)
-    start, end = _cut_marks(cls, *utf8.runs(offsets, cls != 0))
-    return utf8.text_of(offsets, start), utf8.pieces(data, start, end)
-
-
-def _cut_marks(
-    cls: np.ndarray, start: np.ndarray, end: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Runs [start, end) without the marks (class 2) at their edges; runs of marks only dropped.
-
-    Marks are rare, so each block of consecutive mark bytes is found once, and a run that
-    starts (ends) in one moves its start (end) past that block."""
-    marks = np.flatnonzero(cls == 2)
-    if not len(marks):
-        return start, end
-    new_block = np.concatenate([[True], np.diff(marks) != 1])
-    block = np.cumsum(new_block) - 1  # block number of each mark byte
-    first_of = marks[new_block]  # per block: its first and last byte
-    last_of = marks[np.append(np.flatnonzero(new_block)[1:], len(marks)) - 1]
-    start, end = start.copy(), end.copy()
-    at = np.flatnonzero(cls[start] == 2)
-    start[at] = last_of[block[np.searchsorted(marks, start[at])]] + 1
-    at = np.flatnonzero(cls[end - 1] == 2)
-    end[at] = first_of[block[np.searchsorted(marks, end[at] - 1)]]
-    keep = start < end  # the block reached past the run's other end: marks only
-    return start[keep], end[keep]
 
 
 def _lang_scores(words: list[str]) -> np.ndarray:
