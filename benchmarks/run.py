@@ -8,7 +8,7 @@ runs in its own process; memory is the peak summed PSS of that process and its c
 exported and registered model (`make run`). Prints a table and writes reports/benchmarks.json.
 
     python benchmarks/run.py                        # the issue's sizes (about 40 minutes)
-    python benchmarks/run.py --n 100000 --n-photos 10000 --train-n 20000 --compare 2000  # quick
+    python benchmarks/run.py --n 100000 --n-photos 10000 --train-n 20000 --compare 2000 10000  # quick
 """
 
 from __future__ import annotations
@@ -132,10 +132,15 @@ def end_to_end(work: Path, n: int, photos: bool) -> dict:
     return row(f"fakeprofile score, {'with' if photos else 'no'} photos", n, m)
 
 
-def compare(work: Path, n_source: int, rows: int, loop_rows: int) -> tuple[list[dict], dict]:
-    """The same `rows` invitations through `fakeprofile score` and `mlflow models predict`, and
-    the first `loop_rows` of them through a per-row loop (one call a row takes ~50 ms, so the
-    loop gets a sample); ratios are of rows per second, all on the same registered model."""
+def compare(work: Path, n_source: int, sizes: list[int], loop_rows: int) -> tuple[list[dict], dict]:
+    """The same invitations (the first rows of the data, at each of `sizes`) through
+    `fakeprofile score` and `mlflow models predict`, and the first `loop_rows` of them through a
+    per-row loop (one call a row takes tens of ms, so the loop gets a sample); ratios are of
+    rows per second, all on the same registered model.
+
+    Both scorers pay a start-up of seconds before their first row, so the ratio depends on how
+    many rows there are. With two sizes or more, the extra seconds the largest takes over the
+    smallest give each scorer's cost per row with start-up taken out, and their ratio."""
     raw, _ = data(work, n_source, False)
     import gzip
 
@@ -145,47 +150,57 @@ def compare(work: Path, n_source: int, rows: int, loop_rows: int) -> tuple[list[
             rec = json.loads(line)
             rec.pop("label", None), rec.pop("fake_kind", None), rec.pop("segment", None)
             lines.append(rec)
-            if len(lines) >= rows:
+            if len(lines) >= max(sizes):
                 break
-    jsonl, req = work / f"compare_{rows}.jsonl", work / f"compare_{rows}.json"
-    sample = work / f"compare_{rows}_first_{loop_rows}.jsonl"
-    jsonl.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
-    sample.write_text("".join(json.dumps(r) + "\n" for r in lines[:loop_rows]), encoding="utf-8")
-    req.write_text(json.dumps({"dataframe_records": lines}), encoding="utf-8")
 
-    # The registered model, the one MLflow's scorer loads.
-    ours = score_cli(jsonl, work / "compare_ours.parquet", model=MODEL)
-    mlflow_out = work / "compare_mlflow.json"
-    theirs = measure(
-        [
-            str(BIN / "mlflow"),
-            "models",
-            "predict",
-            "-m",
-            MODEL,
-            "-i",
-            str(req),
-            "-t",
-            "json",
-            "-o",
-            str(mlflow_out),
-            "--env-manager",
-            "local",
-        ],
-        cwd=REPO,
-        env=env(),
-    )
+    def mlflow_predict(req: Path) -> dict:
+        out = work / "compare_mlflow.json"
+        cmd = [str(BIN / "mlflow"), "models", "predict", "-m", MODEL, "-i", str(req)]
+        return measure(
+            [*cmd, "-t", "json", "-o", str(out), "--env-manager", "local"], cwd=REPO, env=env()
+        )
+
+    def inputs(rows: int) -> tuple[Path, Path]:
+        jsonl, req = work / f"compare_{rows}.jsonl", work / f"compare_{rows}.json"
+        jsonl.write_text("".join(json.dumps(r) + "\n" for r in lines[:rows]), encoding="utf-8")
+        req.write_text(json.dumps({"dataframe_records": lines[:rows]}), encoding="utf-8")
+        return jsonl, req
+
+    # Once each on 10 rows, not measured: the first run of a command reads its files from disk.
+    jsonl, req = inputs(10)
+    score_cli(jsonl, work / "compare_ours.parquet", model=MODEL), mlflow_predict(req)
+    results, ratios, seconds = [], {}, {}
+    for rows in sorted(sizes):
+        jsonl, req = inputs(rows)
+        # The registered model, the one MLflow's scorer loads.
+        ours = score_cli(jsonl, work / "compare_ours.parquet", model=MODEL)
+        theirs = mlflow_predict(req)
+        req.unlink()  # hundreds of MB at 100,000 rows
+        pair = [
+            row("  same rows: fakeprofile score", rows, ours),
+            row("  same rows: mlflow models predict", rows, theirs),
+        ]
+        results += pair
+        seconds[rows] = (ours["seconds"], theirs["seconds"])
+        ratio = round(pair[0]["rows_per_second"] / pair[1]["rows_per_second"], 1)
+        if rows == min(sizes):
+            ratios["fakeprofile_score_vs_mlflow_models_predict"] = ratio
+        ratios[f"fakeprofile_score_vs_mlflow_models_predict_at_{rows}_rows"] = ratio
+    if len(sizes) > 1:
+        small, big = min(sizes), max(sizes)
+        extra_ours = seconds[big][0] - seconds[small][0]
+        extra_theirs = seconds[big][1] - seconds[small][1]
+        ratios["per_row_cost_without_start_up_mlflow_models_predict_vs_fakeprofile_score"] = (
+            round(extra_theirs / extra_ours, 1) if extra_ours > 0 else None
+        )
+    sample = work / f"compare_first_{loop_rows}.jsonl"
+    sample.write_text("".join(json.dumps(r) + "\n" for r in lines[:loop_rows]), encoding="utf-8")
     loop = measure(me("_per_row", str(sample)), cwd=REPO, env=env())
-    results = [
-        row("  same rows: fakeprofile score", rows, ours),
-        row("  same rows: mlflow models predict", rows, theirs),
-        row("  same rows: per-row loop, Python API", min(loop_rows, rows), loop),
-    ]
-    speed = [r["rows_per_second"] for r in results]
-    ratios = {
-        "fakeprofile_score_vs_mlflow_models_predict": round(speed[0] / speed[1], 1),
-        "fakeprofile_score_vs_per_row_loop": round(speed[0] / speed[2], 1),
-    }
+    results.append(row("  same rows: per-row loop, Python API", min(loop_rows, len(lines)), loop))
+    first_ours = results[0]["rows_per_second"]
+    ratios["fakeprofile_score_vs_per_row_loop"] = round(
+        first_ours / results[-1]["rows_per_second"], 1
+    )
     return results, ratios
 
 
@@ -217,7 +232,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1_000_000, help="profiles without photos")
     ap.add_argument("--n-photos", type=int, default=100_000, help="profiles with photos")
-    ap.add_argument("--compare", type=int, default=20_000, help="rows for the side-by-side")
+    ap.add_argument(
+        "--compare",
+        type=int,
+        nargs="+",
+        default=[20_000, 100_000],
+        help="rows for the side-by-side with MLflow's scorer (two sizes or more also give the "
+        "ratio of per-row costs without start-up)",
+    )
     ap.add_argument("--loop-rows", type=int, default=2_000, help="of them, for the per-row loop")
     ap.add_argument("--train-n", type=int, nargs="*", default=[20_000, 200_000, 1_000_000])
     ap.add_argument("--work", default=str(REPO / "benchmarks" / ".data"), help="data cache")
