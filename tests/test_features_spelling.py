@@ -3,6 +3,7 @@
 import random
 import re
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -106,3 +107,16 @@ def test_token_table_verdicts_do_not_depend_on_what_it_holds():
     table.limit = 10  # starts afresh on every chunk
     assert run(chunk_b) == fresh_b
     spelling.token_table.cache_clear()
+
+
+def test_language_totals_equal_bincount_to_the_last_bit():
+    """The compiled totals add in token order, as np.bincount with weights does."""
+    rng = np.random.default_rng(5)
+    scores = rng.uniform(0, 7, (300, 6)).astype(np.float32)
+    scores[rng.random((300, 6)) < 0.5] = 0
+    unit = np.sort(rng.integers(0, 90, 20_000))
+    token_id = rng.integers(0, 300, 20_000).astype(np.int32)
+    want = np.column_stack(
+        [np.bincount(unit, weights=scores[token_id][:, k], minlength=100) for k in range(6)]
+    )
+    np.testing.assert_array_equal(spelling._language_totals(unit, token_id, scores, 100), want)
