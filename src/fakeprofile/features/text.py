@@ -56,6 +56,7 @@ def names_of(table: pa.Table) -> pa.Array:
 # 4 Cyrillic or Greek (a text without any cannot match MIXED_SCRIPT).
 CHAR_CLASSES = [r"\p{L}", r"\p{Lu}", ZERO_WIDTH, EMOJI, r"[\p{Cyrillic}\p{Greek}]"]
 _CHAR_TABLE = utf8.ascii_table(CHAR_CLASSES)
+_N_CLASSES = len(CHAR_CLASSES)
 
 
 def char_counts(texts: pa.Array) -> np.ndarray:
@@ -66,23 +67,27 @@ def char_counts(texts: pa.Array) -> np.ndarray:
     return _counts(offsets, utf8.classes(data, _CHAR_TABLE, CHAR_CLASSES))
 
 
-def _counts(offsets: np.ndarray, cls: np.ndarray) -> np.ndarray:
-    """char_counts from the texts' offsets and their bytes' classes."""
-    # A zero byte after the data, so that every text's start (even at the very end) is a valid
-    # index for reduceat, which sums each text's bytes up to the next text's start.
-    cls = np.append(cls, np.uint8(0))
-    starts, lengths = offsets[:-1], np.diff(offsets)
-    out = np.zeros((len(CHAR_CLASSES), len(lengths)))
-    if not len(lengths):
-        return out
-    for k in range(len(CHAR_CLASSES)):
-        sums = np.add.reduceat((cls >> k) & 1, starts, dtype=np.int64)
-        out[k] = np.where(lengths > 0, sums, 0)  # an empty text gets its neighbour's first byte
+@compiled
+def _counts(offsets, cls):
+    """char_counts from the texts' offsets and their bytes' classes: per class, how many bytes
+    of each text have its bit (one pass for all classes; numpy's reduceat took one per class)."""
+    n_classes = _N_CLASSES
+    out = np.zeros((n_classes, len(offsets) - 1))
+    for t in range(len(offsets) - 1):
+        counts = np.zeros(n_classes, dtype=np.int64)
+        for i in range(offsets[t], offsets[t + 1]):
+            c = cls[i]
+            if c:
+                for k in range(n_classes):
+                    counts[k] += (c >> k) & 1
+        out[:, t] = counts
     return out
 
 
 def warm() -> None:
-    """Compile the spaced-out letters now (or load them from Numba's cache), on one text."""
+    """Compile the character counts and the spaced-out letters now (or load them from Numba's
+    cache), on one text."""
+    char_counts(pa.array(["W h a t s A p p"]))
     spaced_out(pa.array(["W h a t s A p p"]))
 
 
