@@ -30,7 +30,7 @@ lint: $(STAMP)
 ui: $(STAMP)
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlflow.db --port $(PORT)
 
-# Throughput, wall time and peak memory at 1M rows (about 40 minutes; needs `make run` first).
+# Throughput, wall time and peak memory at 1M rows (10-25 minutes, by machine; needs `make run` first).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 

@@ -7,7 +7,7 @@ with photos by default) into a cache folder, so a second run skips generation. E
 runs in its own process; memory is the peak summed PSS of that process and its children. Needs an
 exported and registered model (`make run`). Prints a table and writes reports/benchmarks.json.
 
-    python benchmarks/run.py                        # the issue's sizes (about 40 minutes)
+    python benchmarks/run.py                        # the issue's sizes (10-25 minutes, by machine)
     python benchmarks/run.py --n 100000 --n-photos 10000 --train-n 20000 --compare 2000 10000  # quick
 """
 
