@@ -1,5 +1,7 @@
-"""Numba, set up once for the package: the few loops that need compiled code (trees.py, the
-canned-note trigrams, the career counts) are decorated with `compiled`."""
+"""Numba, set up once for the package: the loops that need compiled code (trees.py, the
+tokenizer, character classes and counts, the spaced-out letters, the language totals, the
+canned-note trigrams, the career counts) are decorated with `compiled`, and the small helpers
+they call with `inlined`."""
 
 from __future__ import annotations
 

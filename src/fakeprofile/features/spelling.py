@@ -1,9 +1,9 @@
 """Spelling and language: the share of a profile's own words that are not words of their language.
 
 Works column-wise: all texts of a chunk are split into tokens in compiled code (features/tokens),
-tokens are dictionary-encoded in Arrow, and only the *distinct* tokens go through the (cached) Python word
-check. Per text, the language is the one whose word list covers its tokens best; the error rate is
-taken over the profile's words in the language of each text.
+tokens are dictionary-encoded in Arrow, and only the *distinct* tokens go through the (cached)
+Python word check. Per text, the language is the one whose word list covers its tokens best; the
+error rate is taken over the profile's words in the language of each text.
 
 Not counted as words at all: numbers, URLs, e-mail addresses, @handles, #hashtags, acronyms in
 capitals, the profile's own names (its name, employers, schools and places), and capitalised unknown

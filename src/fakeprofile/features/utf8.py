@@ -52,8 +52,8 @@ def classes(
     whole characters). `table` is ascii_table(patterns).
 
     One compiled pass looks every character up in the process's table of the characters met
-    so far; only a text with characters not met before takes the numpy path, which has the
-    regex classify them (and remembers them)."""
+    so far; only data holding a character not met before take the numpy path, which has the
+    regex classify the new ones (and remembers them)."""
     known = _CLASS_OF.setdefault(tuple(patterns), np.full(0x200000, UNKNOWN, dtype=np.uint8))
     cls, complete = _classes(data, table, known, whole_chars)
     return cls if complete else _learn(data, table, patterns, whole_chars)
