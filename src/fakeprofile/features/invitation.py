@@ -84,6 +84,30 @@ _CANNED_HAS = np.array(
     [np.isin(_CANNED_CODES, _gram_codes(c)) for c in CANNED], dtype=np.int64
 ).T.copy()
 _CANNED_SIZES = _CANNED_HAS.sum(axis=0).astype(np.float64)
+
+
+_FIB = 0x9E3779B97F4A7C15  # Fibonacci hashing: a trigram code times this, top bits
+
+
+def _slot_table(codes: np.ndarray) -> np.ndarray:
+    """Open addressing over `codes` (distinct, never negative): per slot, the index into
+    `codes` of the code stored there, or -1. Four times as many slots as codes, so a look-up
+    takes one or two probes (a binary search over the ~600 canned trigrams took ten)."""
+    slots = 4
+    while slots < 4 * len(codes):
+        slots *= 2
+    table = np.full(slots, -1, dtype=np.int64)
+    bits = slots.bit_length() - 1
+    for i, code in enumerate(codes.tolist()):
+        k = ((code * _FIB) & (2**64 - 1)) >> (64 - bits)
+        while table[k] != -1:
+            k = (k + 1) & (slots - 1)
+        table[k] = i
+    return table
+
+
+_CANNED_SLOTS = _slot_table(_CANNED_CODES)
+_CANNED_SHIFT = 64 - (len(_CANNED_SLOTS).bit_length() - 1)  # a code's slot: its top bits
 # Per code point: is it kept in a note's key (a word character of Python's regex engine, or an
 # apostrophe)? 1 yes, 0 no, UNKNOWN until met; each is asked of Python once per process.
 _IN_KEY = np.full(0x110000, UNKNOWN, dtype=np.uint8)
@@ -111,17 +135,26 @@ def canned_similarities(notes: list[str]) -> np.ndarray:
     chars = np.frombuffer("".join(lower).encode("utf-32-le", "surrogatepass"), np.uint32)
     ends = np.cumsum([len(t) for t in lower], dtype=np.int64)
     sizes, common = _count_grams(
-        chars.astype(np.int64), _in_key(chars), ends, _CANNED_CODES, _CANNED_HAS
+        chars.astype(np.int64),
+        _in_key(chars),
+        ends,
+        _CANNED_CODES,
+        _CANNED_SLOTS,
+        _CANNED_SHIFT,
+        _CANNED_HAS,
     )
     jaccard = common / (sizes[:, None] + _CANNED_SIZES - common)
     return np.where(sizes > 0, jaccard.max(axis=1, initial=0.0), 0.0)
 
 
 @compiled
-def _count_grams(chars, in_key, ends, canned_codes, canned_has):
+def _count_grams(chars, in_key, ends, canned_codes, canned_slots, shift, canned_has):
     """Per text (chars[ends[i - 1]:ends[i]]): how many distinct trigrams its padded key has,
-    and how many of them each canned text has. Plain loops only (a hash set, a binary search):
-    with np.sort and np.searchsorted Numba took 10 s to compile this, now 2.6."""
+    and how many of them each canned text has. Plain loops only (two hash tables): with np.sort
+    and np.searchsorted Numba took 10 s to compile this, now 2.6. Both tables place a code by
+    Fibonacci hashing (its top bits times a constant): the XOR of a code's three characters,
+    used before, put most ASCII trigrams in a few hundred slots, and a binary search over the
+    canned trigrams took ten steps (with it, 5.1 ms per chunk of 2,500 profiles; now 2.0)."""
     n, width = len(ends), canned_has.shape[1]
     sizes = np.zeros(n, dtype=np.float64)
     common = np.zeros((n, width), dtype=np.float64)
@@ -145,29 +178,27 @@ def _count_grams(chars, in_key, ends, canned_codes, canned_has):
         if m == 2:
             continue  # an empty key has no trigrams
         key[m] = 32
-        slots = 4
+        slots, bits = 4, 2
         while slots < 2 * (m - 1):
-            slots *= 2
+            slots, bits = 2 * slots, bits + 1
         seen = np.full(slots, -1, dtype=np.int64)  # open addressing; codes are never negative
         for j in range(m - 1):
             code = (key[j] << 42) | (key[j + 1] << 21) | key[j + 2]
-            k = (code ^ (code >> 21) ^ (code >> 42)) & (slots - 1)
+            k = np.int64((np.uint64(code) * np.uint64(_FIB)) >> np.uint64(64 - bits))
             while seen[k] != -1 and seen[k] != code:
                 k = (k + 1) & (slots - 1)
             if seen[k] == code:
                 continue  # met before in this note
             seen[k] = code
             sizes[i] += 1
-            lo, hi = 0, len(canned_codes)
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if canned_codes[mid] < code:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo < len(canned_codes) and canned_codes[lo] == code:
+            mask = len(canned_slots) - 1
+            k = np.int64((np.uint64(code) * np.uint64(_FIB)) >> np.uint64(shift))
+            while canned_slots[k] != -1 and canned_codes[canned_slots[k]] != code:
+                k = (k + 1) & mask
+            at = canned_slots[k]
+            if at != -1:
                 for c in range(width):
-                    common[i, c] += canned_has[lo, c]
+                    common[i, c] += canned_has[at, c]
     return sizes, common
 
 
