@@ -10,6 +10,9 @@ from typing import Any
 
 from numba import njit
 
+# Every function `compiled` made with an on-disk cache, in the order their modules were imported.
+_CACHED: list[Any] = []
+
 
 def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """`fn` compiled to machine code on its first call, with the GIL released.
@@ -19,9 +22,26 @@ def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
     install for a user without a home folder), Numba refuses to cache at all; then the function
     is compiled anew in each process rather than failing to import."""
     try:
-        return njit(cache=True, nogil=True)(fn)
+        dispatcher = njit(cache=True, nogil=True)(fn)
     except RuntimeError:  # "cannot cache function ...: no locator available"
         return njit(nogil=True)(fn)
+    _CACHED.append(dispatcher)
+    return dispatcher
+
+
+def cold() -> bool:
+    """Does a compiled function imported so far have no machine code in Numba's cache for its
+    current source (a first run after installing or changing the code)? Compiling costs the
+    process that does it some 110 MB it keeps (LLVM), so a caller that cares for its memory can
+    compile in a child process first (score.scored_chunks). Reads Numba's cache index; if that
+    cannot be read, says yes."""
+    for dispatcher in _CACHED:
+        try:
+            if not dispatcher._cache._cache_file._load_index():
+                return True
+        except Exception:  # Numba's internals moved: compile in the child, to be safe
+            return True
+    return False
 
 
 def inlined(fn: Callable[..., Any]) -> Callable[..., Any]:

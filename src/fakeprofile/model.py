@@ -60,13 +60,18 @@ class FakeProfileModel:
         return self.score_features(table.column("profile_id").to_pylist(), feats)
 
     def warm(self) -> None:
-        """Load now what scoring loads on first use (the word lists, the compiled code of the
-        tokenizer, the spaced-out letters, the canned-note check, the career counts and the
-        trees), so that worker processes forked after this share it instead of each loading its
-        own."""
+        """Load now what scoring loads on first use (the word lists and the compiled code), so
+        that worker processes forked after this share it instead of each loading its own."""
         spelling.warm(self.featurizer.min_zipf)
+        self.compile()
+
+    def compile(self) -> None:
+        """Compile (or load from Numba's cache) every loop scoring runs in compiled code: the
+        tokenizer, character counts and spaced-out letters, language totals, the canned-note
+        check, the career counts and the trees. Needs no word lists."""
         tokens.warm()
         text.warm()
+        spelling.compile_loops()
         invitation.warm()
         completeness.warm()
         forest = self.trained.forest(list(self.featurizer.get_feature_names_out()))

@@ -86,9 +86,13 @@ class Forest:
         return base
 
     def warm(self) -> None:
-        """Compile the loops now (or load them from Numba's cache), on one row of zeros."""
-        one = np.zeros((1, len(self.start) - 1))
-        self.raw_neutral(one, np.ones((1, 1), bool), np.zeros(one.shape[1], int), one[0])
+        """Compile the loops now (or load them from Numba's cache), on one row of zeros, in a
+        writable and in a read-only array (Arrow's arrays come read-only, and Numba compiles
+        each kind apart)."""
+        for writable in (True, False):
+            one = np.zeros((1, len(self.start) - 1))
+            one.flags.writeable = writable
+            self.raw_neutral(one, np.ones((1, 1), bool), np.zeros(one.shape[1], int), one[0])
 
     def raw_neutral(
         self, X: np.ndarray, want: np.ndarray, group_of: np.ndarray, neutral: np.ndarray

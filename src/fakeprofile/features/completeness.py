@@ -41,8 +41,10 @@ def _career(table: pa.Table, as_of_days: np.ndarray) -> dict[str, np.ndarray]:
 def warm() -> None:
     """Compile the position counts and the word copy (utf8.pieces) now, or load them from
     Numba's cache, on no positions and one word."""
-    none = np.zeros(0)
-    _position_counts(np.zeros(0, np.int64), none, none, none, np.zeros(0, np.int64), 0)
+    none, read_only = np.zeros(0), np.zeros(0)
+    read_only.flags.writeable = False  # as Arrow's start dates come; Numba compiles it apart
+    for start in (none, read_only):
+        _position_counts(np.zeros(0, np.int64), start, none, none, np.zeros(0, np.int64), 0)
     _words(pa.array(["warm"]))
 
 

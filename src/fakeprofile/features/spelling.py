@@ -36,8 +36,7 @@ def lexicon(min_zipf: float = 2.0) -> Lexicon:
 
 def warm(min_zipf: float = 2.0) -> None:
     """Load every word list now (a few seconds), e.g. in a parent process before it forks workers,
-    which then share the lists' memory instead of each loading its own copy; and compile the
-    language totals (or load them from Numba's cache)."""
+    which then share the lists' memory instead of each loading its own copy."""
     load_tables()
     lex = lexicon(min_zipf)
     for lang in LANGS:
@@ -45,7 +44,13 @@ def warm(min_zipf: float = 2.0) -> None:
         lex.parts(lang)
         lex.heads(lang)
         lex.common(lang)
-    error_rate("warm", min_zipf=min_zipf)
+
+
+def compile_loops() -> None:
+    """Compile the language totals now (or load them from Numba's cache), with the argument
+    types spelling_errors passes."""
+    scores = np.zeros((1, len(LANGS)), dtype=np.float32)
+    _language_totals(np.zeros(1, np.int64), np.zeros(1, np.int32), scores, 1)
 
 
 def _lang_scores(words: list[str]) -> np.ndarray:
