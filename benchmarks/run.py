@@ -168,7 +168,9 @@ def compare(work: Path, n_source: int, sizes: list[int], loop_rows: int) -> tupl
 
     # Once each on 10 rows, not measured: the first run of a command reads its files from disk.
     jsonl, req = inputs(10)
-    score_cli(jsonl, work / "compare_ours.parquet", model=MODEL), mlflow_predict(req)
+    score_cli(jsonl, work / "compare_ours.parquet", model=MODEL)
+    mlflow_predict(req)
+    req.unlink()
     results, ratios, seconds = [], {}, {}
     for rows in sorted(sizes):
         jsonl, req = inputs(rows)

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from fakeprofile.features.frame import field, num
 from fakeprofile.features.text import ZERO_WIDTH
 from fakeprofile.features.utf8 import UNKNOWN
-from fakeprofile.jit import compiled
+from fakeprofile.jit import compiled, inlined
 
 # The network's default invitation texts (and close variants), in the six languages.
 CANNED = (
@@ -86,28 +86,32 @@ _CANNED_HAS = np.array(
 _CANNED_SIZES = _CANNED_HAS.sum(axis=0).astype(np.float64)
 
 
-_FIB = 0x9E3779B97F4A7C15  # Fibonacci hashing: a trigram code times this, top bits
+@inlined
+def _slot(code, shift):
+    """First slot of a trigram code in a table of 2 ** (64 - shift) slots (Fibonacci hashing:
+    the top bits of the code times a constant). Both tables of _count_grams use it."""
+    return np.int64((np.uint64(code) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(shift))
 
 
-def _slot_table(codes: np.ndarray) -> np.ndarray:
+def _slot_table(codes: np.ndarray) -> tuple[np.ndarray, int]:
     """Open addressing over `codes` (distinct, never negative): per slot, the index into
-    `codes` of the code stored there, or -1. Four times as many slots as codes, so a look-up
-    takes one or two probes (a binary search over the ~600 canned trigrams took ten)."""
+    `codes` of the code stored there, or -1; and the table's shift for `_slot`. Four times as
+    many slots as codes, so a look-up takes one or two probes (a binary search over the ~600
+    canned trigrams took ten)."""
     slots = 4
     while slots < 4 * len(codes):
         slots *= 2
+    shift = 64 - (slots.bit_length() - 1)
     table = np.full(slots, -1, dtype=np.int64)
-    bits = slots.bit_length() - 1
     for i, code in enumerate(codes.tolist()):
-        k = ((code * _FIB) & (2**64 - 1)) >> (64 - bits)
+        k = int(_slot(code, shift))
         while table[k] != -1:
             k = (k + 1) & (slots - 1)
         table[k] = i
-    return table
+    return table, shift
 
 
-_CANNED_SLOTS = _slot_table(_CANNED_CODES)
-_CANNED_SHIFT = 64 - (len(_CANNED_SLOTS).bit_length() - 1)  # a code's slot: its top bits
+_CANNED_SLOTS, _CANNED_SHIFT = _slot_table(_CANNED_CODES)
 # Per code point: is it kept in a note's key (a word character of Python's regex engine, or an
 # apostrophe)? 1 yes, 0 no, UNKNOWN until met; each is asked of Python once per process.
 _IN_KEY = np.full(0x110000, UNKNOWN, dtype=np.uint8)
@@ -148,7 +152,7 @@ def canned_similarities(notes: list[str]) -> np.ndarray:
 
 
 @compiled
-def _count_grams(chars, in_key, ends, canned_codes, canned_slots, shift, canned_has):
+def _count_grams(chars, in_key, ends, canned_codes, canned_slots, canned_shift, canned_has):
     """Per text (chars[ends[i - 1]:ends[i]]): how many distinct trigrams its padded key has,
     and how many of them each canned text has. Plain loops only (two hash tables): with np.sort
     and np.searchsorted Numba took 10 s to compile this, now 2.6. Both tables place a code by
@@ -156,6 +160,7 @@ def _count_grams(chars, in_key, ends, canned_codes, canned_slots, shift, canned_
     used before, put most ASCII trigrams in a few hundred slots, and a binary search over the
     canned trigrams took ten steps (with it, 5.1 ms per chunk of 2,500 profiles; now 2.0)."""
     n, width = len(ends), canned_has.shape[1]
+    canned_mask = len(canned_slots) - 1
     sizes = np.zeros(n, dtype=np.float64)
     common = np.zeros((n, width), dtype=np.float64)
     start = 0
@@ -178,23 +183,22 @@ def _count_grams(chars, in_key, ends, canned_codes, canned_slots, shift, canned_
         if m == 2:
             continue  # an empty key has no trigrams
         key[m] = 32
-        slots, bits = 4, 2
+        slots, shift = 4, 62
         while slots < 2 * (m - 1):
-            slots, bits = 2 * slots, bits + 1
+            slots, shift = 2 * slots, shift - 1
         seen = np.full(slots, -1, dtype=np.int64)  # open addressing; codes are never negative
         for j in range(m - 1):
             code = (key[j] << 42) | (key[j + 1] << 21) | key[j + 2]
-            k = np.int64((np.uint64(code) * np.uint64(_FIB)) >> np.uint64(64 - bits))
+            k = _slot(code, shift)
             while seen[k] != -1 and seen[k] != code:
                 k = (k + 1) & (slots - 1)
             if seen[k] == code:
                 continue  # met before in this note
             seen[k] = code
             sizes[i] += 1
-            mask = len(canned_slots) - 1
-            k = np.int64((np.uint64(code) * np.uint64(_FIB)) >> np.uint64(shift))
+            k = _slot(code, canned_shift)
             while canned_slots[k] != -1 and canned_codes[canned_slots[k]] != code:
-                k = (k + 1) & mask
+                k = (k + 1) & canned_mask
             at = canned_slots[k]
             if at != -1:
                 for c in range(width):
