@@ -75,6 +75,7 @@ def measure(cmd: list[str], **kwargs) -> dict:
         raise SystemExit(f"{' '.join(cmd)} failed with status {proc.returncode}")
     return {
         "seconds": round(seconds, 1),
+        "wall": seconds,  # unrounded, for differences of a few seconds
         "peak_mb": round(peak / 2**20),
         "pss_samples": samples,
         "stdout": out,

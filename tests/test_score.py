@@ -331,3 +331,13 @@ def test_python_api_scores_one_invitation(trained_project, records):
     one = model.score([records[0]])
     assert one.columns.tolist() == ["profile_id", "score", "decision", "reasons", "model_version"]
     assert len(one) == 1
+
+
+def test_arrow_and_dataframe_scores_are_the_same(trained_project, records):
+    """Batch scoring takes `score_arrow`, the Python API and the pyfunc `score`: one answer."""
+    model = score.load(trained_project / "models/fakeprofile.joblib")
+    table = model.score_arrow(records[:300])
+    frame = model.score(records[:300])
+    assert table.schema == score.OUTPUT_SCHEMA
+    assert table.to_pylist() == frame.assign(reasons=frame["reasons"].map(list)).to_dict("records")
+    assert any(table.column("reasons").to_pylist())  # some rows have reasons to compare

@@ -16,6 +16,7 @@ from typing import Any
 import joblib
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from fakeprofile import explain
 from fakeprofile.errors import UserError
@@ -31,6 +32,16 @@ from fakeprofile.features.frame import to_table
 from fakeprofile.train import Trained
 
 MANIFEST = "manifest.json"
+# What scoring gives per record, in this order (`score` as a DataFrame, `score_arrow` as a table).
+OUTPUT_SCHEMA = pa.schema(
+    [
+        ("profile_id", pa.string()),
+        ("score", pa.float64()),
+        ("decision", pa.string()),
+        ("reasons", pa.list_(pa.string())),
+        ("model_version", pa.string()),
+    ]
+)
 
 
 @dataclass
@@ -59,6 +70,21 @@ class FakeProfileModel:
         feats = self.features(table, photo_dir)
         return self.score_features(table.column("profile_id").to_pylist(), feats)
 
+    def score_arrow(self, records: Any, photo_dir: str | Path | None = None) -> pa.Table:
+        """`score` as an Arrow table of OUTPUT_SCHEMA: what batch scoring writes, and sends
+        between processes. Arrow columns cross a pipe as a few buffers, where a DataFrame's
+        strings and lists of reasons are pickled and rebuilt one object at a time."""
+        table = to_table(records)
+        p, decision, reasons = self.verdicts(self.features(table, photo_dir))
+        columns = [
+            table.column("profile_id").combine_chunks().cast(pa.string()),
+            pa.array(p, pa.float64()),
+            pa.array(decision, pa.string()),
+            pa.array(reasons, pa.list_(pa.string())),
+            pa.repeat(pa.scalar(self.version, pa.string()), len(p)),
+        ]
+        return pa.Table.from_arrays(columns, schema=OUTPUT_SCHEMA)
+
     def warm(self) -> None:
         """Load now what scoring loads on first use (the word lists and the compiled code), so
         that worker processes forked after this share it instead of each loading its own."""
@@ -79,19 +105,8 @@ class FakeProfileModel:
             forest.warm()
 
     def score_features(self, ids: list[str], feats: pd.DataFrame) -> pd.DataFrame:
-        p = self.trained.proba(feats)
-        decision = self.trained.decide(p)
-        # Reasons explain why an invitation was not simply accepted, so accepted rows get none.
-        # (A group also cannot lower a score by more than the score itself, so rows below the
-        # smallest reason effect could have none anyway.) Both skip the extra model evaluations.
-        reasons: list[list[str]] = [[] for _ in ids]
-        rows = np.flatnonzero((decision != "accept") & (p >= explain.FALLBACK_EFFECT))
-        if len(rows):
-            sub = feats.iloc[rows]
-            effect = explain.effects(sub, self.trained.proba_neutral, self.neutral, p[rows])
-            found = explain.reasons(sub, effect, self.min_effect, decision[rows] == "report")
-            for i, r in zip(rows, found, strict=True):
-                reasons[i] = r
+        """`score` for features already extracted from the records with ids `ids`."""
+        p, decision, reasons = self.verdicts(feats)
         return pd.DataFrame(
             {
                 "profile_id": ids,
@@ -101,6 +116,23 @@ class FakeProfileModel:
                 "model_version": self.version,
             }
         )
+
+    def verdicts(self, feats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
+        """Per row of `feats`: calibrated probability of "fake", decision and reasons."""
+        p = self.trained.proba(feats)
+        decision = self.trained.decide(p)
+        # Reasons explain why an invitation was not simply accepted, so accepted rows get none.
+        # (A group also cannot lower a score by more than the score itself, so rows below the
+        # smallest reason effect could have none anyway.) Both skip the extra model evaluations.
+        reasons: list[list[str]] = [[] for _ in range(len(p))]
+        rows = np.flatnonzero((decision != "accept") & (p >= explain.FALLBACK_EFFECT))
+        if len(rows):
+            sub = feats.iloc[rows]
+            effect = explain.effects(sub, self.trained.proba_neutral, self.neutral, p[rows])
+            found = explain.reasons(sub, effect, self.min_effect, decision[rows] == "report")
+            for i, r in zip(rows, found, strict=True):
+                reasons[i] = r
+        return p, decision, reasons
 
 
 def sha256(path: str | Path) -> str:

@@ -23,24 +23,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from fakeprofile import io, jit, registry, validate
 from fakeprofile.errors import UserError
-from fakeprofile.model import FakeProfileModel, load_model
+from fakeprofile.model import OUTPUT_SCHEMA, FakeProfileModel, load_model
 
-OUTPUT_SCHEMA = pa.schema(
-    [
-        ("profile_id", pa.string()),
-        ("score", pa.float64()),
-        ("decision", pa.string()),
-        ("reasons", pa.list_(pa.string())),
-        ("model_version", pa.string()),
-    ]
-)
 FORMATS = (".parquet", ".csv", ".jsonl")
 CHUNK_ROWS = 2500  # score.chunk_rows when there is no params.yaml
 
@@ -117,13 +108,14 @@ def score_chunk(
     model: FakeProfileModel | None = None,
     rules: validate.Rules | None = None,
     photos: str | Path | None = None,
-) -> tuple[pd.DataFrame | None, list[int], list[validate.Reject]]:
-    """Validate and score one chunk of raw lines: (scores, their line numbers, rejects).
-    Duplicate ids across chunks are left to the caller, who sees the chunks in order."""
+) -> tuple[pa.Table | None, list[int], list[validate.Reject]]:
+    """Validate and score one chunk of raw lines: (scores as a table of OUTPUT_SCHEMA, their
+    line numbers, rejects). Duplicate ids across chunks are left to the caller, who sees the
+    chunks in order."""
     if model is None:
         model, rules, photos = _WORKER["model"], _WORKER["rules"], _WORKER["photos"]
     table, line_nos, rejects = validate.check_batch(lines, rules, keep_extra=False)
-    scored = model.score(table, photos) if table.num_rows else None
+    scored = model.score_arrow(table, photos) if table.num_rows else None
     return scored, line_nos, rejects
 
 
@@ -134,7 +126,7 @@ def scored_chunks(
     photos: str | Path | None,
     chunk_rows: int,
     workers: int,
-) -> Iterator[tuple[pd.DataFrame | None, list[int], list[validate.Reject]]]:
+) -> Iterator[tuple[pa.Table | None, list[int], list[validate.Reject]]]:
     """score_chunk over consecutive chunks, in input order, on `workers` processes.
 
     A pool is started only if the input has more than one chunk. At most two chunks per worker
@@ -191,18 +183,17 @@ class Writer:
             self._fh = open(tmp, "wb")  # noqa: SIM115 - closed in close()
         self._header = True
 
-    def write(self, frame: pd.DataFrame) -> None:
+    def write(self, table: pa.Table) -> None:
+        """Append scored rows (a table of OUTPUT_SCHEMA)."""
         if self.suffix == ".parquet":
-            self._pq.write_table(
-                pa.Table.from_pandas(frame, schema=OUTPUT_SCHEMA, preserve_index=False)
-            )
+            self._pq.write_table(table)
         elif self.suffix == ".csv":
-            flat = frame.assign(reasons=frame["reasons"].map("; ".join))
-            table = pa.Table.from_pandas(flat, preserve_index=False)
-            pacsv.write_csv(table, self._fh, pacsv.WriteOptions(include_header=self._header))
+            at = table.schema.get_field_index("reasons")
+            flat = table.set_column(at, "reasons", pc.binary_join(table["reasons"], "; "))
+            pacsv.write_csv(flat, self._fh, pacsv.WriteOptions(include_header=self._header))
             self._header = False
         else:
-            for rec in frame.to_dict("records"):
+            for rec in table.to_pylist():
                 self._fh.write((json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8"))
 
     def close(self) -> None:
@@ -247,16 +238,16 @@ def run(
                 for scored, line_nos, bad in scored_chunks(
                     lines, model, rules, photos, chunk_rows, workers
                 ):
-                    ids = scored["profile_id"].tolist() if scored is not None else []
+                    ids = scored.column("profile_id").to_pylist() if scored is not None else []
                     keep, bad = validate.settle(dedup, counts, ids, line_nos, bad)
                     if len(keep) < len(ids):
-                        scored = scored.iloc[keep].reset_index(drop=True)
+                        scored = scored.take(keep)
                     for r in bad:
                         rej.write(r.to_json() + "\n")
                     if keep:
                         writer.write(scored)
-                        for d, n in scored["decision"].value_counts().items():
-                            summary.decisions[d] += int(n)
+                        for d in pc.value_counts(scored.column("decision")).to_pylist():
+                            summary.decisions[d["values"]] += d["counts"]
                     if progress is not None:
                         progress.update(len(keep) + len(bad))
         finally:

@@ -100,18 +100,19 @@ def _executor_model(name: str, is_mlflow: bool) -> Any:
     return _LOADED[name]
 
 
-def _result(scored: Any, line_nos: list[int], rejects: list[validate.Reject]) -> pa.RecordBatch:
+def _result(
+    scored: pa.Table | None, line_nos: list[int], rejects: list[validate.Reject]
+) -> pa.RecordBatch:
     """Scored rows, then rejected ones, as one batch of RESULT_SCHEMA."""
     r = len(rejects)
-    if scored is None:
-        scored = {"profile_id": [], "score": [], "decision": [], "reasons": [], "model_version": []}
+    scored = (scored if scored is not None else score.OUTPUT_SCHEMA.empty_table()).to_pydict()
     return pa.RecordBatch.from_pydict(
         {
-            "profile_id": list(scored["profile_id"]) + [x.profile_id for x in rejects],
-            "score": list(scored["score"]) + [None] * r,
-            "decision": list(scored["decision"]) + [None] * r,
-            "reasons": [list(x) for x in scored["reasons"]] + [None] * r,
-            "model_version": list(scored["model_version"]) + [None] * r,
+            "profile_id": scored["profile_id"] + [x.profile_id for x in rejects],
+            "score": scored["score"] + [None] * r,
+            "decision": scored["decision"] + [None] * r,
+            "reasons": scored["reasons"] + [None] * r,
+            "model_version": scored["model_version"] + [None] * r,
             "line": line_nos + [x.line for x in rejects],
             "reason": [None] * len(line_nos) + [x.reason for x in rejects],
         },

@@ -70,9 +70,15 @@ def _require(ok: bool) -> None:
 
 
 def _between(arr: pa.Array, low: object, high: object) -> None:
-    """Every non-null value lies in [low, high] (NaN does not)."""
-    inside = pc.and_(pc.greater_equal(arr, low), pc.less_equal(arr, high))
-    _require(pc.all(inside).as_py() is not False)
+    """Every non-null value lies in [low, high] (NaN does not).
+
+    One min_max per column (some fifty per batch) instead of comparing every value twice:
+    min_max passes over NaN, unless all values are NaN (then the comparisons fail)."""
+    extremes = pc.min_max(arr).as_py()
+    if extremes["min"] is not None:
+        _require(low <= extremes["min"] and extremes["max"] <= high)
+    if pa.types.is_floating(arr.type):
+        _require(not pc.any(pc.is_nan(arr)).as_py())
 
 
 def _text(arr: pa.Array, limit: int) -> None:
