@@ -9,6 +9,7 @@ meant to slip past these patterns do not.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -103,15 +104,30 @@ def _slot_table(codes: np.ndarray) -> tuple[np.ndarray, int]:
         slots *= 2
     shift = 64 - (slots.bit_length() - 1)
     table = np.full(slots, -1, dtype=np.int64)
-    for i, code in enumerate(codes.tolist()):
-        k = int(_slot(code, shift))
-        while table[k] != -1:
-            k = (k + 1) & (slots - 1)
-        table[k] = i
+    _fill_slots(codes.astype(np.int64), table, shift)
     return table, shift
 
 
-_CANNED_SLOTS, _CANNED_SHIFT = _slot_table(_CANNED_CODES)
+@compiled
+def _fill_slots(codes, table, shift):
+    """Place each of `codes` at its first free slot from _slot(code), in order. Compiled and
+    cached: called from Python, the inlined _slot was compiled anew in every process, 0.4 s of
+    every start."""
+    mask = len(table) - 1
+    for i in range(len(codes)):
+        k = _slot(codes[i], shift)
+        while table[k] != -1:
+            k = (k + 1) & mask
+        table[k] = i
+
+
+@functools.cache
+def _canned_slots() -> tuple[np.ndarray, int]:
+    """The canned trigrams' table, made on first use (not at import: a cold Numba cache would
+    then compile in every importing process, see jit.cold)."""
+    return _slot_table(_CANNED_CODES)
+
+
 # Per code point: is it kept in a note's key (a word character of Python's regex engine, or an
 # apostrophe)? 1 yes, 0 no, UNKNOWN until met; each is asked of Python once per process.
 _IN_KEY = np.full(0x110000, UNKNOWN, dtype=np.uint8)
@@ -138,13 +154,14 @@ def canned_similarities(notes: list[str]) -> np.ndarray:
     lower = [text.lower() for text in notes]  # lower() may change a text's length: one by one
     chars = np.frombuffer("".join(lower).encode("utf-32-le", "surrogatepass"), np.uint32)
     ends = np.cumsum([len(t) for t in lower], dtype=np.int64)
+    canned_slots, canned_shift = _canned_slots()
     sizes, common = _count_grams(
         chars.astype(np.int64),
         _in_key(chars),
         ends,
         _CANNED_CODES,
-        _CANNED_SLOTS,
-        _CANNED_SHIFT,
+        canned_slots,
+        canned_shift,
         _CANNED_HAS,
     )
     jaccard = common / (sizes[:, None] + _CANNED_SIZES - common)
