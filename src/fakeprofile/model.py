@@ -67,8 +67,16 @@ class FakeProfileModel:
         `records` are profiles in the input schema: a list of dicts, a DataFrame or an Arrow
         table of validated rows."""
         table = to_table(records)
-        feats = self.features(table, photo_dir)
-        return self.score_features(table.column("profile_id").to_pylist(), feats)
+        p, decision, reasons = self.verdicts(self.features(table, photo_dir))
+        return pd.DataFrame(
+            {
+                "profile_id": table.column("profile_id").to_pylist(),
+                "score": p,
+                "decision": decision,
+                "reasons": reasons,
+                "model_version": self.version,
+            }
+        )
 
     def score_arrow(self, records: Any, photo_dir: str | Path | None = None) -> pa.Table:
         """`score` as an Arrow table of OUTPUT_SCHEMA: what batch scoring writes, and sends
@@ -77,7 +85,7 @@ class FakeProfileModel:
         table = to_table(records)
         p, decision, reasons = self.verdicts(self.features(table, photo_dir))
         columns = [
-            table.column("profile_id").combine_chunks().cast(pa.string()),
+            table.column("profile_id").combine_chunks(),  # to_table gave it OUTPUT's type
             pa.array(p, pa.float64()),
             pa.array(decision, pa.string()),
             pa.array(reasons, pa.list_(pa.string())),
@@ -103,19 +111,6 @@ class FakeProfileModel:
         forest = self.trained.forest(list(self.featurizer.get_feature_names_out()))
         if forest is not None:
             forest.warm()
-
-    def score_features(self, ids: list[str], feats: pd.DataFrame) -> pd.DataFrame:
-        """`score` for features already extracted from the records with ids `ids`."""
-        p, decision, reasons = self.verdicts(feats)
-        return pd.DataFrame(
-            {
-                "profile_id": ids,
-                "score": p,
-                "decision": decision,
-                "reasons": reasons,
-                "model_version": self.version,
-            }
-        )
 
     def verdicts(self, feats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
         """Per row of `feats`: calibrated probability of "fake", decision and reasons."""

@@ -103,21 +103,16 @@ def _executor_model(name: str, is_mlflow: bool) -> Any:
 def _result(
     scored: pa.Table | None, line_nos: list[int], rejects: list[validate.Reject]
 ) -> pa.RecordBatch:
-    """Scored rows, then rejected ones, as one batch of RESULT_SCHEMA."""
-    r = len(rejects)
-    scored = (scored if scored is not None else score.OUTPUT_SCHEMA.empty_table()).to_pydict()
-    return pa.RecordBatch.from_pydict(
-        {
-            "profile_id": scored["profile_id"] + [x.profile_id for x in rejects],
-            "score": scored["score"] + [None] * r,
-            "decision": scored["decision"] + [None] * r,
-            "reasons": scored["reasons"] + [None] * r,
-            "model_version": scored["model_version"] + [None] * r,
-            "line": line_nos + [x.line for x in rejects],
-            "reason": [None] * len(line_nos) + [x.reason for x in rejects],
-        },
-        schema=RESULT_SCHEMA,
+    """Scored rows, then rejected ones, as one batch of RESULT_SCHEMA (the scores stay in
+    Arrow; only the few rejects are built from Python)."""
+    rejected = pa.Table.from_pylist(
+        [{"profile_id": x.profile_id} for x in rejects], schema=score.OUTPUT_SCHEMA
     )
+    both = pa.concat_tables([t for t in (scored, rejected) if t is not None])
+    columns = [*both.columns, line_nos + [x.line for x in rejects]]
+    columns.append([None] * len(line_nos) + [x.reason for x in rejects])
+    rows = pa.Table.from_arrays(columns, schema=RESULT_SCHEMA).to_struct_array()
+    return pa.RecordBatch.from_struct_array(rows.combine_chunks())
 
 
 def _scorer(

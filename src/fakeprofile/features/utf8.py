@@ -22,6 +22,15 @@ UNKNOWN = 255  # no class yet (classes use at most 7 bits)
 _CLASS_OF: dict[tuple[str, ...], np.ndarray] = {}
 
 
+def _known(patterns: list[str]) -> np.ndarray:
+    """The process's table of code point -> class bits for `patterns` (UNKNOWN where not met
+    yet), made on first use: setdefault would build (and drop) a 2 MB table on every call."""
+    key = tuple(patterns)
+    if key not in _CLASS_OF:
+        _CLASS_OF[key] = np.full(0x200000, UNKNOWN, dtype=np.uint8)
+    return _CLASS_OF[key]
+
+
 def buffers(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(offsets, data) of a string array without nulls: string i is data[offsets[i] -
     offsets[0] : offsets[i + 1] - offsets[0]]. No copy of the text is made."""
@@ -54,7 +63,7 @@ def classes(
     One compiled pass looks every character up in the process's table of the characters met
     so far; only data holding a character not met before take the numpy path, which has the
     regex classify the new ones (and remembers them)."""
-    known = _CLASS_OF.setdefault(tuple(patterns), np.full(0x200000, UNKNOWN, dtype=np.uint8))
+    known = _known(patterns)
     cls, complete = _classes(data, table, known, whole_chars)
     return cls if complete else _learn(data, table, patterns, whole_chars)
 
@@ -157,7 +166,7 @@ def _gather(data, start, end, piece_offsets):
 def _code_point_classes(cp: np.ndarray, patterns: list[str]) -> np.ndarray:
     """The class bits of each code point; those not met before in this process are classified
     by the regex engine, each once, and remembered."""
-    known = _CLASS_OF.setdefault(tuple(patterns), np.full(0x200000, UNKNOWN, dtype=np.uint8))
+    known = _known(patterns)
     bits = known[cp]
     new = bits == UNKNOWN
     if new.any():
