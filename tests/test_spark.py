@@ -31,8 +31,10 @@ pytest.importorskip(
 )
 
 
-def score(project: Path, *args: str) -> dict:
+def score(project: Path, *args: str, tmp: Path | None = None) -> dict:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    if tmp is not None:
+        env["TMPDIR"] = str(tmp)
     proc = subprocess.run(
         [str(BIN / "fakeprofile"), "score", "--quiet", *args],
         cwd=project,
@@ -70,11 +72,16 @@ def both_engines(project: Path, src: Path, out: Path, *extra: str) -> tuple[dict
     local = score(
         project, "--input", str(src), "--output", str(out / "l.parquet"), "--model", model, *extra
     )
+    tmp = out / "tmp"
+    tmp.mkdir()
     spark = score(
         project,
         *("--engine", "spark", "--master", "local[2]", "--input", str(src)),
         *("--output", str(out / "s.parquet"), "--model", model, *extra),
+        tmp=tmp,
     )
+    # The model downloaded for the executors is gone once the command has exited.
+    assert not list(tmp.glob("fakeprofile-spark-*"))
     for key in ("read", "scored", "rejected", "accept", "ask", "report"):
         assert spark[key] == local[key], key
     a = pd.read_parquet(out / "l.parquet")

@@ -20,7 +20,9 @@ PySpark is an optional extra (`pip install -e .[spark]`); nothing else in the pa
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -69,11 +71,17 @@ def session(master: str | None = None, app: str = "fakeprofile score") -> SparkS
     return spark
 
 
-def _ship_model(spark: SparkSession, model: str, work: Path) -> tuple[str, bool]:
-    """Add the model to the Spark job's files: (name under SparkFiles, is an MLflow model)."""
+def _ship_model(spark: SparkSession, model: str) -> tuple[str, bool]:
+    """Add the model to the Spark job's files: (name under SparkFiles, is an MLflow model).
+
+    An MLflow model is downloaded to a temporary folder. Executors fetch it from there while
+    the job runs, and the DataFrames are lazy, so the folder is removed when this program exits,
+    not before (it held a copy of the model per run, left in /tmp)."""
     sc = spark.sparkContext
     if registry.is_uri(model):
-        local = registry.download(model, str(work))
+        work = tempfile.mkdtemp(prefix="fakeprofile-spark-")
+        atexit.register(shutil.rmtree, work, ignore_errors=True)
+        local = registry.download(model, work)
         sc.addFile(local, recursive=True)
         return Path(local).name, True
     path = Path(model)
@@ -157,8 +165,7 @@ def score_dataset(
     spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(chunk_rows))
 
     rules = rules or validate.Rules(photo_dir=Path(photos) if photos else None)
-    work = Path(tempfile.mkdtemp(prefix="fakeprofile-spark-"))
-    name, is_mlflow = _ship_model(spark, str(model), work)
+    name, is_mlflow = _ship_model(spark, str(model))
     try:
         data = spark.read.parquet(str(input_path))
     except Exception as exc:  # Spark raises its own AnalysisException for a missing path
