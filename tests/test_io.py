@@ -5,6 +5,7 @@ broken gzip files are a clear error."""
 from __future__ import annotations
 
 import gzip
+import os
 import random
 from pathlib import Path
 
@@ -89,3 +90,21 @@ def test_broken_gzip_is_a_clear_error(tmp_path, kind):
     path.write_bytes(data)
     with pytest.raises(UserError, match="truncated or corrupt after line"):
         list(io.iter_lines(path, 1 << 20))
+
+
+def test_check_targets_refuses_outputs_that_are_inputs_or_each_other(tmp_path, monkeypatch):
+    """The same file by another spelling (relative, symlink, hard link), a folder holding the
+    input, or two outputs on one file: each would lose a file after a run that looked fine."""
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "in.jsonl"
+    src.write_text("{}\n")
+    (tmp_path / "link.jsonl").symlink_to(src)
+    os.link(src, tmp_path / "hard.jsonl")
+    for target in ("in.jsonl", "./in.jsonl", str(src), "link.jsonl", "hard.jsonl", str(tmp_path)):
+        with pytest.raises(UserError, match="would overwrite the input file"):
+            io.check_targets({"input": src}, {"output": target})
+    with pytest.raises(UserError, match="output and rejects are the same file"):
+        io.check_targets({"input": src}, {"output": "o.jsonl", "rejects": "./o.jsonl"})
+    # Beside the input, or not yet existing: fine.
+    io.check_targets({"input": src}, {"output": "o.csv", "rejects": "o.rejects.jsonl"})
+    io.check_targets({"input": "link.jsonl"}, {"output": tmp_path / "sub" / "o.csv"})

@@ -201,6 +201,35 @@ def test_a_dying_worker_fails_the_run_with_one_line_and_no_output(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("in.jsonl", ["--output", "in.jsonl"]),
+        ("in.jsonl", ["--output", "o.csv", "--rejects", "./in.jsonl"]),
+        ("o.rejects.jsonl", ["--output", "o.csv"]),  # the default rejects beside the output
+    ],
+)
+def test_writing_over_the_input_is_refused_and_the_input_kept(
+    trained_project, records, tmp_path, name, args
+):
+    src = write_jsonl(tmp_path / name, records[:3])
+    before = src.read_bytes()
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    model = str(trained_project / "models/fakeprofile.joblib")
+    proc = subprocess.run(
+        [str(BIN / "fakeprofile"), "score", "--input", name, "--model", model, *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip().count("\n") == 0 and "would overwrite the input" in proc.stderr
+    assert src.read_bytes() == before
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_tampered_model_is_refused_with_one_line(trained_project, records, tmp_path):
     models = tmp_path / "models"
     shutil.copytree(trained_project / "models", models, ignore=shutil.ignore_patterns("stages"))

@@ -11,6 +11,7 @@ import pytest
 from conftest import REPO, write_jsonl
 from fakeprofile import validate
 from fakeprofile.cli import main
+from fakeprofile.errors import UserError
 from test_schema import FULL
 
 
@@ -137,3 +138,12 @@ def test_dedup_compares_the_whole_digest_when_first_halves_match():
     dedup._add(np.array([5, 5, 9], dtype=np.uint64), np.array([1, 2, 3], dtype=np.uint64))
     seen = dedup._seen(np.array([5, 5, 9, 4], np.uint64), np.array([2, 7, 3, 1], np.uint64))
     assert seen.tolist() == [True, False, True, False]
+
+
+def test_rejects_over_the_input_is_refused_and_the_input_kept(tmp_path):
+    inp = write_jsonl(tmp_path / "in.jsonl", [rec("p1"), {"profile_id": "bad"}])
+    before = inp.read_bytes()
+    with pytest.raises(UserError, match="rejects .* would overwrite the input file"):
+        validate.run(inp, tmp_path / "valid.parquet", inp, validate.Rules())
+    assert inp.read_bytes() == before
+    assert not (tmp_path / "valid.parquet").exists()

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from fakeprofile.errors import UserError
 from fakeprofile.features import ProfileFeatures
-from fakeprofile.io import atomic_path
+from fakeprofile.io import atomic_path, check_targets
 
 # Columns carried beside the features: identity, label and what metrics are broken down by.
 KEEP = ("profile_id", "label", "fake_kind", "created_at")
@@ -32,6 +32,7 @@ def run(
     without a usable picture is its own group (-1 here)."""
     if not Path(valid).is_file():
         raise UserError(f"validated profiles not found: {valid} (run `fakeprofile validate` first)")
+    check_targets({"input": valid}, {"output": output, "featurizer": model_out})
     table = pq.read_table(valid)
     t0 = time.perf_counter()
     feats = transformer.fit_transform(table)

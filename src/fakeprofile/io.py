@@ -82,6 +82,40 @@ def _clean(line: bytes, line_no: int) -> bytes | None:
     return line if line.strip() else None
 
 
+def _overlap(a: Path, b: Path) -> bool:
+    """Whether a and b are one file or folder (through symlinks, relative paths or hard links),
+    or one lies inside the other."""
+    ra, rb = a.resolve(), b.resolve()
+    if ra == rb or ra in rb.parents or rb in ra.parents:
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet
+        return False
+
+
+def check_targets(reads: dict[str, str | Path], writes: dict[str, str | Path]) -> None:
+    """Refuse to start a run that would write over what it reads, or write two outputs to one
+    file. Outputs are renamed into place at the end, so such a run would report success and
+    leave the input replaced by its own scores (or rejects), or one output replaced by the
+    other. Names are what the user typed them as (e.g. "--output")."""
+    for name, target in writes.items():
+        for source_name, source in reads.items():
+            if _overlap(Path(target), Path(source)):
+                raise UserError(
+                    f"{name} {target} would overwrite the {source_name} file {source}: "
+                    f"choose another {name} path"
+                )
+    names = list(writes)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            if _overlap(Path(writes[first]), Path(writes[second])):
+                raise UserError(
+                    f"{first} and {second} are the same file ({writes[first]}): "
+                    "give them different paths"
+                )
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Give a temporary path beside `target`; rename it onto `target` only if the block succeeds."""

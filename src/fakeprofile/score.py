@@ -226,6 +226,7 @@ def run(
         raise UserError(f"input file not found: {input_path}")
     if photos is not None and not Path(photos).is_dir():
         raise UserError(f"photo folder not found: {photos}")
+    io.check_targets({"input": input_path}, {"output": output, "rejects": rejects})
     rules = validate.Rules(photo_dir=Path(photos) if photos else None, require_label=False)
     lines = input_lines(input_path, chunk_rows, max_line_bytes)
     counts = validate.Counts()

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from fakeprofile import registry, score, validate
+from fakeprofile import io, registry, score, validate
 from fakeprofile.errors import UserError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -216,6 +216,7 @@ def run(
 
     if not str(output).endswith(".parquet"):
         raise UserError(f"the spark engine writes a Parquet dataset: name it *.parquet ({output})")
+    io.check_targets({"input": input_path}, {"output": output, "rejects": rejects})
     spark = session(master)
     summary = score.Summary()
     try:

@@ -282,6 +282,7 @@ def run(
     max_line_bytes: int = 1 << 20,
 ) -> Counts:
     """Validate `input_path` into `output` (Parquet) and `rejects_path` (JSON Lines)."""
+    io.check_targets({"input": input_path}, {"output": output, "rejects": rejects_path})
     counts = Counts()
     lines = io.iter_lines(input_path, max_line_bytes)
     with (
