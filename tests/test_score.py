@@ -169,6 +169,37 @@ def test_interrupted_run_leaves_no_finished_looking_output(trained_project, reco
     assert pq.read_metadata(out).num_rows == len(records) * 12
 
 
+def test_ctrl_c_stops_the_run_with_one_line_and_no_output(trained_project, records, tmp_path):
+    """Ctrl-C reaches the parent and its workers (one process group): one line, exit 130, no
+    traceback from any process, and no output or partial file left."""
+    src = write_jsonl(
+        tmp_path / "big.jsonl",
+        [{**r, "profile_id": f"{r['profile_id']}-{k}"} for k in range(30) for r in records],
+    )
+    out = tmp_path / "scores.parquet"
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    cmd = [str(BIN / "fakeprofile"), "score", "--input", str(src), "--output", str(out)]
+    proc = subprocess.Popen(
+        [*cmd, "--workers", "2"],
+        cwd=trained_project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    deadline = time.time() + 120
+    while not list(tmp_path.glob(".scores.parquet.*.partial")) and time.time() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "scoring finished before it could be interrupted"
+    time.sleep(0.5)  # the workers have started
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert err.strip() == "fakeprofile score: interrupted"
+    assert not out.exists() and not list(tmp_path.glob(".scores.parquet.*"))
+
+
 def test_a_dying_worker_fails_the_run_with_one_line_and_no_output(
     trained_project, records, tmp_path
 ):

@@ -458,6 +458,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"fakeprofile {args.command}: error: params.yaml is missing key {exc}", file=sys.stderr
         )
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: one line, and the shell's code for it, not a traceback
+        print(f"fakeprofile {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

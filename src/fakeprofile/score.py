@@ -15,6 +15,7 @@ import gc
 import itertools
 import json
 import multiprocessing as mp
+import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -96,9 +97,12 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(model: FakeProfileModel, rules: validate.Rules, photos: str | None) -> None:
     """Runs once in each worker process: keep the model, and use one thread per process (the
-    processes already use every core; nested threads would only fight over them)."""
+    processes already use every core; nested threads would only fight over them). Ctrl-C
+    reaches the whole process group: the parent stops the run, and the workers, left to it,
+    would each print a traceback."""
     from threadpoolctl import threadpool_limits
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threadpool_limits(1)
     _WORKER.update(model=model, rules=rules, photos=photos)
 
