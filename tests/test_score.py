@@ -261,6 +261,40 @@ def test_writing_over_the_input_is_refused_and_the_input_kept(
     assert not (tmp_path / "o.csv").exists()
 
 
+def test_parquet_columns_that_are_not_input_fields_are_named_or_refused(trained_project, tmp_path):
+    """Unknown columns are ignored and named in the summary; a file with ids but no profile
+    field at all (a feature table, say) is refused instead of scored as empty profiles."""
+    import pyarrow as pa
+
+    table = pq.read_table(trained_project / "data/processed/test_profiles.parquet")
+    extra = table.append_column("crm_segment", pa.array(["b2b"] * table.num_rows))
+    pq.write_table(extra, tmp_path / "extra.parquet")
+    run = cli(
+        trained_project,
+        "--input",
+        str(tmp_path / "extra.parquet"),
+        "--output",
+        str(tmp_path / "a.csv"),
+        "--quiet",
+    )
+    summary = json.loads(run.stdout)
+    assert summary["ignored_columns"] == ["crm_segment"]
+    assert summary["scored"] == table.num_rows
+    feats = pq.read_table(trained_project / "data/processed/features.parquet")
+    pq.write_table(feats.drop_columns(["created_at"]), tmp_path / "feats.parquet")
+    run = cli(
+        trained_project,
+        "--input",
+        str(tmp_path / "feats.parquet"),
+        "--output",
+        str(tmp_path / "b.csv"),
+        check=False,
+    )
+    assert run.returncode == 1
+    assert run.stderr.count("\n") == 1 and "none of the profile fields" in run.stderr
+    assert not (tmp_path / "b.csv").exists()
+
+
 def test_tampered_model_is_refused_with_one_line(trained_project, records, tmp_path):
     models = tmp_path / "models"
     shutil.copytree(trained_project / "models", models, ignore=shutil.ignore_patterns("stages"))

@@ -328,12 +328,20 @@ def _print_summary(
                     **summary.decisions,
                     "output": str(output),
                     "rejects": rejects,
+                    "ignored_columns": summary.ignored_columns,
                 }
             )
         )
     else:
         print(summary.line())
         print(f"scores: {output}  rejects: {rejects}  model: {model}")
+        if summary.ignored_columns:
+            names = summary.ignored_columns
+            more = f", and {len(names) - 8} more" if len(names) > 8 else ""
+            print(
+                f"ignored {len(names)} input columns that are not profile fields: "
+                f"{', '.join(names[:8])}{more} (the input schema is in the README)"
+            )
 
 
 def cmd_where(args: argparse.Namespace) -> int:

@@ -156,6 +156,17 @@ class ParquetChunks:
         self._ctx.__exit__(exc_type, exc, tb)
 
 
+def parquet_schema(path: str | Path) -> pa.Schema:
+    """The schema of a Parquet file, or a one-line error."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"input file not found: {path}")
+    try:
+        return pq.read_schema(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise UserError(f"{path} is not a readable Parquet file: {exc}") from exc
+
+
 def iter_parquet(path: str | Path, batch_rows: int) -> Iterator[pa.Table]:
     """Stream a Parquet file as tables of at most `batch_rows` rows."""
     path = Path(path)

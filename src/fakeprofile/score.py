@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from fakeprofile import io, jit, registry, validate
+from fakeprofile import io, jit, registry, schema, validate
 from fakeprofile.errors import UserError
 from fakeprofile.model import OUTPUT_SCHEMA, FakeProfileModel, load_model
 
@@ -43,6 +43,7 @@ class Summary:
     scored: int = 0
     rejected: int = 0
     decisions: dict[str, int] = field(default_factory=lambda: {"accept": 0, "ask": 0, "report": 0})
+    ignored_columns: list[str] = field(default_factory=list)  # of a Parquet input
 
     def line(self) -> str:
         per = ", ".join(f"{k} {v}" for k, v in self.decisions.items())
@@ -72,6 +73,28 @@ def _iso(value: Any) -> str:
     """Dates and times as ISO 8601 ("2026-06-01T10:00:00+00:00"), the form validation reads in
     bulk (str() would put a space before the time); anything else as str()."""
     return value.isoformat() if isinstance(value, date) else str(value)
+
+
+# Input fields that describe a profile (not its id, and not training-only columns).
+PROFILE_FIELDS = frozenset(schema.ARROW_SCHEMA.names) - {
+    "profile_id",
+    "label",
+    "fake_kind",
+    "extra",
+}
+
+
+def unknown_columns(names: list[str], source: str | Path) -> list[str]:
+    """The columns of a Parquet input that are not input fields, which scoring ignores (the
+    summary names them). An input with ids but not one profile field is refused: every row
+    would be scored as an empty profile (a feature table gave 20,000 plausible decisions)."""
+    if "profile_id" in names and not PROFILE_FIELDS.intersection(names):
+        raise UserError(
+            f"{source} has profile ids but none of the profile fields "
+            f"({', '.join(sorted(PROFILE_FIELDS)[:5])}, ...): is it the right file? "
+            "The input schema is in the README"
+        )
+    return [c for c in names if c not in schema.ARROW_SCHEMA.names]
 
 
 def _parquet_lines(path: Path, chunk_rows: int) -> Iterator[validate.Line]:
@@ -231,11 +254,13 @@ def run(
     if photos is not None and not Path(photos).is_dir():
         raise UserError(f"photo folder not found: {photos}")
     io.check_targets({"input": input_path}, {"output": output, "rejects": rejects})
+    summary = Summary()
+    if input_path.name.endswith(".parquet"):
+        summary.ignored_columns = unknown_columns(io.parquet_schema(input_path).names, input_path)
     rules = validate.Rules(photo_dir=Path(photos) if photos else None, require_label=False)
     lines = input_lines(input_path, chunk_rows, max_line_bytes)
     counts = validate.Counts()
     dedup = validate.Dedup()
-    summary = Summary()
     with io.atomic_path(output) as tmp, io.atomic_path(rejects) as rej_tmp:
         writer = Writer(tmp, suffix)
         try:

@@ -170,6 +170,7 @@ def score_dataset(
         data = spark.read.parquet(str(input_path))
     except Exception as exc:  # Spark raises its own AnalysisException for a missing path
         raise UserError(f"cannot read Parquet input {input_path}: {_first_line(exc)}") from exc
+    score.unknown_columns(data.columns, input_path)
     data = data.withColumn(ROW, F.monotonically_increasing_id())
     result = data.mapInArrow(
         _scorer(name, is_mlflow, rules, photos), from_arrow_schema(RESULT_SCHEMA)
@@ -228,7 +229,9 @@ def run(
         for row in scores.groupBy("decision").count().collect():
             summary.decisions[row["decision"]] = int(row["count"])
         summary.rejected = bad.count()
-        summary.read = spark.read.parquet(str(input_path)).count()
+        data = spark.read.parquet(str(input_path))
+        summary.read = data.count()
+        summary.ignored_columns = score.unknown_columns(data.columns, input_path)
     except (PySparkException, Py4JError) as exc:
         raise UserError(f"the Spark job failed: {_first_line(exc)}") from exc
     summary.scored = sum(summary.decisions.values())
