@@ -75,13 +75,8 @@ def _iso(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-# Input fields that describe a profile (not its id, and not training-only columns).
-PROFILE_FIELDS = frozenset(schema.ARROW_SCHEMA.names) - {
-    "profile_id",
-    "label",
-    "fake_kind",
-    "extra",
-}
+# Input fields that describe a profile: all but its id and the training-only columns.
+PROFILE_FIELDS = frozenset(schema.ARROW_SCHEMA.names) - {"profile_id", "label", "fake_kind"}
 
 
 def unknown_columns(names: list[str], source: str | Path) -> list[str]:
