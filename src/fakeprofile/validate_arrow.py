@@ -3,7 +3,7 @@
 pydantic checks one record at a time: about 70 µs for a 1.8 kB profile, and 60 µs more to turn
 the models into Arrow rows. Arrow's JSON reader parses a whole batch straight into the table
 layout in C++, strictly typed; the schema's limits and the rules are then checked on columns:
-about 27 µs a record in all (docs/scaling.md, third round).
+about 27 µs a record in all (docs/performance-history.md, third round).
 
 This path only ever *accepts*. If any line of a batch is anything but plainly valid - a value
 pydantic would coerce ("12" for 12), a limit or rule broken, a date written another way, broken

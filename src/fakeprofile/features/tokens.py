@@ -9,8 +9,9 @@ What a token is, is defined by two regexes, and tests hold this code to them on 
    are cut off a token's ends ("-well-known'" -> "well-known"); a token of marks only is none.
 
 In Arrow and numpy that was a regex replace and five passes over all the bytes, 22 ms for a
-chunk of 2,500 profiles; this takes 8.5 (docs/scaling.md, eighth round). Characters are classed
-as in features/utf8: by the regex engine itself, once per distinct character.
+chunk of 2,500 profiles; this takes 8.5 (docs/performance-history.md, eighth round).
+Characters are classed as in features/utf8: by the regex engine itself, once per distinct
+character.
 """
 
 from __future__ import annotations
