@@ -13,6 +13,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -144,19 +145,24 @@ def test_workers_give_the_same_output_as_one_process(trained_project, records, t
     assert [json.loads(x)["line"] for x in rej1.splitlines()] == [301, 302, 303, len(mixed)]
 
 
-def test_interrupted_run_leaves_no_finished_looking_output(trained_project, records, tmp_path):
+def start_scoring(
+    project: Path, records: list[dict], tmp_path: Path, copies: int, *args: str, **popen: Any
+) -> tuple[subprocess.Popen, Path, Path]:
+    """`fakeprofile score` started in the background on `copies` copies of the records (with
+    new ids), writing scores.parquet: (process, input, output)."""
     src = write_jsonl(
         tmp_path / "big.jsonl",
-        [{**r, "profile_id": f"{r['profile_id']}-{k}"} for k in range(12) for r in records],
+        [{**r, "profile_id": f"{r['profile_id']}-{k}"} for k in range(copies) for r in records],
     )
     out = tmp_path / "scores.parquet"
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    proc = subprocess.Popen(
-        [str(BIN / "fakeprofile"), "score", "--input", str(src), "--output", str(out)],
-        cwd=trained_project,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    cmd = [str(BIN / "fakeprofile"), "score", "--input", str(src), "--output", str(out), *args]
+    return subprocess.Popen(cmd, cwd=project, env=env, text=True, **popen), src, out
+
+
+def test_interrupted_run_leaves_no_finished_looking_output(trained_project, records, tmp_path):
+    proc, src, out = start_scoring(
+        trained_project, records, tmp_path, 12, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.time() + 120
     while not list(tmp_path.glob(".scores.parquet.*.partial")) and time.time() < deadline:
@@ -172,20 +178,10 @@ def test_interrupted_run_leaves_no_finished_looking_output(trained_project, reco
 def test_ctrl_c_stops_the_run_with_one_line_and_no_output(trained_project, records, tmp_path):
     """Ctrl-C reaches the parent and its workers (one process group): one line, exit 130, no
     traceback from any process, and no output or partial file left."""
-    src = write_jsonl(
-        tmp_path / "big.jsonl",
-        [{**r, "profile_id": f"{r['profile_id']}-{k}"} for k in range(30) for r in records],
-    )
-    out = tmp_path / "scores.parquet"
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    cmd = [str(BIN / "fakeprofile"), "score", "--input", str(src), "--output", str(out)]
-    proc = subprocess.Popen(
-        [*cmd, "--workers", "2"],
-        cwd=trained_project,
-        env=env,
+    proc, _, out = start_scoring(
+        *(trained_project, records, tmp_path, 30, "--workers", "2"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
     )
     deadline = time.time() + 120
@@ -205,20 +201,10 @@ def test_a_dying_worker_fails_the_run_with_one_line_and_no_output(
 ):
     import psutil
 
-    src = write_jsonl(
-        tmp_path / "big.jsonl",
-        [{**r, "profile_id": f"{r['profile_id']}-{k}"} for k in range(30) for r in records],
-    )
-    out = tmp_path / "scores.parquet"
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    cmd = [str(BIN / "fakeprofile"), "score", "--input", str(src), "--output", str(out)]
-    proc = subprocess.Popen(
-        [*cmd, "--workers", "2"],
-        cwd=trained_project,
-        env=env,
+    proc, _, out = start_scoring(
+        *(trained_project, records, tmp_path, 30, "--workers", "2"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
     )
     parent, deadline = psutil.Process(proc.pid), time.time() + 120
     while not parent.children() and time.time() < deadline:
@@ -269,27 +255,15 @@ def test_parquet_columns_that_are_not_input_fields_are_named_or_refused(trained_
     table = pq.read_table(trained_project / "data/processed/test_profiles.parquet")
     extra = table.append_column("crm_segment", pa.array(["b2b"] * table.num_rows))
     pq.write_table(extra, tmp_path / "extra.parquet")
-    run = cli(
-        trained_project,
-        "--input",
-        str(tmp_path / "extra.parquet"),
-        "--output",
-        str(tmp_path / "a.csv"),
-        "--quiet",
-    )
+    files = ("--input", str(tmp_path / "extra.parquet"), "--output", str(tmp_path / "a.csv"))
+    run = cli(trained_project, *files, "--quiet")
     summary = json.loads(run.stdout)
     assert summary["ignored_columns"] == ["crm_segment"]
     assert summary["scored"] == table.num_rows
     feats = pq.read_table(trained_project / "data/processed/features.parquet")
     pq.write_table(feats.drop_columns(["created_at"]), tmp_path / "feats.parquet")
-    run = cli(
-        trained_project,
-        "--input",
-        str(tmp_path / "feats.parquet"),
-        "--output",
-        str(tmp_path / "b.csv"),
-        check=False,
-    )
+    files = ("--input", str(tmp_path / "feats.parquet"), "--output", str(tmp_path / "b.csv"))
+    run = cli(trained_project, *files, check=False)
     assert run.returncode == 1
     assert run.stderr.count("\n") == 1 and "none of the profile fields" in run.stderr
     assert not (tmp_path / "b.csv").exists()
