@@ -247,9 +247,10 @@ def test_writing_over_the_input_is_refused_and_the_input_kept(
     assert not (tmp_path / "o.csv").exists()
 
 
-def test_parquet_columns_that_are_not_input_fields_are_named_or_refused(trained_project, tmp_path):
-    """Unknown columns are ignored and named in the summary; a file with ids but no profile
-    field at all (a feature table, say) is refused instead of scored as empty profiles."""
+def test_fields_that_are_not_input_fields_are_named_or_refused(trained_project, records, tmp_path):
+    """Unknown fields (JSON keys or Parquet columns; a misnamed field is one) are ignored and
+    named in the summary; a file with ids but no profile field at all (a feature table, say) is
+    refused instead of scored as empty profiles."""
     import pyarrow as pa
 
     table = pq.read_table(trained_project / "data/processed/test_profiles.parquet")
@@ -258,8 +259,19 @@ def test_parquet_columns_that_are_not_input_fields_are_named_or_refused(trained_
     files = ("--input", str(tmp_path / "extra.parquet"), "--output", str(tmp_path / "a.csv"))
     run = cli(trained_project, *files, "--quiet")
     summary = json.loads(run.stdout)
-    assert summary["ignored_columns"] == ["crm_segment"]
+    # segment: the generator's own note on each profile, kept in the validated table's extra
+    assert summary["ignored_fields"] == ["crm_segment", "segment"]
     assert summary["scored"] == table.num_rows
+    misnamed = [{**r, "summary": r.get("about")} for r in records[:300]]
+    misnamed += [{"connection_count": 5, **r} for r in records[300:600]]
+    for r in misnamed:
+        r.pop("about", None)
+    for bad in ([], [{"profile_id": 7}]):  # Arrow's path; with a bad line, pydantic's
+        src = write_jsonl(tmp_path / "misnamed.jsonl", misnamed + bad)
+        run = cli(trained_project, "--input", str(src), "--output", str(tmp_path / "m.csv"))
+        assert "2 input fields not in the input schema, ignored: connection_count, summary (" in (
+            run.stdout
+        )
     feats = pq.read_table(trained_project / "data/processed/features.parquet")
     pq.write_table(feats.drop_columns(["created_at"]), tmp_path / "feats.parquet")
     files = ("--input", str(tmp_path / "feats.parquet"), "--output", str(tmp_path / "b.csv"))

@@ -351,3 +351,29 @@ def test_valid_utf8_judges_as_pythons_decoder():
     for seq in seqs:
         for blob in (seq, "Søren ".encode() + seq):
             assert validate_arrow.valid_utf8(blob) == decodes(blob), blob
+
+
+def test_unknown_field_names_are_reported_by_both_paths():
+    """Misnamed fields (`summary` for `about`) are named, by the Arrow path and by pydantic's
+    alike; nested unknown keys are ignored by both, as the schema says. Unknown fields whose
+    types clash between lines keep the batch on the fast path when they are not kept."""
+    lines = [
+        {**FULL, "profile_id": "a", "summary": "text", "invitation": {"msg": "hi"}},
+        {**FULL, "profile_id": "b", "connection_count": 5},
+    ]
+    fast: set[str] = set()
+    raws = [json.dumps(r).encode() for r in lines]
+    table = validate_arrow.check_batch(raws, RULES, False, fast)
+    assert table is not None and table.num_rows == 2  # the fast path took it
+    slow: set[str] = set()
+    rows, _, rejects = validate.check_lines(list(enumerate(raws, 1)), RULES, slow)
+    assert not rejects and len(rows) == 2
+    assert fast == slow == {"summary", "connection_count"}
+    clash = [
+        json.dumps({**FULL, "profile_id": str(i), "meta": v}).encode()
+        for i, v in [(1, 1), (2, "x")]
+    ]
+    assert validate_arrow.check_batch(clash, RULES, keep_extra=False) is not None
+    assert (
+        validate_arrow.check_batch(clash, RULES, keep_extra=True) is None
+    )  # extras kept: pydantic

@@ -98,6 +98,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(counts.summary())
     for reason, n in sorted(counts.reasons.items(), key=lambda kv: -kv[1]):
         print(f"  rejected {n}: {reason}")
+    if counts.unknown_fields:
+        print(
+            _unknown_fields(
+                sorted(counts.unknown_fields), "kept in the extra column, unused by the model"
+            )
+        )
     return 0
 
 
@@ -328,20 +334,25 @@ def _print_summary(
                     **summary.decisions,
                     "output": str(output),
                     "rejects": rejects,
-                    "ignored_columns": summary.ignored_columns,
+                    "ignored_fields": summary.ignored_fields,
                 }
             )
         )
     else:
         print(summary.line())
         print(f"scores: {output}  rejects: {rejects}  model: {model}")
-        if summary.ignored_columns:
-            names = summary.ignored_columns
-            more = f", and {len(names) - 8} more" if len(names) > 8 else ""
-            print(
-                f"ignored {len(names)} input columns that are not profile fields: "
-                f"{', '.join(names[:8])}{more} (the input schema is in the README)"
-            )
+        if summary.ignored_fields:
+            print(_unknown_fields(summary.ignored_fields, "ignored"))
+
+
+def _unknown_fields(names: list[str], fate: str) -> str:
+    """One line naming input fields that are not in the input schema: a misnamed field would
+    otherwise leave every profile scored without it, unnoticed."""
+    more = f", and {len(names) - 8} more" if len(names) > 8 else ""
+    return (
+        f"{len(names)} input field{'s' if len(names) != 1 else ''} not in the input schema, "
+        f"{fate}: {', '.join(names[:8])}{more} (the schema is in the README)"
+    )
 
 
 def cmd_where(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -43,7 +43,8 @@ class Summary:
     scored: int = 0
     rejected: int = 0
     decisions: dict[str, int] = field(default_factory=lambda: {"accept": 0, "ask": 0, "report": 0})
-    ignored_columns: list[str] = field(default_factory=list)  # of a Parquet input
+    # Input fields (JSON keys, Parquet columns) that are not in the input schema: not used.
+    ignored_fields: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         per = ", ".join(f"{k} {v}" for k, v in self.decisions.items())
@@ -125,20 +126,29 @@ def _init_worker(model: FakeProfileModel, rules: validate.Rules, photos: str | N
     _WORKER.update(model=model, rules=rules, photos=photos)
 
 
+class Chunk(NamedTuple):
+    """One scored chunk, as it comes back from a worker."""
+
+    scored: pa.Table | None  # OUTPUT_SCHEMA, in line order; None if no line was valid
+    line_nos: list[int]  # of the scored rows
+    rejects: list[validate.Reject]
+    unknown_fields: list[str]  # top-level fields of valid rows that are not input fields
+
+
 def score_chunk(
     lines: list[validate.Line],
     model: FakeProfileModel | None = None,
     rules: validate.Rules | None = None,
     photos: str | Path | None = None,
-) -> tuple[pa.Table | None, list[int], list[validate.Reject]]:
-    """Validate and score one chunk of raw lines: (scores as a table of OUTPUT_SCHEMA, their
-    line numbers, rejects). Duplicate ids across chunks are left to the caller, who sees the
-    chunks in order."""
+) -> Chunk:
+    """Validate and score one chunk of raw lines. Duplicate ids across chunks are left to the
+    caller, who sees the chunks in order."""
     if model is None:
         model, rules, photos = _WORKER["model"], _WORKER["rules"], _WORKER["photos"]
-    table, line_nos, rejects = validate.check_batch(lines, rules, keep_extra=False)
+    unknown: set[str] = set()
+    table, line_nos, rejects = validate.check_batch(lines, rules, False, unknown)
     scored = model.score_arrow(table, photos) if table.num_rows else None
-    return scored, line_nos, rejects
+    return Chunk(scored, line_nos, rejects, sorted(unknown))
 
 
 def scored_chunks(
@@ -148,7 +158,7 @@ def scored_chunks(
     photos: str | Path | None,
     chunk_rows: int,
     workers: int,
-) -> Iterator[tuple[pa.Table | None, list[int], list[validate.Reject]]]:
+) -> Iterator[Chunk]:
     """score_chunk over consecutive chunks, in input order, on `workers` processes.
 
     A pool is started only if the input has more than one chunk. At most two chunks per worker
@@ -251,7 +261,7 @@ def run(
     io.check_targets({"input": input_path}, {"output": output, "rejects": rejects})
     summary = Summary()
     if input_path.name.endswith(".parquet"):
-        summary.ignored_columns = unknown_columns(io.parquet_schema(input_path).names, input_path)
+        summary.ignored_fields = unknown_columns(io.parquet_schema(input_path).names, input_path)
     rules = validate.Rules(photo_dir=Path(photos) if photos else None, require_label=False)
     lines = input_lines(input_path, chunk_rows, max_line_bytes)
     counts = validate.Counts()
@@ -260,9 +270,10 @@ def run(
         writer = Writer(tmp, suffix)
         try:
             with open(rej_tmp, "w", encoding="utf-8") as rej:
-                for scored, line_nos, bad in scored_chunks(
+                for scored, line_nos, bad, unknown in scored_chunks(
                     lines, model, rules, photos, chunk_rows, workers
                 ):
+                    counts.unknown_fields.update(unknown)
                     ids = scored.column("profile_id").to_pylist() if scored is not None else []
                     keep, bad = validate.settle(dedup, counts, ids, line_nos, bad)
                     if len(keep) < len(ids):
@@ -278,4 +289,5 @@ def run(
         finally:
             writer.close()
     summary.read, summary.scored, summary.rejected = counts.read, counts.valid, counts.rejected
+    summary.ignored_fields = sorted(set(summary.ignored_fields) | counts.unknown_fields)
     return summary

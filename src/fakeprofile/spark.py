@@ -134,7 +134,8 @@ def _scorer(
             table = pa.Table.from_batches([batch])
             rows = (table.column(ROW).to_numpy() + 1).tolist()
             lines = list(score.table_lines(table.drop_columns([ROW]), rows))
-            yield _result(*score.score_chunk(lines, model, rules, photos))
+            chunk = score.score_chunk(lines, model, rules, photos)
+            yield _result(chunk.scored, chunk.line_nos, chunk.rejects)
 
     return score_partition
 
@@ -231,7 +232,7 @@ def run(
         summary.rejected = bad.count()
         data = spark.read.parquet(str(input_path))
         summary.read = data.count()
-        summary.ignored_columns = score.unknown_columns(data.columns, input_path)
+        summary.ignored_fields = score.unknown_columns(data.columns, input_path)
     except (PySparkException, Py4JError) as exc:
         raise UserError(f"the Spark job failed: {_first_line(exc)}") from exc
     summary.scored = sum(summary.decisions.values())

@@ -39,6 +39,7 @@ class Counts:
     valid: int = 0
     rejected: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
+    unknown_fields: set[str] = field(default_factory=set)  # top-level, of valid rows
 
     def summary(self) -> str:
         return f"{self.read} read, {self.valid} valid, {self.rejected} rejected"
@@ -130,10 +131,13 @@ class Reject:
 Line = tuple[int, bytes | None]
 
 
-def check_lines(lines: Iterable[Line], rules: Rules) -> tuple[list[dict], list[int], list[Reject]]:
+def check_lines(
+    lines: Iterable[Line], rules: Rules, unknown: set[str] | None = None
+) -> tuple[list[dict], list[int], list[Reject]]:
     """Check a batch of (line number, raw line): the valid rows (for schema.rows_to_table), their
-    line numbers, and the rejects. Duplicates are not looked for here (see `Dedup`), so batches
-    can be checked in any process and in any order."""
+    line numbers, and the rejects; the names of the valid rows' unknown fields are added to
+    `unknown`. Duplicates are not looked for here (see `Dedup`), so batches can be checked in
+    any process and in any order."""
     rows: list[dict[str, Any]] = []
     line_nos: list[int] = []
     rejects: list[Reject] = []
@@ -144,11 +148,13 @@ def check_lines(lines: Iterable[Line], rules: Rules) -> tuple[list[dict], list[i
         else:
             rows.append(schema.to_row(profile))
             line_nos.append(line_no)
+            if unknown is not None and profile.model_extra:
+                unknown.update(profile.model_extra)
     return rows, line_nos, rejects
 
 
 def check_batch(
-    lines: list[Line], rules: Rules, keep_extra: bool = True
+    lines: list[Line], rules: Rules, keep_extra: bool = True, unknown: set[str] | None = None
 ) -> tuple[pa.Table, list[int], list[Reject]]:
     """Check a batch of (line number, raw line): the valid rows as a table of
     schema.ARROW_SCHEMA, their line numbers, and the rejects.
@@ -156,11 +162,12 @@ def check_batch(
     A batch whose lines are all plainly valid is read by Arrow in one go (validate_arrow: 27 µs
     a row against 130, or 52 keeping unknown fields); any other goes line by line through
     pydantic, which also names each reason.
-    `keep_extra=False` may leave the `extra` column (unknown fields) null: scoring ignores it."""
-    table = validate_arrow.check_batch([raw for _, raw in lines], rules, keep_extra)
+    `keep_extra=False` may leave the `extra` column (unknown fields) null: scoring ignores it.
+    The names of the valid rows' unknown top-level fields are added to `unknown` either way."""
+    table = validate_arrow.check_batch([raw for _, raw in lines], rules, keep_extra, unknown)
     if table is not None:
         return table, [n for n, _ in lines], []
-    rows, line_nos, rejects = check_lines(lines, rules)
+    rows, line_nos, rejects = check_lines(lines, rules, unknown)
     return schema.rows_to_table(rows), line_nos, rejects
 
 
@@ -265,7 +272,7 @@ def validate_stream(
     """Turn (line number, raw line) pairs into chunks of valid rows and the rejects among them."""
     dedup = Dedup()
     for batch in batches(lines, chunk_rows):
-        table, line_nos, rejects = check_batch(batch, rules)
+        table, line_nos, rejects = check_batch(batch, rules, unknown=counts.unknown_fields)
         ids = table.column("profile_id").to_pylist()
         keep, rejects = settle(dedup, counts, ids, line_nos, rejects)
         if len(keep) < len(ids):
