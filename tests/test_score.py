@@ -266,12 +266,12 @@ def test_fields_that_are_not_input_fields_are_named_or_refused(trained_project, 
     misnamed += [{"connection_count": 5, **r} for r in records[300:600]]
     for r in misnamed:
         r.pop("about", None)
+    misnamed[0]["invitation"] = {"text": "Hi"}  # for message
     for bad in ([], [{"profile_id": 7}]):  # Arrow's path; with a bad line, pydantic's
         src = write_jsonl(tmp_path / "misnamed.jsonl", misnamed + bad)
         run = cli(trained_project, "--input", str(src), "--output", str(tmp_path / "m.csv"))
-        assert "2 input fields not in the input schema, ignored: connection_count, summary (" in (
-            run.stdout
-        )
+        named = "connection_count, invitation.text, summary ("
+        assert f"3 input fields not in the input schema, ignored: {named}" in run.stdout
     feats = pq.read_table(trained_project / "data/processed/features.parquet")
     pq.write_table(feats.drop_columns(["created_at"]), tmp_path / "feats.parquet")
     files = ("--input", str(tmp_path / "feats.parquet"), "--output", str(tmp_path / "b.csv"))

@@ -12,6 +12,7 @@ hostile record cannot smuggle a 50 MB "about" text into feature extraction.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
@@ -217,6 +218,24 @@ ARROW_SCHEMA = pa.schema(
 )
 
 KNOWN_FIELDS = frozenset(Profile.model_fields)
+# A record as its input fields' types (the columns but `extra`), for unknown_keys.
+INPUT_TYPE = pa.struct([f for f in ARROW_SCHEMA if f.name != "extra"])
+
+
+def unknown_keys(value: Any, type_: pa.DataType = INPUT_TYPE, prefix: str = "") -> Iterator[str]:
+    """The keys of a parsed JSON record that the schema does not have, at any depth, as dotted
+    paths ("invitation.msg"; a list's items share their list's path). Validation ignores them
+    (nested) or keeps them aside (top level); naming them lets a misnamed field be noticed."""
+    if isinstance(value, dict) and pa.types.is_struct(type_):
+        for key, item in value.items():
+            i = type_.get_field_index(key)
+            if i < 0:
+                yield prefix + key
+            else:
+                yield from unknown_keys(item, type_.field(i).type, f"{prefix}{key}.")
+    elif isinstance(value, list) and pa.types.is_list(type_):
+        for item in value:
+            yield from unknown_keys(item, type_.value_type, prefix)
 
 
 def extra_json(extra: dict[str, Any]) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pydantic_core
 from pydantic import ValidationError
 
 from fakeprofile import io, schema, validate_arrow
@@ -135,8 +136,8 @@ def check_lines(
     lines: Iterable[Line], rules: Rules, unknown: set[str] | None = None
 ) -> tuple[list[dict], list[int], list[Reject]]:
     """Check a batch of (line number, raw line): the valid rows (for schema.rows_to_table), their
-    line numbers, and the rejects; the names of the valid rows' unknown fields are added to
-    `unknown`. Duplicates are not looked for here (see `Dedup`), so batches can be checked in
+    line numbers, and the rejects; the valid rows' unknown keys (schema.unknown_keys) are added
+    to `unknown`. Duplicates are not looked for here (see `Dedup`), so batches can be checked in
     any process and in any order."""
     rows: list[dict[str, Any]] = []
     line_nos: list[int] = []
@@ -148,8 +149,9 @@ def check_lines(
         else:
             rows.append(schema.to_row(profile))
             line_nos.append(line_no)
-            if unknown is not None and profile.model_extra:
-                unknown.update(profile.model_extra)
+            if unknown is not None:  # pydantic drops nested unknown keys: read them here
+                # (with pydantic's own parser, which has just accepted this line)
+                unknown.update(schema.unknown_keys(pydantic_core.from_json(raw)))
     return rows, line_nos, rejects
 
 
@@ -163,7 +165,7 @@ def check_batch(
     a row against 130, or 52 keeping unknown fields); any other goes line by line through
     pydantic, which also names each reason.
     `keep_extra=False` may leave the `extra` column (unknown fields) null: scoring ignores it.
-    The names of the valid rows' unknown top-level fields are added to `unknown` either way."""
+    The valid rows' unknown keys, at any depth, are added to `unknown` either way."""
     table = validate_arrow.check_batch([raw for _, raw in lines], rules, keep_extra, unknown)
     if table is not None:
         return table, [n for n, _ in lines], []

@@ -15,6 +15,7 @@ compares the two on valid and on mutated records.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -255,6 +256,23 @@ def valid_utf8(blob: bytes) -> bool:
     return True
 
 
+_READ_TYPE = pa.struct(list(READ_SCHEMA))
+
+
+def _unknown_in_type(got: pa.DataType, known: pa.DataType, prefix: str = "") -> Iterator[str]:
+    """The fields Arrow's reader added to the known types, reading unknown keys: the same
+    dotted paths as schema.unknown_keys gives for each record, for the whole batch at once."""
+    if pa.types.is_struct(got) and pa.types.is_struct(known):
+        for f in got:
+            i = known.get_field_index(f.name)
+            if i < 0:
+                yield prefix + f.name
+            else:
+                yield from _unknown_in_type(f.type, known.field(i).type, f"{prefix}{f.name}.")
+    elif pa.types.is_list(got) and pa.types.is_list(known):
+        yield from _unknown_in_type(got.value_type, known.value_type, prefix)
+
+
 def _read(blob: bytes, unexpected: str) -> pa.Table:
     """Arrow's JSON reader on one blob of lines, in this thread, as one block."""
     return pj.read_json(
@@ -312,7 +330,7 @@ def check_batch(
         _require(read.num_rows == len(raws))  # one record per line
         table = _checked(read, raws, rules, keep_extra)
         if unknown is not None:
-            unknown.update(c for c in read.column_names if c not in READ_SCHEMA.names)
+            unknown.update(_unknown_in_type(pa.struct(list(read.schema)), _READ_TYPE))
         return table
     except (_Reject, pa.ArrowException, ValueError, OverflowError):
         return None
