@@ -101,7 +101,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if counts.unknown_fields:
         print(
             _unknown_fields(
-                sorted(counts.unknown_fields), "kept in the extra column, unused by the model"
+                sorted(counts.unknown_fields),
+                "unused by the model (top-level ones are kept in the extra column)",
             )
         )
     return 0

@@ -98,7 +98,7 @@ def check_targets(reads: dict[str, str | Path], writes: dict[str, str | Path]) -
     """Refuse to start a run that would write over what it reads, or write two outputs to one
     file. Outputs are renamed into place at the end, so such a run would report success and
     leave the input replaced by its own scores (or rejects), or one output replaced by the
-    other. Names are what the user typed them as (e.g. "--output")."""
+    other. The names ("output", "rejects", ...) say which is which in the message."""
     for name, target in writes.items():
         for source_name, source in reads.items():
             if _overlap(Path(target), Path(source)):

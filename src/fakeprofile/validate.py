@@ -40,7 +40,7 @@ class Counts:
     valid: int = 0
     rejected: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
-    unknown_fields: set[str] = field(default_factory=set)  # top-level, of valid rows
+    unknown_fields: set[str] = field(default_factory=set)  # of valid rows: schema.unknown_keys
 
     def summary(self) -> str:
         return f"{self.read} read, {self.valid} valid, {self.rejected} rejected"
