@@ -121,6 +121,18 @@ def test_cli_missing_input_is_a_clear_error(tmp_path, capsys):
     assert code == 1 and "input file not found" in capsys.readouterr().err
 
 
+def test_cli_names_unknown_fields_after_the_counts(tmp_path, capsys):
+    """A misnamed field (`summary` for `about`, `invitation.msg`) is named, not silently kept."""
+    records = [rec("p1", summary="x", invitation={"msg": "hi"}), rec("p2")]
+    inp = write_jsonl(tmp_path / "in.jsonl", records)
+    out = ("--output", str(tmp_path / "v.parquet"), "--rejects", str(tmp_path / "r.jsonl"))
+    code = main(["validate", "--input", str(inp), *out, "--params", str(REPO / "params.yaml")])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert code == 0 and lines[0] == "2 read, 2 valid, 0 rejected"
+    assert lines[-1].startswith("2 input fields not in the input schema, unused by the model")
+    assert lines[-1].endswith(": invitation.msg, summary (the schema is in the README)")
+
+
 def test_dedup_finds_every_earlier_id_across_many_batches():
     dedup = validate.Dedup()
     for b in range(40):  # enough batches for several sorted runs to form and merge
