@@ -108,3 +108,16 @@ def test_check_targets_refuses_outputs_that_are_inputs_or_each_other(tmp_path, m
     # Beside the input, or not yet existing: fine.
     io.check_targets({"input": src}, {"output": "o.csv", "rejects": "o.rejects.jsonl"})
     io.check_targets({"input": "link.jsonl"}, {"output": tmp_path / "sub" / "o.csv"})
+
+
+def test_unwritable_targets_are_one_line_errors_before_any_work(tmp_path):
+    """A folder, or a path under a file: refused before the block runs (it ran the whole
+    scoring job, then failed renaming with a traceback)."""
+    (tmp_path / "out.csv").mkdir()
+    (tmp_path / "a_file").write_text("x")
+    ran = []
+    for target, why in [("out.csv", "is a folder"), ("a_file/sub/o.csv", "a_file is a file")]:
+        with pytest.raises(UserError, match=why), io.atomic_path(tmp_path / target):
+            ran.append(target)
+    assert not ran
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "out.csv"]  # no partials

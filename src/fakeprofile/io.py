@@ -118,10 +118,20 @@ def check_targets(reads: dict[str, str | Path], writes: dict[str, str | Path]) -
 
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Give a temporary path beside `target`; rename it onto `target` only if the block succeeds."""
+    """Give a temporary path beside `target`; rename it onto `target` only if the block succeeds.
+
+    A target that cannot be written (a folder, a path under a file, no permission) is a
+    one-line error before the block runs, not a traceback after all its work."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    if target.is_dir():
+        raise UserError(f"{target} is a folder: give the path of a file to write")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    except OSError as exc:
+        above = next((p for p in target.parents if p.exists()), None)
+        why = f"{above} is a file" if above and not above.is_dir() else exc.strerror or exc
+        raise UserError(f"cannot write {target}: {why}") from exc
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -129,7 +139,10 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes files 0600; give the usual mode
-        os.replace(tmp_path, target)
+        try:
+            os.replace(tmp_path, target)
+        except OSError as exc:  # the target became a folder meanwhile, say
+            raise UserError(f"cannot write {target}: {exc.strerror or exc}") from exc
     finally:
         tmp_path.unlink(missing_ok=True)
 
