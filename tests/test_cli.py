@@ -38,3 +38,18 @@ def test_missing_params_file_is_one_line_error(tmp_path):
     )
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0 and "not found" in proc.stderr
+
+
+def test_a_bad_number_in_params_is_one_line_error(tmp_path):
+    (tmp_path / "p.yaml").write_text("score:\n  chunk_rows: abc\n")
+    (tmp_path / "in.jsonl").write_text('{"profile_id": "a"}\n')
+    cmd = ["score", "--input", str(tmp_path / "in.jsonl"), "--output", str(tmp_path / "o.csv")]
+    proc = subprocess.run(
+        [sys.executable, "-m", "fakeprofile.cli", *cmd, "--params", str(tmp_path / "p.yaml")],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        "fakeprofile score: error: params.yaml: score.chunk_rows must be a whole number, got 'abc'"
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fakeprofile import __version__
-from fakeprofile.config import load_params, section
+from fakeprofile.config import load_params, number, section
 from fakeprofile.errors import UserError
 
 if TYPE_CHECKING:
@@ -51,18 +51,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from fakeprofile.synth.generate import GenConfig, generate
 
     p = section(load_params(args.params), "generate")
+    share = {"kind": float, "low": 0, "high": 1}
     cfg = GenConfig(
-        n=int(args.n if args.n is not None else p["n"]),
-        seed=int(args.seed if args.seed is not None else p["seed"]),
-        fake_share=float(p["fake_share"]),
-        noise_genuine=float(p["noise_genuine"]),
-        noise_fake=float(p["noise_fake"]),
+        n=number(args.n if args.n is not None else p["n"], "generate.n (or --n)", low=1),
+        seed=number(args.seed if args.seed is not None else p["seed"], "generate.seed"),
+        fake_share=number(p["fake_share"], "generate.fake_share", **share),
+        noise_genuine=number(p["noise_genuine"], "generate.noise_genuine", **share),
+        noise_fake=number(p["noise_fake"], "generate.noise_fake", **share),
         reference_date=_date(p["reference_date"]),
-        photo_min_px=int(p["photo_min_px"]),
-        photo_max_px=int(p["photo_max_px"]),
-        stock_pool=int(p["stock_pool"]),
+        photo_min_px=number(p["photo_min_px"], "generate.photo_min_px", low=1),
+        photo_max_px=number(p["photo_max_px"], "generate.photo_max_px", low=1),
+        stock_pool=number(p["stock_pool"], "generate.stock_pool", low=1),
         with_photos=not args.no_photos,
-        workers=int(p.get("workers", 2)),
+        workers=number(p.get("workers", 2), "generate.workers", low=1),
     )
     out = args.output or p["out"]
     photos = args.photos or p["photos"]
@@ -92,8 +93,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         args.output or data["valid"],
         args.rejects or data["rejects"],
         rules,
-        chunk_rows=int(p["chunk_rows"]),
-        max_line_bytes=int(p["max_line_bytes"]),
+        chunk_rows=number(p["chunk_rows"], "validate.chunk_rows", low=1),
+        max_line_bytes=number(p["max_line_bytes"], "validate.max_line_bytes", low=1),
     )
     print(counts.summary())
     for reason, n in sorted(counts.reasons.items(), key=lambda kv: -kv[1]):
@@ -152,9 +153,9 @@ def cmd_split(args: argparse.Namespace) -> int:
         data["split"],
         data["test_profiles"],
         str(p["method"]),
-        float(p["val_share"]),
-        float(p["test_share"]),
-        int(p["seed"]),
+        number(p["val_share"], "split.val_share", float, 0, 0.9),
+        number(p["test_share"], "split.test_share", float, 0, 0.9),
+        number(p["seed"], "split.seed"),
     )
     print(", ".join(f"{k} {v}" for k, v in counts.items()))
     return 0
@@ -276,7 +277,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     output = Path(args.output)
     rejects = args.rejects or str(output.with_name(output.name.split(".")[0] + ".rejects.jsonl"))
-    chunk_rows = int(p.get("chunk_rows", score.CHUNK_ROWS))
+    chunk_rows = number(p.get("chunk_rows", score.CHUNK_ROWS), "score.chunk_rows", low=1)
     if args.engine == "spark":
         from fakeprofile import spark
 

@@ -88,18 +88,21 @@ def build(kind: str, params: dict[str, Any], seed: int) -> BaseEstimator:
     """An unfitted classifier of `kind` with its section of params.yaml."""
     if kind == "rules":
         return ChecklistRules(**params.get("rules", {}))
-    if kind == "logreg":
-        return make_pipeline(
-            DropEmptyColumns(),
-            SimpleImputer(strategy="median", add_indicator=True),
-            StandardScaler(),
-            LogisticRegression(**params.get("logreg", {}), random_state=seed),
-        )
-    if kind == "hgb":
-        return make_pipeline(
-            DropEmptyColumns(),
-            HistGradientBoostingClassifier(**params.get("hgb", {}), random_state=seed),
-        )
+    try:
+        if kind == "logreg":
+            return make_pipeline(
+                DropEmptyColumns(),
+                SimpleImputer(strategy="median", add_indicator=True),
+                StandardScaler(),
+                LogisticRegression(**params.get("logreg", {}), random_state=seed),
+            )
+        if kind == "hgb":
+            return make_pipeline(
+                DropEmptyColumns(),
+                HistGradientBoostingClassifier(**params.get("hgb", {}), random_state=seed),
+            )
+    except TypeError as exc:  # a misspelled setting: "got an unexpected keyword argument"
+        raise UserError(f"params.yaml train.{kind}: {exc}") from exc
     raise UserError(f"train.model must be one of {', '.join(KINDS)}, not {kind!r}")
 
 
