@@ -132,7 +132,7 @@ class Chunk(NamedTuple):
     scored: pa.Table | None  # OUTPUT_SCHEMA, in line order; None if no line was valid
     line_nos: list[int]  # of the scored rows
     rejects: list[validate.Reject]
-    unknown_fields: list[str]  # top-level fields of valid rows that are not input fields
+    unknown_fields: list[str]  # keys of valid rows the schema lacks (schema.unknown_keys)
 
 
 def score_chunk(
