@@ -64,6 +64,21 @@ def test_second_repro_does_nothing(trained_project):
     assert "Running stage" not in out
 
 
+def test_a_change_to_any_code_the_logged_model_carries_re_exports_it(trained_project):
+    """The model logged to MLflow packages the whole package (code_paths). A change to a module
+    that no other stage reads (score.py) must still re-run export, or the registered model keeps
+    scoring with the old code; and it re-runs nothing else."""
+    module = trained_project / "src/fakeprofile/score.py"
+    source = module.read_bytes()
+    try:
+        module.write_bytes(source + b"\n# changed\n")
+        status = json.loads(run(["dvc", "status", "--json"], trained_project).stdout)
+        assert set(status) == {"export"}, status
+    finally:
+        module.write_bytes(source)
+    assert json.loads(run(["dvc", "status", "--json"], trained_project).stdout) == {}
+
+
 def test_exported_model_scores_and_refuses_tampering(trained_project, tmp_path):
     model = load_model(trained_project / "models/fakeprofile.joblib")
     scored = model.score([{"profile_id": "x", "about": "Hello"}])
