@@ -87,3 +87,31 @@ def test_unknown_alias_is_one_line_and_exit_1(trained_project, tmp_path):
     assert "cannot load models:/fakeprofile@no_such_alias" in lines[0]
     assert "no_such_alias" in lines[0].split("store:")[1]
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_outside_the_project_a_model_uri_is_one_line_and_no_store_is_made(
+    trained_project, tmp_path
+):
+    """From a folder with no mlflow.db, MLflow would make an empty store there and then say the
+    model does not exist; the user is told where the store was looked for instead."""
+    src = write_jsonl(tmp_path / "in.jsonl", [{"profile_id": "p1"}])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc = subprocess.run(
+        [
+            str(BIN / "fakeprofile"),
+            *("score", "--input", str(src), "--output", str(tmp_path / "out.jsonl")),
+            *("--model", "models:/fakeprofile@champion"),
+        ],
+        cwd=elsewhere,
+        env=env_with_tmp(str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert f"no MLflow store at {elsewhere / 'mlflow.db'}" in lines[0]
+    assert list(elsewhere.iterdir()) == []
+    assert not (tmp_path / "out.jsonl").exists()

@@ -82,7 +82,7 @@ def both_engines(project: Path, src: Path, out: Path, *extra: str) -> tuple[dict
     )
     # The model downloaded for the executors is gone once the command has exited.
     assert not list(tmp.glob("fakeprofile-spark-*"))
-    for key in ("read", "scored", "rejected", "accept", "ask", "report"):
+    for key in ("read", "scored", "rejected", "accept", "ask", "report", "ignored_fields"):
         assert spark[key] == local[key], key
     a = pd.read_parquet(out / "l.parquet")
     b = pd.read_parquet(out / "s.parquet")  # a folder of part files
@@ -101,6 +101,8 @@ def test_spark_engine_matches_local_engine(trained_project, invitations, tmp_pat
     (local, spark), _ = both_engines(trained_project, invitations, tmp_path)
     # 3,002 read: the repeated id and the negative count are rejected by both, on the same lines.
     assert local["read"] == 3002 and local["rejected"] == 2
+    # The generator's `segment`, kept in the validated file's `extra` column, is named by both.
+    assert local["ignored_fields"] == ["segment"]
     local_rej = [json.loads(x) for x in Path(local["rejects"]).read_text().splitlines()]
     spark_rej = [
         json.loads(x)

@@ -47,11 +47,21 @@ def is_uri(model: str | Path) -> bool:
 
 def use_model_store() -> None:
     """Point MLflow at the store models are loaded from: MLFLOW_TRACKING_URI if set (a shared
-    server, a cluster's driver), else this project's SQLite store."""
+    server, a cluster's driver), else this project's SQLite store, which must exist: MLflow
+    would create an empty one in whatever folder the command runs from, and then report the
+    model as not found."""
     import mlflow
 
-    if not os.environ.get("MLFLOW_TRACKING_URI"):
-        mlflow.set_tracking_uri(tracking_uri(repo_root()))
+    if os.environ.get("MLFLOW_TRACKING_URI"):
+        return
+    uri = tracking_uri(repo_root())
+    db = Path(uri.removeprefix("sqlite:///"))
+    if uri.startswith("sqlite:///") and not db.is_file():
+        raise UserError(
+            f"no MLflow store at {db}: run from the project folder (where `make run` made "
+            "mlflow.db), or set MLFLOW_TRACKING_URI to your tracking server"
+        )
+    mlflow.set_tracking_uri(uri)
 
 
 def download(uri: str, folder: str) -> str:

@@ -38,9 +38,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
 ROW = "_fakeprofile_row"
-# The local engine's output columns, plus the row and, for a rejected row, why.
-RESULT_SCHEMA = score.OUTPUT_SCHEMA.append(pa.field("line", pa.int64())).append(
-    pa.field("reason", pa.string())
+# The local engine's output columns, plus the row, for a rejected row why, and on a batch's first
+# row the input fields that are not in the schema (score.Chunk.unknown_fields), for the summary.
+RESULT_SCHEMA = (
+    score.OUTPUT_SCHEMA.append(pa.field("line", pa.int64()))
+    .append(pa.field("reason", pa.string()))
+    .append(pa.field("unknown", pa.list_(pa.string())))
 )
 _LOADED: dict[str, Any] = {}  # per executor Python worker: shipped model name -> model
 
@@ -108,17 +111,18 @@ def _executor_model(name: str, is_mlflow: bool) -> Any:
     return _LOADED[name]
 
 
-def _result(
-    scored: pa.Table | None, line_nos: list[int], rejects: list[validate.Reject]
-) -> pa.RecordBatch:
+def _result(chunk: score.Chunk) -> pa.RecordBatch:
     """Scored rows, then rejected ones, as one batch of RESULT_SCHEMA (the scores stay in
-    Arrow; only the few rejects are built from Python)."""
+    Arrow; only the few rejects are built from Python). The first row also carries the names
+    of the chunk's input fields that are not in the schema."""
+    scored, line_nos, rejects = chunk.scored, chunk.line_nos, chunk.rejects
     rejected = pa.Table.from_pylist(
         [{"profile_id": x.profile_id} for x in rejects], schema=score.OUTPUT_SCHEMA
     )
     both = pa.concat_tables([t for t in (scored, rejected) if t is not None])
     columns = [*both.columns, line_nos + [x.line for x in rejects]]
     columns.append([None] * len(line_nos) + [x.reason for x in rejects])
+    columns.append([chunk.unknown_fields, *[None] * (both.num_rows - 1)][: both.num_rows])
     rows = pa.Table.from_arrays(columns, schema=RESULT_SCHEMA).to_struct_array()
     return pa.RecordBatch.from_struct_array(rows.combine_chunks())
 
@@ -134,8 +138,7 @@ def _scorer(
             table = pa.Table.from_batches([batch])
             rows = (table.column(ROW).to_numpy() + 1).tolist()
             lines = list(score.table_lines(table.drop_columns([ROW]), rows))
-            chunk = score.score_chunk(lines, model, rules, photos)
-            yield _result(chunk.scored, chunk.line_nos, chunk.rejects)
+            yield _result(score.score_chunk(lines, model, rules, photos))
 
     return score_partition
 
@@ -160,6 +163,20 @@ def score_dataset(
     rejects have line, profile_id and reason. Arrow batches hold `chunk_rows` rows, the local
     engine's chunk: photo reuse within an input is counted per chunk, so equal chunks give equal
     scores (this sets the session's spark.sql.execution.arrow.maxRecordsPerBatch)."""
+    scores, rejects, _ = _score_dataset(spark, input_path, model, photos, rules, chunk_rows)
+    return scores, rejects
+
+
+def _score_dataset(
+    spark: SparkSession,
+    input_path: str,
+    model: str,
+    photos: str | None,
+    rules: validate.Rules | None,
+    chunk_rows: int,
+) -> tuple[DataFrame, DataFrame, DataFrame]:
+    """score_dataset, plus the input fields that are not in the schema (one column, `field`):
+    nested keys and keys kept in our own layout's `extra` column, as the local engine names them."""
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
 
@@ -176,6 +193,8 @@ def score_dataset(
     result = data.mapInArrow(
         _scorer(name, is_mlflow, rules, photos), from_arrow_schema(RESULT_SCHEMA)
     ).persist()
+    unknown = result.select(F.explode("unknown").alias("field")).distinct()
+    result = result.drop("unknown")
     valid = result.filter(F.col("reason").isNull()).drop("reason")
     # Duplicate ids: only the (id, line) pairs are shuffled, not the scored rows.
     ids = valid.select("profile_id", "line")
@@ -198,7 +217,7 @@ def score_dataset(
         ).alias("reason"),
     )
     rejects = result.filter(F.col("reason").isNotNull()).select("line", "profile_id", "reason")
-    return scores, rejects.unionByName(duplicates)
+    return scores, rejects.unionByName(duplicates), unknown
 
 
 def run(
@@ -222,7 +241,7 @@ def run(
     spark = session(master)
     summary = score.Summary()
     try:
-        scores, bad = score_dataset(spark, input_path, model, photos, chunk_rows=chunk_rows)
+        scores, bad, unknown = _score_dataset(spark, input_path, model, photos, None, chunk_rows)
         scores.sortWithinPartitions("line").drop("line").write.mode("overwrite").parquet(
             str(output)
         )
@@ -232,7 +251,10 @@ def run(
         summary.rejected = bad.count()
         data = spark.read.parquet(str(input_path))
         summary.read = data.count()
-        summary.ignored_fields = score.unknown_columns(data.columns, input_path)
+        named = {row["field"] for row in unknown.collect()}
+        summary.ignored_fields = sorted(
+            named | set(score.unknown_columns(data.columns, input_path))
+        )
     except (PySparkException, Py4JError) as exc:
         raise UserError(f"the Spark job failed: {_first_line(exc)}") from exc
     summary.scored = sum(summary.decisions.values())
