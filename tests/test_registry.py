@@ -62,20 +62,15 @@ def test_registered_model_loads_without_mlflow_in_this_process(trained_project, 
     assert list(scratch.iterdir()) == [], "the temporary copy of the model was left behind"
 
 
-def test_unknown_alias_is_one_line_and_exit_1(trained_project, tmp_path):
+def failed_score_line(uri: str, cwd, tmp_path) -> str:
+    """`fakeprofile score --model uri` run from `cwd`, expected to fail: its one line of error,
+    after checking the exit code and that no output was written."""
     src = write_jsonl(tmp_path / "in.jsonl", [{"profile_id": "p1"}])
+    out = tmp_path / "out.jsonl"
     proc = subprocess.run(
-        [
-            str(BIN / "fakeprofile"),
-            "score",
-            "--input",
-            str(src),
-            "--output",
-            str(tmp_path / "out.jsonl"),
-            "--model",
-            "models:/fakeprofile@no_such_alias",
-        ],
-        cwd=trained_project,
+        [str(BIN / "fakeprofile"), "score", "--input", str(src), "--output", str(out)]
+        + ["--model", uri],
+        cwd=cwd,
         env=env_with_tmp(str(tmp_path)),
         capture_output=True,
         text=True,
@@ -84,9 +79,14 @@ def test_unknown_alias_is_one_line_and_exit_1(trained_project, tmp_path):
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
-    assert "cannot load models:/fakeprofile@no_such_alias" in lines[0]
-    assert "no_such_alias" in lines[0].split("store:")[1]
-    assert not (tmp_path / "out.jsonl").exists()
+    assert not out.exists()
+    return lines[0]
+
+
+def test_unknown_alias_is_one_line_and_exit_1(trained_project, tmp_path):
+    line = failed_score_line("models:/fakeprofile@no_such_alias", trained_project, tmp_path)
+    assert "cannot load models:/fakeprofile@no_such_alias" in line
+    assert "no_such_alias" in line.split("store:")[1]
 
 
 def test_outside_the_project_a_model_uri_is_one_line_and_no_store_is_made(
@@ -94,24 +94,8 @@ def test_outside_the_project_a_model_uri_is_one_line_and_no_store_is_made(
 ):
     """From a folder with no mlflow.db, MLflow would make an empty store there and then say the
     model does not exist; the user is told where the store was looked for instead."""
-    src = write_jsonl(tmp_path / "in.jsonl", [{"profile_id": "p1"}])
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    proc = subprocess.run(
-        [
-            str(BIN / "fakeprofile"),
-            *("score", "--input", str(src), "--output", str(tmp_path / "out.jsonl")),
-            *("--model", "models:/fakeprofile@champion"),
-        ],
-        cwd=elsewhere,
-        env=env_with_tmp(str(tmp_path)),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 1
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert f"no MLflow store at {elsewhere / 'mlflow.db'}" in lines[0]
+    line = failed_score_line("models:/fakeprofile@champion", elsewhere, tmp_path)
+    assert f"no MLflow store at {elsewhere / 'mlflow.db'}" in line
     assert list(elsewhere.iterdir()) == []
-    assert not (tmp_path / "out.jsonl").exists()
