@@ -156,6 +156,7 @@ def start_scoring(
     )
     out = tmp_path / "scores.parquet"
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env |= popen.pop("env", {})
     cmd = [str(BIN / "fakeprofile"), "score", "--input", str(src), "--output", str(out), *args]
     return subprocess.Popen(cmd, cwd=project, env=env, text=True, **popen), src, out
 
@@ -175,14 +176,21 @@ def test_interrupted_run_leaves_no_finished_looking_output(trained_project, reco
     assert pq.read_metadata(out).num_rows == len(records) * 12
 
 
-def test_ctrl_c_stops_the_run_with_one_line_and_no_output(trained_project, records, tmp_path):
+@pytest.mark.parametrize("compiled_code", ["cached", "not cached"])
+def test_ctrl_c_stops_the_run_with_one_line_and_no_output(
+    trained_project, records, tmp_path, compiled_code
+):
     """Ctrl-C reaches the parent and its workers (one process group): one line, exit 130, no
-    traceback from any process, and no output or partial file left."""
+    traceback from any process, and no output or partial file left. Also on a first run, with
+    no compiled code in Numba's cache, while a child process compiles it (its traceback was
+    printed too)."""
+    fresh = {"NUMBA_CACHE_DIR": str(tmp_path / "numba")} if compiled_code == "not cached" else {}
     proc, _, out = start_scoring(
         *(trained_project, records, tmp_path, 30, "--workers", "2"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        env=fresh,
     )
     deadline = time.time() + 120
     while not list(tmp_path.glob(".scores.parquet.*.partial")) and time.time() < deadline:
@@ -191,7 +199,7 @@ def test_ctrl_c_stops_the_run_with_one_line_and_no_output(trained_project, recor
     time.sleep(0.5)  # the workers have started
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err
     assert err.strip() == "fakeprofile score: interrupted"
     assert not out.exists() and not list(tmp_path.glob(".scores.parquet.*"))
 

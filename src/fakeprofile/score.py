@@ -15,8 +15,7 @@ import gc
 import itertools
 import json
 import multiprocessing as mp
-import signal
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from fakeprofile import io, jit, registry, schema, validate
+from fakeprofile import interrupt, io, jit, registry, schema, validate
 from fakeprofile.errors import UserError
 from fakeprofile.model import OUTPUT_SCHEMA, FakeProfileModel, load_model
 
@@ -116,12 +115,10 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(model: FakeProfileModel, rules: validate.Rules, photos: str | None) -> None:
     """Runs once in each worker process: keep the model, and use one thread per process (the
-    processes already use every core; nested threads would only fight over them). Ctrl-C
-    reaches the whole process group: the parent stops the run, and the workers, left to it,
-    would each print a traceback."""
+    processes already use every core; nested threads would only fight over them)."""
     from threadpoolctl import threadpool_limits
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    interrupt.ignore_in_worker()
     threadpool_limits(1)
     _WORKER.update(model=model, rules=rules, photos=photos)
 
@@ -162,7 +159,8 @@ def scored_chunks(
     """score_chunk over consecutive chunks, in input order, on `workers` processes.
 
     A pool is started only if the input has more than one chunk. At most two chunks per worker
-    are in flight, so memory stays flat whatever the input size."""
+    are in flight, so memory stays flat whatever the input size. Ctrl-C stops it between chunks
+    (interrupt.deferred)."""
     chunks = validate.batches(lines, chunk_rows)
     first = next(chunks, None)
     if first is None:
@@ -177,31 +175,54 @@ def scored_chunks(
     # collector from touching (and so copying) them. Nothing in this process has started threads
     # that a fork could break (Numba compiles and runs in this thread).
     ctx = mp.get_context("fork")
-    if jit.cold():
-        # Compiling leaves the compiler's memory in the process that did it (some 110 MB, which
-        # took the million-row peak to 1,035 MB against 921). A child compiles and fills Numba's
-        # cache, then this process loads the machine code from there.
-        child = ctx.Process(target=model.compile)
-        child.start()
-        child.join()
-    model.warm()
-    gc.freeze()
-    with ProcessPoolExecutor(
-        workers, ctx, initializer=_init_worker, initargs=(model, rules, photos)
-    ) as pool:
-        pending: collections.deque = collections.deque()
-        try:
-            for chunk in itertools.chain([first, second], chunks):
-                pending.append(pool.submit(score_chunk, chunk))
-                if len(pending) >= 2 * workers:
+    with interrupt.deferred() as stop:
+        if jit.cold():
+            # Compiling leaves the compiler's memory in the process that did it (some 110 MB,
+            # which took the million-row peak to 1,035 MB against 921). A child compiles and
+            # fills Numba's cache, then this process loads the machine code from there.
+            _compile_in_child(ctx, model, stop)
+        model.warm()
+        stop()
+        gc.freeze()
+        with ProcessPoolExecutor(
+            workers, ctx, initializer=_init_worker, initargs=(model, rules, photos)
+        ) as pool:
+            pending: collections.deque = collections.deque()
+            try:
+                for chunk in itertools.chain([first, second], chunks):
+                    stop()
+                    pending.append(pool.submit(score_chunk, chunk))
+                    if len(pending) >= 2 * workers:
+                        yield pending.popleft().result()
+                while pending:
                     yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-        except BrokenProcessPool as exc:
-            raise UserError(
-                "a scoring worker process died (killed, or out of memory); nothing was written. "
-                "Re-run with --workers 1 to see the error in this process"
-            ) from exc
+            except BrokenProcessPool as exc:
+                raise UserError(
+                    "a scoring worker process died (killed, or out of memory); nothing was "
+                    "written. Re-run with --workers 1 to see the error in this process"
+                ) from exc
+
+
+def _compile_in_child(ctx: Any, model: FakeProfileModel, stop: Callable[[], None]) -> None:
+    """model.compile in a child process; on Ctrl-C (noted by interrupt.deferred) the child is
+    stopped (Numba writes each cache file under a temporary name, so none is left half-written)
+    and KeyboardInterrupt raised."""
+    child = ctx.Process(target=_compile, args=(model,))
+    child.start()
+    try:
+        while child.is_alive():
+            child.join(0.1)
+            stop()
+    finally:
+        if child.is_alive():
+            child.terminate()
+            child.join()
+
+
+def _compile(model: FakeProfileModel) -> None:
+    """In the compiling child (the parent stops it on Ctrl-C)."""
+    interrupt.ignore_in_worker()
+    model.compile()
 
 
 class Writer:

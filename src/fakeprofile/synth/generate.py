@@ -37,6 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from fakeprofile import interrupt
 from fakeprofile.io import atomic_path
 from fakeprofile.synth import photos
 from fakeprofile.synth.lexicon import FAKE_FIRST, FAKE_LAST, LANGUAGE_WEIGHTS, LEX
@@ -661,8 +662,12 @@ def generate(
     out, photo_dir = Path(out), Path(photo_dir)
     photo_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {"fake": 0, "genuine": 0, "photos": 0}
-    pool = ProcessPoolExecutor(cfg.workers) if cfg.workers > 1 and cfg.with_photos else None
-    with atomic_path(out) as tmp, open(tmp, "wb") as raw:
+    with atomic_path(out) as tmp, open(tmp, "wb") as raw, interrupt.deferred() as stop:
+        pool = (
+            ProcessPoolExecutor(cfg.workers, initializer=interrupt.ignore_in_worker)
+            if cfg.workers > 1 and cfg.with_photos
+            else None
+        )
         # mtime=0 and no file name: the gzip header is the same on every run.
         fh = (
             gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="")
@@ -672,6 +677,7 @@ def generate(
         try:
             profiles = iter_profiles(cfg)
             while True:
+                stop()  # Ctrl-C: between batches (fakeprofile.interrupt)
                 chunk = [p for _, p in zip(range(batch), profiles, strict=False)]
                 if not chunk:
                     break
