@@ -176,17 +176,19 @@ def test_interrupted_run_leaves_no_finished_looking_output(trained_project, reco
     assert pq.read_metadata(out).num_rows == len(records) * 12
 
 
-@pytest.mark.parametrize("compiled_code", ["cached", "not cached"])
+@pytest.mark.parametrize(
+    ("compiled_code", "workers"), [("cached", "2"), ("not cached", "2"), ("cached", "1")]
+)
 def test_ctrl_c_stops_the_run_with_one_line_and_no_output(
-    trained_project, records, tmp_path, compiled_code
+    trained_project, records, tmp_path, compiled_code, workers
 ):
     """Ctrl-C reaches the parent and its workers (one process group): one line, exit 130, no
     traceback from any process, and no output or partial file left. Also on a first run, with
     no compiled code in Numba's cache, while a child process compiles it (its traceback was
-    printed too)."""
+    printed too), and in one process."""
     fresh = {"NUMBA_CACHE_DIR": str(tmp_path / "numba")} if compiled_code == "not cached" else {}
     proc, _, out = start_scoring(
-        *(trained_project, records, tmp_path, 30, "--workers", "2"),
+        *(trained_project, records, tmp_path, 30, "--workers", workers),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a terminal's foreground job

@@ -380,5 +380,8 @@ def test_unknown_keys_are_named_alike_by_both_paths():
         for i, v in [(1, 1), (2, "x")]
     ]
     assert validate_arrow.check_batch(clash, RULES, keep_extra=False) is not None
+    clashing: set[str] = set()  # read without them, and still named
+    validate_arrow.check_batch(clash, RULES, False, clashing)
+    assert clashing == {"meta"}
     # Keeping the unknown fields needs them parsed: that batch goes line by line.
     assert validate_arrow.check_batch(clash, RULES, keep_extra=True) is None

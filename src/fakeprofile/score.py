@@ -166,16 +166,17 @@ def scored_chunks(
     if first is None:
         return
     second = next(chunks, None)
-    if second is None or workers <= 1:
-        for chunk in itertools.chain([first], [second] if second else [], chunks):
-            yield score_chunk(chunk, model, rules, photos)
-        return
-    # Workers are forked after the word lists and compiled code are loaded (model.warm), so they
-    # share those pages (hundreds of MB) instead of each loading a copy; gc.freeze keeps the
-    # collector from touching (and so copying) them. Nothing in this process has started threads
-    # that a fork could break (Numba compiles and runs in this thread).
-    ctx = mp.get_context("fork")
     with interrupt.deferred() as stop:
+        if second is None or workers <= 1:
+            for chunk in itertools.chain([first], [second] if second else [], chunks):
+                stop()
+                yield score_chunk(chunk, model, rules, photos)
+            return
+        # Workers are forked after the word lists and compiled code are loaded (model.warm), so
+        # they share those pages (hundreds of MB) instead of each loading a copy; gc.freeze keeps
+        # the collector from touching (and so copying) them. Nothing in this process has started
+        # threads that a fork could break (Numba compiles and runs in this thread).
+        ctx = mp.get_context("fork")
         if jit.cold():
             # Compiling leaves the compiler's memory in the process that did it (some 110 MB,
             # which took the million-row peak to 1,035 MB against 921). A child compiles and

@@ -122,7 +122,8 @@ def _result(chunk: score.Chunk) -> pa.RecordBatch:
     both = pa.concat_tables([t for t in (scored, rejected) if t is not None])
     columns = [*both.columns, line_nos + [x.line for x in rejects]]
     columns.append([None] * len(line_nos) + [x.reason for x in rejects])
-    columns.append([chunk.unknown_fields, *[None] * (both.num_rows - 1)][: both.num_rows])
+    n = both.num_rows
+    columns.append([chunk.unknown_fields] + [None] * (n - 1) if n else [])
     rows = pa.Table.from_arrays(columns, schema=RESULT_SCHEMA).to_struct_array()
     return pa.RecordBatch.from_struct_array(rows.combine_chunks())
 

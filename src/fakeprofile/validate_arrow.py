@@ -320,17 +320,19 @@ def check_batch(
     try:
         _require(valid_utf8(blob))  # Arrow's reader lets some invalid UTF-8 through
         try:
-            read = _read(blob, "infer")
+            read, typed = _read(blob, "infer"), True
         except pa.ArrowInvalid:
             # Unknown fields whose types clash between lines (or a bad known field): when the
             # unknown ones are not kept, read once more without them before going line by line.
             if keep_extra:
                 raise
-            read = _read(blob, "ignore")
+            read, typed = _read(blob, "ignore"), False
         _require(read.num_rows == len(raws))  # one record per line
         table = _checked(read, raws, rules, keep_extra)
-        if unknown is not None:
+        if unknown is not None and typed:
             unknown.update(_unknown_in_type(pa.struct(list(read.schema)), _READ_TYPE))
+        elif unknown is not None:  # read without them: their names from each line
+            unknown.update(key for raw in raws for key in schema.unknown_keys_in(raw))
         return table
     except (_Reject, pa.ArrowException, ValueError, OverflowError):
         return None
