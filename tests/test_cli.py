@@ -51,5 +51,6 @@ def test_a_bad_number_in_params_is_one_line_error(tmp_path):
     )
     assert proc.returncode == 1
     assert proc.stderr.strip() == (
-        "fakeprofile score: error: params.yaml: score.chunk_rows must be a whole number, got 'abc'"
+        f"fakeprofile score: error: {tmp_path / 'p.yaml'}: score.chunk_rows must be a whole "
+        "number at least 1, got 'abc'"
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fakeprofile import __version__
-from fakeprofile.config import load_params, number, section
+from fakeprofile.config import load_params, section
 from fakeprofile.errors import UserError
 
 if TYPE_CHECKING:
@@ -50,20 +50,20 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from fakeprofile.synth.generate import GenConfig, generate
 
-    p = section(load_params(args.params), "generate")
-    share = {"kind": float, "low": 0, "high": 1}
+    params = load_params(args.params, {"generate.n": args.n, "generate.seed": args.seed})
+    p = section(params, "generate")
     cfg = GenConfig(
-        n=number(args.n if args.n is not None else p["n"], "generate.n (or --n)", low=1),
-        seed=number(args.seed if args.seed is not None else p["seed"], "generate.seed"),
-        fake_share=number(p["fake_share"], "generate.fake_share", **share),
-        noise_genuine=number(p["noise_genuine"], "generate.noise_genuine", **share),
-        noise_fake=number(p["noise_fake"], "generate.noise_fake", **share),
+        n=p["n"],
+        seed=p["seed"],
+        fake_share=p["fake_share"],
+        noise_genuine=p["noise_genuine"],
+        noise_fake=p["noise_fake"],
         reference_date=_date(p["reference_date"]),
-        photo_min_px=number(p["photo_min_px"], "generate.photo_min_px", low=1),
-        photo_max_px=number(p["photo_max_px"], "generate.photo_max_px", low=1),
-        stock_pool=number(p["stock_pool"], "generate.stock_pool", low=1),
+        photo_min_px=p["photo_min_px"],
+        photo_max_px=p["photo_max_px"],
+        stock_pool=p["stock_pool"],
         with_photos=not args.no_photos,
-        workers=number(p.get("workers", 2), "generate.workers", low=1),
+        workers=p["workers"],
     )
     out = args.output or p["out"]
     photos = args.photos or p["photos"]
@@ -85,16 +85,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     rules = validate.Rules(
         photo_dir=Path(photos) if photos else None,
         require_label=not args.unlabelled,
-        as_of=_date(p.get("as_of")) or validate.Rules().as_of,
-        earliest_date=_date(p.get("earliest_date", "1950-01-01")),
+        as_of=_date(p["as_of"]) or validate.Rules().as_of,
+        earliest_date=_date(p["earliest_date"]),
     )
     counts = validate.run(
         args.input or data["raw"],
         args.output or data["valid"],
         args.rejects or data["rejects"],
         rules,
-        chunk_rows=number(p["chunk_rows"], "validate.chunk_rows", low=1),
-        max_line_bytes=number(p["max_line_bytes"], "validate.max_line_bytes", low=1),
+        chunk_rows=p["chunk_rows"],
+        max_line_bytes=p["max_line_bytes"],
     )
     print(counts.summary())
     for reason, n in sorted(counts.reasons.items(), key=lambda kv: -kv[1]):
@@ -116,12 +116,12 @@ def transformer_from_params(params: dict, photo_dir: str | None) -> ProfileFeatu
     f = section(params, "features")
     return ProfileFeatures(
         photo_dir=photo_dir,
-        as_of=f.get("as_of"),
-        reuse_threshold=float(f["reuse_threshold"]),
-        min_zipf=float(f["min_zipf"]),
-        max_photo_bytes=int(f["max_photo_bytes"]),
-        max_photo_pixels=int(f["max_photo_pixels"]),
-        seed=int(f.get("seed", 0)),
+        as_of=f["as_of"],
+        reuse_threshold=f["reuse_threshold"],
+        min_zipf=f["min_zipf"],
+        max_photo_bytes=f["max_photo_bytes"],
+        max_photo_pixels=f["max_photo_pixels"],
+        seed=f["seed"],
     )
 
 
@@ -152,10 +152,10 @@ def cmd_split(args: argparse.Namespace) -> int:
         data["valid"],
         data["split"],
         data["test_profiles"],
-        str(p["method"]),
-        number(p["val_share"], "split.val_share", float, 0, 0.9),
-        number(p["test_share"], "split.test_share", float, 0, 0.9),
-        number(p["seed"], "split.seed"),
+        p["method"],
+        p["val_share"],
+        p["test_share"],
+        p["seed"],
     )
     print(", ".join(f"{k} {v}" for k, v in counts.items()))
     return 0
@@ -193,8 +193,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         data["trained"],
         data["featurizer"],
         ev,
-        int(ev["permutation_repeats"]),
-        int(section(params, "train")["seed"]),
+        ev["permutation_repeats"],
+        section(params, "train")["seed"],
     )
     labels = pd.read_parquet(data["features"], columns=["label"])["label"].value_counts().to_dict()
     card = evaluate.model_card(results, section(params, "train"), sha256(data["raw"]), labels)
@@ -224,12 +224,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         data["features"],
         data["split"],
         ex["model"],
-        float(ex["min_effect"]),
+        ex["min_effect"],
     )
     print(
         f"exported {ex['model']} (version {manifest['version']}, sha256 {manifest['sha256'][:12]})"
     )
-    if section(params, "mlflow").get("enabled", True):
+    if section(params, "mlflow")["enabled"]:
         example = pq.read_table(data["valid"]).slice(0, 2).drop(["label", "fake_kind", "extra"])
         run_id = tracking.log_run(
             params,
@@ -249,26 +249,20 @@ def _json_records(table: object) -> list[dict]:
     return [json.loads(json.dumps(r, default=str)) for r in table.to_pylist()]
 
 
-def _workers(value: object) -> int:
-    """`auto` (or unset) is one process per CPU core this process may use."""
-    if value in (None, "auto"):
+def _workers(value: int | str) -> int:
+    """`auto` is one process per CPU core this process may use (settings checked the rest)."""
+    if value == "auto":
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    try:
-        n = int(value)
-    except (TypeError, ValueError):
-        raise UserError(f"workers must be a whole number or 'auto', got {value!r}") from None
-    if n < 1:
-        raise UserError(f"workers must be at least 1, got {n}")
-    return n
+    return value
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     from fakeprofile import registry
 
     # A user task: outside the repository (no params.yaml) the defaults serve.
-    params = load_params(args.params) if Path(args.params).is_file() else {}
-    p = params.get("score", {})
-    model_ref = args.model or params.get("export", {}).get("model", "models/fakeprofile.joblib")
+    params = load_params(args.params, {"score.workers": args.workers}, missing_ok=True)
+    p = section(params, "score")
+    model_ref = args.model or section(params, "export")["model"]
     # A model in the MLflow store is fetched by a child process while this one imports.
     fetch = (
         registry.Fetch(model_ref) if args.engine != "spark" and registry.is_uri(model_ref) else None
@@ -277,7 +271,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     output = Path(args.output)
     rejects = args.rejects or str(output.with_name(output.name.split(".")[0] + ".rejects.jsonl"))
-    chunk_rows = number(p.get("chunk_rows", score.CHUNK_ROWS), "score.chunk_rows", low=1)
+    chunk_rows = p["chunk_rows"]
     if args.engine == "spark":
         from fakeprofile import spark
 
@@ -313,7 +307,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             args.photos,
             chunk_rows,
             progress=bar,
-            workers=_workers(args.workers if args.workers is not None else p.get("workers")),
+            workers=_workers(p["workers"]),
         )
     finally:
         if bar is not None:

@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from fakeprofile import explain
+from fakeprofile.config import DEFAULTS
 from fakeprofile.errors import UserError
 from fakeprofile.features import (
     ProfileFeatures,
@@ -52,7 +53,7 @@ class FakeProfileModel:
     trained: Trained
     version: str
     neutral: pd.Series  # per feature: the median of genuine members in the training part
-    min_effect: float = 0.05  # smallest rise in probability that is named as a reason
+    min_effect: float = DEFAULTS.export.min_effect  # smallest rise named as a reason
 
     def features(self, records: Any, photo_dir: str | Path | None = None) -> pd.DataFrame:
         self.featurizer.set_params(photo_dir=photo_dir)

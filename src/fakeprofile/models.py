@@ -21,6 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from fakeprofile.config import DEFAULTS
 from fakeprofile.errors import UserError
 
 KINDS = ("rules", "logreg", "hgb")
@@ -34,7 +35,11 @@ class ChecklistRules(ClassifierMixin, BaseEstimator):
     a request to move elsewhere. A flag whose input is missing is not raised.
     """
 
-    def __init__(self, thin_below: float = 0.35, misspelled_above: float = 0.08):
+    def __init__(
+        self,
+        thin_below: float = DEFAULTS.train.rules.thin_below,
+        misspelled_above: float = DEFAULTS.train.rules.misspelled_above,
+    ):
         self.thin_below = thin_below
         self.misspelled_above = misspelled_above
 

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pyarrow as pa
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from fakeprofile.config import DEFAULTS
 
 # Field limits. Generous compared with what the network itself allows (a headline is 220 characters,
 # an about text 2,600), so honest data never hits them; hostile data does.
@@ -35,6 +39,19 @@ WINDOW_MAX_DAYS = 100_000
 Count = Annotated[int, Field(ge=0, le=COUNT_MAX)]
 
 LABELS = ("fake", "genuine")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What makes a parsed record acceptable beyond its types (`validate.Rules`; here so that
+    both validators can read it without importing each other)."""
+
+    photo_dir: Path | None = None
+    require_label: bool = False
+    as_of: date = field(
+        default_factory=lambda: DEFAULTS.validation.as_of or datetime.now(UTC).date()
+    )
+    earliest_date: date = DEFAULTS.validation.earliest_date
 
 
 class _Strict(BaseModel):

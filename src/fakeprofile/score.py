@@ -29,11 +29,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from fakeprofile import interrupt, io, jit, registry, schema, validate
+from fakeprofile.config import DEFAULTS
 from fakeprofile.errors import UserError
 from fakeprofile.model import OUTPUT_SCHEMA, FakeProfileModel, load_model
 
 FORMATS = (".parquet", ".csv", ".jsonl")
-CHUNK_ROWS = 2500  # score.chunk_rows when there is no params.yaml
 
 
 @dataclass
@@ -264,7 +264,7 @@ def run(
     rejects: str | Path,
     photos: str | Path | None,
     chunk_rows: int,
-    max_line_bytes: int = 1 << 20,
+    max_line_bytes: int = DEFAULTS.validation.max_line_bytes,
     progress: Any = None,
     workers: int = 1,
 ) -> Summary:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from fakeprofile import io, registry, score, validate
+from fakeprofile.config import DEFAULTS
 from fakeprofile.errors import UserError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -155,7 +156,7 @@ def score_dataset(
     model: str,
     photos: str | None = None,
     rules: validate.Rules | None = None,
-    chunk_rows: int = score.CHUNK_ROWS,
+    chunk_rows: int = DEFAULTS.score.chunk_rows,
 ) -> tuple[DataFrame, DataFrame]:
     """Score a Parquet dataset on Spark: (scores, rejects) as Spark DataFrames (lazy).
 
@@ -228,7 +229,7 @@ def run(
     rejects: str,
     photos: str | None = None,
     master: str | None = None,
-    chunk_rows: int = score.CHUNK_ROWS,
+    chunk_rows: int = DEFAULTS.score.chunk_rows,
 ) -> score.Summary:
     """`fakeprofile score --engine spark`: write scores (Parquet dataset, each part in input
     order) and rejects (JSON Lines dataset); return the counts, which add up as locally.

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +19,10 @@ import pyarrow as pa
 from pydantic import ValidationError
 
 from fakeprofile import io, schema, validate_arrow
+from fakeprofile.config import DEFAULTS
 from fakeprofile.errors import UserError
 from fakeprofile.safepath import UnsafePath, check_photo
-
-
-@dataclass(frozen=True)
-class Rules:
-    """What makes a parsed record acceptable beyond its types."""
-
-    photo_dir: Path | None = None
-    require_label: bool = False
-    as_of: date = field(default_factory=lambda: datetime.now(UTC).date())
-    earliest_date: date = date(1950, 1, 1)
+from fakeprofile.schema import Rules  # noqa: F401 - validate.Rules, its name for callers
 
 
 @dataclass
@@ -285,8 +277,8 @@ def run(
     output: str | Path,
     rejects_path: str | Path,
     rules: Rules,
-    chunk_rows: int = 10_000,
-    max_line_bytes: int = 1 << 20,
+    chunk_rows: int = DEFAULTS.validation.chunk_rows,
+    max_line_bytes: int = DEFAULTS.validation.max_line_bytes,
 ) -> Counts:
     """Validate `input_path` into `output` (Parquet) and `rejects_path` (JSON Lines)."""
     io.check_targets({"input": input_path}, {"output": output, "rejects": rejects_path})

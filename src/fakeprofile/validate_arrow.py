@@ -30,7 +30,7 @@ from fakeprofile import schema
 from fakeprofile.safepath import UnsafePath, check_photo
 
 if TYPE_CHECKING:
-    from fakeprofile.validate import Rules
+    from fakeprofile.schema import Rules
 
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 # The one datetime form taken here; pydantic reads many more, and those go the slow way.

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from fakeprofile.config import DEFAULTS
 from fakeprofile.features import activity, completeness, invitation, text
 from fakeprofile.features.frame import field, num, to_table
 from fakeprofile.features.photo import DESC_DIM, PhotoIndex, PhotoInfo, read_photos
@@ -45,11 +46,11 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
         self,
         photo_dir: str | Path | None = None,
         as_of: str | None = None,
-        reuse_threshold: float = 0.07,
-        min_zipf: float = 2.0,
-        max_photo_bytes: int = 10_000_000,
-        max_photo_pixels: int = 40_000_000,
-        seed: int = 0,
+        reuse_threshold: float = DEFAULTS.features.reuse_threshold,
+        min_zipf: float = DEFAULTS.features.min_zipf,
+        max_photo_bytes: int = DEFAULTS.features.max_photo_bytes,
+        max_photo_pixels: int = DEFAULTS.features.max_photo_pixels,
+        seed: int = DEFAULTS.features.seed,
     ):
         self.photo_dir = photo_dir
         self.as_of = as_of

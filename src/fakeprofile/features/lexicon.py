@@ -22,6 +22,8 @@ from collections.abc import Iterator
 
 import wordfreq
 
+from fakeprofile.config import DEFAULTS
+
 LANGS = ("en", "da", "sv", "nb", "nl", "de")
 COMPOUNDING = frozenset({"da", "sv", "nb", "nl", "de"})
 
@@ -135,7 +137,12 @@ class Lexicon:
     split into rare fragments. `loan_zipf`: English words borrowed into another language.
     """
 
-    def __init__(self, min_zipf: float = 2.0, part_zipf: float = 3.0, loan_zipf: float = 3.0):
+    def __init__(
+        self,
+        min_zipf: float = DEFAULTS.features.min_zipf,
+        part_zipf: float = 3.0,
+        loan_zipf: float = 3.0,
+    ):
         self.min_zipf, self.part_zipf, self.loan_zipf = min_zipf, part_zipf, loan_zipf
         self._words: dict[str, frozenset[str]] = {}
         self._parts: dict[str, frozenset[str]] = {}

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from fakeprofile.config import DEFAULTS
 from fakeprofile.features import sets
 from fakeprofile.safepath import UnsafePath, resolve_photo
 
@@ -134,7 +135,13 @@ class PhotoIndex:
     scoring time. `threshold` is RMS distance on a 0-1 scale.
     """
 
-    def __init__(self, threshold: float = 0.07, tables: int = 8, bits: int = 8, seed: int = 0):
+    def __init__(
+        self,
+        threshold: float = DEFAULTS.features.reuse_threshold,
+        tables: int = 8,
+        bits: int = 8,
+        seed: int = DEFAULTS.features.seed,
+    ):
         self.threshold = threshold
         rng = np.random.default_rng(seed)
         self.radius = threshold * 255 * np.sqrt(DESC_DIM)  # in uint8 L2 units

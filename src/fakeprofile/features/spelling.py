@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fakeprofile.config import DEFAULTS
 from fakeprofile.features import sets
 from fakeprofile.features.lexicon import LANGS, Lexicon, frequencies, load_tables
 from fakeprofile.features.tokens import tokenize
@@ -29,12 +30,12 @@ UNSEEN = -2  # no verdict yet
 
 
 @functools.lru_cache(maxsize=4)
-def lexicon(min_zipf: float = 2.0) -> Lexicon:
+def lexicon(min_zipf: float = DEFAULTS.features.min_zipf) -> Lexicon:
     """One shared Lexicon per process (word lists are large; load them once)."""
     return Lexicon(min_zipf=min_zipf)
 
 
-def warm(min_zipf: float = 2.0) -> None:
+def warm(min_zipf: float = DEFAULTS.features.min_zipf) -> None:
     """Load every word list now (a few seconds), e.g. in a parent process before it forks workers,
     which then share the lists' memory instead of each loading its own copy."""
     load_tables()
@@ -104,7 +105,7 @@ class TokenTable:
 
 
 @functools.lru_cache(maxsize=4)
-def token_table(min_zipf: float = 2.0) -> TokenTable:
+def token_table(min_zipf: float = DEFAULTS.features.min_zipf) -> TokenTable:
     """One TokenTable per process and word-list cut-off (verdicts depend on the cut-off)."""
     return TokenTable()
 
@@ -156,7 +157,7 @@ def classify(word: str, lang: str, capitalised: bool, lex: Lexicon) -> int:
 
 
 def spelling_errors(
-    texts: list[pa.Array], names: pa.Array, min_zipf: float = 2.0
+    texts: list[pa.Array], names: pa.Array, min_zipf: float = DEFAULTS.features.min_zipf
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Misspelled words, checked words and language index, each shaped (len(texts), rows).
 
@@ -229,7 +230,7 @@ def spelling_errors(
     return errors.reshape(k, n), checked.reshape(k, n), langs.reshape(k, n)
 
 
-def error_rate(text: str, names: str = "", min_zipf: float = 2.0) -> float:
+def error_rate(text: str, names: str = "", min_zipf: float = DEFAULTS.features.min_zipf) -> float:
     """Spelling error rate of one text (NaN without checkable words). For tests and notebooks."""
     e, c, _ = spelling_errors([pa.array([text])], pa.array([names]), min_zipf)
     return float(e[0, 0] / c[0, 0]) if c[0, 0] else float("nan")
