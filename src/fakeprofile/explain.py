@@ -22,7 +22,7 @@ NO_GROUP = -1  # in a column-to-group map: the column belongs to no group
 
 class Row:
     """One row's features by name, read when asked. A phrase reads two or three of some 80, so a
-    dict of them all was mostly wasted: for 700 rows, about 5 ms against 1. Values are Python
+    dict of them all was mostly wasted work, repeated for every row explained. Values are Python
     floats (NaN if missing); a name the model has no column for reads as None, like dict.get."""
 
     __slots__ = ("_index", "_values")

@@ -8,7 +8,7 @@ to raise KeyboardInterrupt, which is wherever its main thread is:
   left workers nobody would stop, and the run hung at exit waiting for them;
 - inside an at-fork callback (logging's, as the pool forks) or a ctypes callback (llvmlite's,
   while Numba loads compiled code), where the exception is printed as "ignored" and the run
-  goes on to finish with exit code 0 (3 of 25 runs interrupted 1.2-2.2 s after their start).
+  goes on to finish with exit code 0 (seen when interrupting in the first seconds of a run).
 """
 
 from __future__ import annotations

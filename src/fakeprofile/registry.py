@@ -1,7 +1,7 @@
 """Where the MLflow store is, and its models (models:/..., runs:/...) loaded without MLflow here.
 
 The registered model wraps the exported file unchanged, and scoring needs only that file.
-Importing MLflow to find it costs seconds of start-up and about 100 MB, in this process and in
+Importing MLflow to find it costs a long start-up and much memory, in this process and in
 every scoring worker forked from it. So a short-lived child process asks the store and copies the
 model's files into a temporary folder; this process loads the file from there, checksum checked
 against its manifest like any exported file.

@@ -2,8 +2,8 @@
 the raw scores with one group of features set to neutral values, in the same pass.
 
 Why: reasons need one extra model evaluation per (row, group), about three per reported row.
-Through scikit-learn each walks all 154 trees again, and a walk is some eight unpredictable
-branches: reasons cost about 50 µs of the 280 µs a row took, the score itself 16.
+Through scikit-learn each walks all the trees again, and a walk is some eight unpredictable
+branches: reasons cost several times what the score itself did (docs/performance-history.md).
 
 How (the QuickScorer method of Lucchese et al., SIGIR 2015): number each tree's leaves from left
 to right and keep one bit per leaf. A node whose test fails (the row goes right) rules out every

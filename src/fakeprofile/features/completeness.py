@@ -60,8 +60,8 @@ def _position_counts(
     """Per profile: how many of its positions (taken in `order`) start more than a month
     before an earlier one ended, and how many last over 45 years.
 
-    Compiled: in pandas (sort, groupby, cummax, shift) this took 10 ms per chunk, whatever its
-    size. It counts exactly as those did: the running latest end skips unknown ends, but is
+    Compiled: in pandas (sort, groupby, cummax, shift) this had a large fixed cost per chunk,
+    whatever its size. It counts exactly as those did: the running latest end skips unknown ends, but is
     itself unknown right after one."""
     overlap, too_long = np.zeros(n), np.zeros(n)
     last, latest, ended = -1, -np.inf, np.nan  # ended: the latest end before this position

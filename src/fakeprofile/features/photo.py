@@ -72,7 +72,7 @@ def is_flat(a: np.ndarray) -> bool:
     if a.std() < 12.0:
         return True
     r, g, b = a[..., 0], a[..., 1], a[..., 2]  # per-channel element-wise: numpy reduces a
-    # length-3 last axis ten times slower than it combines three planes
+    # length-3 last axis much more slowly than it combines three planes
     saturation = float((np.maximum(np.maximum(r, g), b) - np.minimum(np.minimum(r, g), b)).mean())
     if saturation >= 4.0:
         return False

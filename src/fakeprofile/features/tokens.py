@@ -8,8 +8,8 @@ What a token is, is defined by two regexes, and tests hold this code to them on 
 2. What is left splits on anything but letters, apostrophes and hyphens (WORD), and those marks
    are cut off a token's ends ("-well-known'" -> "well-known"); a token of marks only is none.
 
-In Arrow and numpy that was a regex replace and five passes over all the bytes, 22 ms for a
-chunk of 2,500 profiles; this takes 8.5 (docs/performance-history.md, eighth round).
+In Arrow and numpy that was a regex replace and five passes over all the bytes; one compiled pass
+replaced them (docs/performance-history.md gives the measurements).
 Characters are classed as in features/utf8: by the regex engine itself, once per distinct
 character.
 """
@@ -62,8 +62,8 @@ def _tokens(offsets, data, cls):
     k, size = 0, 0
     for t in range(len(offsets) - 1):
         i, stop = offsets[t], offsets[t + 1]
-        most = (stop - i + 1) // 2  # tokens a text can have; grown here, the loop below is
-        if k + most > len(text):  # four times as fast as when it may grow the arrays itself
+        most = (stop - i + 1) // 2  # tokens a text can have; grown here, so that the loop
+        if k + most > len(text):  # below never checks room (much faster: no branch per token)
             text = np.concatenate((text, np.empty(len(text) + most, dtype=np.int64)))
             ends = np.concatenate((ends, np.empty(len(ends) + most, dtype=np.int64)))
         while i < stop:
