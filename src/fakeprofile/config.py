@@ -208,18 +208,17 @@ def load_params(
     # A section whose keys are all commented out reads as null: it takes the defaults.
     raw = {k: {} if v is None else v for k, v in raw.items()}
     settings = _check(raw, where)
-    given = {k: v for k, v in (overrides or {}).items() if v is not None}
-    if given:
-        merged = settings.model_dump(mode="json", by_alias=True)
-        for key, value in given.items():
+    params = settings.model_dump(mode="json", by_alias=True)
+    for key, value in (overrides or {}).items():
+        if value is not None:  # one at a time, so an error names its own option
             *parents, last = key.split(".")
-            node = merged
+            node = params
             for p in parents:
                 node = node[p]
             node[last] = value
-        option = ", ".join(f"--{k.rsplit('.', 1)[-1].replace('_', '-')}" for k in given)
-        settings = _check(merged, f"{option}: ")
-    return settings.model_dump(mode="json", by_alias=True)
+            option = "--" + last.replace("_", "-")
+            params = _check(params, f"{option}: ").model_dump(mode="json", by_alias=True)
+    return params
 
 
 def section(params: dict[str, Any], name: str) -> dict[str, Any]:
