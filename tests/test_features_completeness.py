@@ -5,6 +5,7 @@ pandas definition."""
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 
 import numpy as np
@@ -207,3 +208,45 @@ def test_sections_and_share_filled_equal_the_reference():
             np.testing.assert_allclose(got.at[i, name], value, err_msg=f"{name} of {r}")
     alone = got.iloc[-len(SECTION_NAMES) :]
     assert alone["profile_share_sections_filled"].tolist() == [0.25] * len(SECTION_NAMES)
+
+
+def headline_reference(r: dict) -> float:
+    """1 if the headline shares a word (a run of over two letters, any case) with the first
+    position's title, 0 if not, NaN if the headline is blank or that title has no word."""
+
+    def words(text):
+        return {w for w in re.split(r"[^\w]|[\d_]", (text or "").lower()) if len(w) > 2}
+
+    exp = r.get("experience") or []
+    title = words(exp[0].get("title")) if exp else set()
+    if not (r.get("headline") or "").strip() or not title:
+        return float("nan")
+    return float(bool(words(r["headline"]) & title))
+
+
+def test_headline_agrees_equals_the_reference_on_random_profiles():
+    rng = random.Random(8)
+    vocab = ["chef", "Data", "engineer", "Kok", "og", "nurse", "ØKONOMI", "leder", "ab"]
+    records = []
+    for i in range(400):
+        r = {"profile_id": f"p{i}"}
+        if rng.random() < 0.8:
+            r["headline"] = " ".join(rng.choices(vocab, k=rng.randint(0, 3)))
+        roll = rng.random()
+        if roll < 0.6:
+            r["experience"] = [
+                {"title": " ".join(rng.choices(vocab, k=rng.randint(0, 2))) or None}
+                for _ in range(rng.randint(0, 3))
+            ]
+        elif roll < 0.8:
+            r["experience"] = []
+        records.append(r)
+    # A profile without positions, then one whose first title matches its headline: the first
+    # must not borrow the second's title.
+    records += [
+        {"profile_id": "none", "headline": "Chef", "experience": []},
+        {"profile_id": "next", "headline": "Nurse", "experience": [{"title": "Chef"}]},
+    ]
+    got = _headline_agrees(to_table(records))
+    want = [headline_reference(r) for r in records]
+    np.testing.assert_array_equal(got, want)
