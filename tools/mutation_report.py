@@ -11,7 +11,14 @@ from collections import Counter
 from pathlib import Path
 
 KILLED = {1, 3}
-STATUS = {0: "survived", 33: "no tests", 5: "no tests", 36: "timeout", 24: "timeout", None: "not checked"}
+STATUS = {
+    0: "survived",
+    33: "no tests",
+    5: "no tests",
+    36: "timeout",
+    24: "timeout",
+    None: "not checked",
+}
 
 
 def main(out: Path, seconds: float | None) -> None:
@@ -57,7 +64,9 @@ def main(out: Path, seconds: float | None) -> None:
         "survivors": survivors,
     }
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps(report["total"]), *(f"{k}: {v['score']}" for k, v in modules.items()), sep="\n")
+    print(
+        json.dumps(report["total"]), *(f"{k}: {v['score']}" for k, v in modules.items()), sep="\n"
+    )
 
 
 if __name__ == "__main__":
