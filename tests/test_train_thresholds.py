@@ -89,3 +89,32 @@ def test_calibration_is_fitted_on_rows_the_classifier_never_saw():
     assert abs(p.mean() - 0.3) < 0.05
     assert p.std() < 0.05
     assert (trained.decide(p) == "report").sum() == 0
+
+
+def test_proba_of_a_model_without_trees_is_calibrated_predict_proba():
+    """The rule baseline has no trees to compile: its probability is Platt over predict_proba,
+    and the decision follows the thresholds."""
+    from fakeprofile.models import ChecklistRules, Platt
+
+    X = pd.DataFrame(
+        {
+            "photo_missing": [1, 0, 1, 0],
+            "photo_placeholder_or_flat": [0, 0, 1, np.nan],
+            "photo_reuse_count": [0, 0, 3, np.nan],
+            "profile_share_sections_filled": [0.1, 0.8, 0.2, np.nan],
+            "text_spelling_error_rate": [0.2, 0.0, 0.0, np.nan],
+            "activity_none": [1, 0, 1, np.nan],
+            "invite_has_note": [0, 1, 0, np.nan],
+            "invite_note_canned": [np.nan, 0, 1, np.nan],
+            "invite_money_words": [np.nan, 0, 2, np.nan],
+            "invite_contact_bait": [np.nan, 0, 1, np.nan],
+            "invite_link": [np.nan, 0, 1, np.nan],
+        }
+    )
+    y = np.array([1, 0, 1, 0])
+    rules = ChecklistRules().fit(X, y)
+    raw = rules.predict_proba(X)[:, 1]
+    cal = Platt().fit(raw, y)
+    t = Trained("rules", rules, cal, accept_below=0.2, report_at=0.9)
+    assert t.forest(list(X.columns)) is None
+    np.testing.assert_array_equal(t.proba(X), cal.transform(raw))
