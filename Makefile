@@ -9,7 +9,7 @@ PORT   ?= 5000
 # DVC runs stage commands through the shell: put the environment's `fakeprofile` first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test ui lint bench lock clean-venv
+.PHONY: run test ui lint bench lock clean-venv mutation
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ ui: $(STAMP)
 # Throughput, wall time and peak memory at 1M rows (10-25 minutes, by machine; needs `make run` first).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Mutation testing of the deciding modules against the fast suite ([tool.mutmut] in pyproject.toml):
+# score and surviving mutants to reports/mutation.json. CPU-heavy (tens of minutes): runs niced.
+mutation: $(STAMP)
+	rm -rf mutants
+	@start=$$(date +%s); OMP_NUM_THREADS=1 nice -n 19 $(BIN)/mutmut run --max-children 2; \
+	  $(BIN)/python tools/mutation_report.py reports/mutation.json $$(( $$(date +%s) - start ))
 
 # Re-pin every dependency after editing pyproject.toml (uses a throwaway environment).
 lock:

@@ -67,3 +67,37 @@ def write_jsonl(path: Path, records: list) -> Path:
             else:
                 fh.write(json.dumps(r).encode() + b"\n")
     return path
+
+
+def _small_model(n: int, seed: int):
+    """A real model trained the pipeline's way (featurize, train, calibrate and choose the
+    thresholds on held-out rows, neutral values from genuine training members) on `n`
+    generated profiles without pictures, small enough to build in seconds."""
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    from fakeprofile.features import ProfileFeatures
+    from fakeprofile.model import FakeProfileModel
+    from fakeprofile.synth.generate import make_profile
+    from fakeprofile.train import fit_one
+
+    cfg = GenConfig(n=n, seed=seed, with_photos=False, workers=1)
+    records = [make_profile(i, cfg)[0] for i in range(n)]
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    featurizer = ProfileFeatures(as_of=params["features"]["as_of"])
+    feats = featurizer.fit_transform(records)
+    y = np.array([r["label"] == "fake" for r in records], dtype=int)
+    part = np.random.default_rng(seed).choice(["train", "val"], size=n, p=[0.7, 0.3])
+    X = {p: feats[part == p].reset_index(drop=True) for p in ("train", "val")}
+    Y = {p: y[part == p] for p in ("train", "val")}
+    train = params["train"] | {"hgb": params["train"]["hgb"] | {"max_iter": 80}}
+    with threadpool_limits(1):  # OpenMP threads only spin on a busy machine
+        trained = fit_one("hgb", train, seed, X, Y, params["thresholds"])
+    neutral = X["train"][Y["train"] == 0].median()
+    return FakeProfileModel(featurizer, trained, "test", neutral, params["export"]["min_effect"])
+
+
+@pytest.fixture(scope="session")
+def small_model():
+    """A small real model (see _small_model): 3,000 generated profiles, trained in-process."""
+    return _small_model(3000, 11)

@@ -5,6 +5,7 @@ pandas definition."""
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 
 import numpy as np
@@ -134,3 +135,118 @@ def test_career_equals_the_pandas_definition():
             np.testing.assert_array_equal(got[name], np.asarray(want[name]), err_msg=name)
         assert np.nansum(got["profile_overlapping_positions"]) > 0  # the cases do occur
         assert np.nansum(got["profile_implausible_positions"]) > 0
+
+
+# -- the section counts and the share of sections filled, against a per-record reference --------
+
+from fakeprofile.features import ProfileFeatures  # noqa: E402
+from fakeprofile.schema import SECTION_NAMES  # noqa: E402
+
+LISTS = {
+    "experience": [{"title": "Chef"}],
+    "education": [{"school": "BI"}],
+    "skills": ["SQL"],
+    "languages": ["nb"],
+}
+
+
+def completeness_reference(r: dict) -> dict[str, float]:
+    """One record's section features from the definition: a text section is filled if it has
+    a non-blank character and always known; a list or a section count is filled if it has an
+    item and known if given at all. The share is filled / known."""
+    nan = float("nan")
+    out = {}
+    filled, known = [], []
+    for k in ("name", "headline", "about", "location", "website"):
+        out[f"profile_has_{k}"] = float(bool((r.get(k) or "").strip()))
+    for k in ("headline", "about", "location"):
+        filled.append(out[f"profile_has_{k}"])
+        known.append(1.0)
+    for k in LISTS:
+        n = nan if r.get(k) is None else float(len(r[k]))
+        out[f"profile_n_{k}"] = n
+        if k != "languages":
+            filled.append(float(n > 0))
+            known.append(float(n == n))
+    sections = r.get("sections") or {}
+    for s in SECTION_NAMES:
+        n = nan if sections.get(s) is None else float(sections[s])
+        out[f"profile_n_{s}"] = n
+        filled.append(float(n > 0))
+        known.append(float(n == n))
+    out["profile_share_sections_filled"] = sum(
+        f * k for f, k in zip(filled, known, strict=True)
+    ) / sum(known)
+    return out
+
+
+def random_profile(rng: random.Random, i: int) -> dict:
+    r: dict = {"profile_id": f"p{i}"}
+    for k in ("name", "headline", "about", "location", "website"):
+        r[k] = rng.choice([None, "", "  ", "Text here"])
+    for k, items in LISTS.items():
+        roll = rng.random()
+        if roll < 0.3:
+            r[k] = [] if roll < 0.15 else items * rng.randint(1, 3)
+        elif roll < 0.6:
+            r[k] = None
+    if rng.random() < 0.85:
+        r["sections"] = {s: rng.choice([0, 1, 4]) for s in SECTION_NAMES if rng.random() < 0.7}
+    return r
+
+
+def test_sections_and_share_filled_equal_the_reference():
+    rng = random.Random(3)
+    records = [random_profile(rng, i) for i in range(300)]
+    # Each section alone, in a profile with nothing else: a section left out of the share
+    # would show here as 0 instead of 1/4.
+    for s in SECTION_NAMES:
+        records.append({"profile_id": s, "sections": {s: 2}})
+    got = ProfileFeatures().fit([{"profile_id": "x"}]).transform(records)
+    for i, r in enumerate(records):
+        for name, value in completeness_reference(r).items():
+            np.testing.assert_allclose(got.at[i, name], value, err_msg=f"{name} of {r}")
+    alone = got.iloc[-len(SECTION_NAMES) :]
+    assert alone["profile_share_sections_filled"].tolist() == [0.25] * len(SECTION_NAMES)
+
+
+def headline_reference(r: dict) -> float:
+    """1 if the headline shares a word (a run of over two letters, any case) with the first
+    position's title, 0 if not, NaN if the headline is blank or that title has no word."""
+
+    def words(text):
+        return {w for w in re.split(r"[^\w]|[\d_]", (text or "").lower()) if len(w) > 2}
+
+    exp = r.get("experience") or []
+    title = words(exp[0].get("title")) if exp else set()
+    if not (r.get("headline") or "").strip() or not title:
+        return float("nan")
+    return float(bool(words(r["headline"]) & title))
+
+
+def test_headline_agrees_equals_the_reference_on_random_profiles():
+    rng = random.Random(8)
+    vocab = ["chef", "Data", "engineer", "Kok", "og", "nurse", "ØKONOMI", "leder", "ab"]
+    records = []
+    for i in range(400):
+        r = {"profile_id": f"p{i}"}
+        if rng.random() < 0.8:
+            r["headline"] = " ".join(rng.choices(vocab, k=rng.randint(0, 3)))
+        roll = rng.random()
+        if roll < 0.6:
+            r["experience"] = [
+                {"title": " ".join(rng.choices(vocab, k=rng.randint(0, 2))) or None}
+                for _ in range(rng.randint(0, 3))
+            ]
+        elif roll < 0.8:
+            r["experience"] = []
+        records.append(r)
+    # A profile without positions, then one whose first title matches its headline: the first
+    # must not borrow the second's title.
+    records += [
+        {"profile_id": "none", "headline": "Chef", "experience": []},
+        {"profile_id": "next", "headline": "Nurse", "experience": [{"title": "Chef"}]},
+    ]
+    got = _headline_agrees(to_table(records))
+    want = [headline_reference(r) for r in records]
+    np.testing.assert_array_equal(got, want)

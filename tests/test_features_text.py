@@ -121,3 +121,20 @@ def test_spaced_out_equals_the_regex_counts():
     assert spaced_out(hand).tolist() == [2, 1, 0, 0, 0, 1]
     assert pc.count_substring_regex(hand, SPACED_OUT).to_pylist() == [2, 1, 0, 0, 0, 1]
     assert spaced_out(pa.array([], pa.string())).shape == (0,)
+
+
+def test_spelling_rate_is_errors_over_checked_words_only():
+    """Hand-counted: of the 16 tokens, the profile's own name (2), the acronym, the number and
+    the one-letter words are not checked; the 10 checked words hold 2 typos (techer, gardn).
+    Divided by every token the rate would be 2/16."""
+    from fakeprofile.features import ProfileFeatures
+
+    record = {
+        "profile_id": "x",
+        "name": "Sindre Solberg",
+        "about": "Sindre Solberg writes about NASA: the teacher techer has a gardn and a garden "
+        "in 2024.",
+    }
+    got = ProfileFeatures().fit([record]).transform([record]).iloc[0]
+    assert got["text_words_checked"] == 10
+    assert got["text_spelling_error_rate"] == 0.2

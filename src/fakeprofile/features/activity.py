@@ -31,8 +31,10 @@ def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
         counts[name] = num(field(table, "activity", name))
         out[f"activity_{name}"] = counts[name]
         out[f"activity_{name}_per_30d"] = safe_div(counts[name] * 30.0, span)
-    total = np.nansum(np.column_stack(list(counts.values())), axis=1)
-    total[~has_activity] = np.nan
+    stacked = np.column_stack(list(counts.values()))
+    total = np.nansum(stacked, axis=1)
+    # No count known (the section holds only its window): no activity is not known either.
+    total[~has_activity | np.isnan(stacked).all(axis=1)] = np.nan
     out["activity_total_per_30d"] = safe_div(total * 30.0, span)
     out["activity_none"] = np.where(np.isnan(total), np.nan, (total == 0).astype(float))
     conn = num(table.column("connections"))

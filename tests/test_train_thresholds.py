@@ -1,0 +1,120 @@
+"""train.py: threshold choice against a brute-force search over every cut, calibration fitted
+on rows the classifier never saw, and the decision at the cuts themselves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from threadpoolctl import threadpool_limits
+
+from fakeprofile.train import Trained, choose_thresholds, fit_one
+
+
+def brute_force(p, y, min_precision, max_fake_rate, min_reports=20):
+    """The definition, cut by cut: (rows accepted, rows reported) as boolean masks.
+
+    report: of the cuts t where the rows scoring >= t number at least `min_reports` and are fake
+    with precision >= min_precision, the lowest. accept: of the cuts t where the rows scoring
+    <= t are fake at most max_fake_rate, the highest; nothing accepted is reported."""
+    cuts = np.unique(p)
+    report_ok = [
+        t for t in cuts if (p >= t).sum() >= min_reports and y[p >= t].mean() >= min_precision
+    ]
+    reported = p >= min(report_ok) if report_ok else np.zeros(len(p), bool)
+    accept_ok = [t for t in cuts if y[p <= t].mean() <= max_fake_rate]
+    accepted = p <= max(accept_ok) if accept_ok else np.zeros(len(p), bool)
+    return accepted & ~reported, reported
+
+
+def decided(p, y, min_precision, max_fake_rate, min_reports=20):
+    accept, report = choose_thresholds(p, y, min_precision, max_fake_rate, min_reports)
+    return p < accept, p >= report
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_thresholds_equal_the_brute_force_search_over_cuts(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(50, 600))
+    y = (rng.random(n) < rng.uniform(0.1, 0.5)).astype(int)
+    p = np.clip(rng.normal(0.3 + rng.uniform(0.2, 0.6) * y, 0.15), 0, 1)
+    if seed % 2:
+        p = np.round(p, 2)  # ties: a cut never splits equal scores
+    targets = (rng.choice([0.9, 0.95, 0.99]), rng.choice([0.01, 0.03, 0.1]))
+    want_accept, want_report = brute_force(p, y, *targets)
+    got_accept, got_report = decided(p, y, *targets)
+    np.testing.assert_array_equal(got_report, want_report)
+    np.testing.assert_array_equal(got_accept, want_accept)
+
+
+def test_hand_made_cuts():
+    # Scores high to low; precision of the top k: 1, 1, 1, 0.75, 0.8, ...
+    p = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05])
+    y = np.array([1, 1, 1, 0, 1, 0, 0, 1, 0, 0])
+    accept, report = choose_thresholds(p, y, min_precision=0.8, max_fake_rate=0.0, min_reports=2)
+    assert report == 0.5  # top 5 have precision 4/5; top 6 only 4/6
+    assert 0.1 <= accept <= 0.2  # below 0.2 nothing is fake; with 0.2 one fake of four
+    assert p[p < accept].tolist() == [0.1, 0.05]
+    # min_reports: at least 6 reported, so the cut at 0.5 no longer counts; no lower one meets 0.8
+    _, report6 = choose_thresholds(p, y, 0.8, 0.0, min_reports=6)
+    assert report6 > 1
+
+
+def test_a_score_at_a_cut_takes_the_cut_side():
+    t = Trained("x", None, None, accept_below=0.2, report_at=0.7)
+    p = np.array([0.0, 0.2 - 1e-9, 0.2, 0.5, 0.7 - 1e-9, 0.7, 1.0])
+    assert t.decide(p).tolist() == ["accept", "accept", "ask", "ask", "ask", "report", "report"]
+
+
+def _parts(rng, n):
+    X = pd.DataFrame(rng.normal(size=(n, 4)), columns=["a", "b", "c", "d"])
+    return X, (rng.random(n) < 0.3).astype(int)
+
+
+def test_calibration_is_fitted_on_rows_the_classifier_never_saw():
+    """Features are noise and a deep model memorises its training rows. Calibrated on those rows
+    the probabilities would be near 0 or 1; calibrated on held-out rows they stay near the base
+    rate (0.3) on new rows, as they must: nothing here predicts anything."""
+    rng = np.random.default_rng(3)
+    parts = {name: _parts(rng, n) for name, n in (("train", 800), ("val", 800), ("test", 800))}
+    X = {k: v[0] for k, v in parts.items()}
+    y = {k: v[1] for k, v in parts.items()}
+    params = {"hgb": {"max_iter": 60, "min_samples_leaf": 2, "max_leaf_nodes": 63}}
+    thresholds = {"report_min_precision": 0.99, "accept_max_fake_rate": 0.03}
+    with threadpool_limits(1):  # OpenMP threads on a busy shared machine only spin
+        trained = fit_one("hgb", params, 0, X, y, thresholds)
+    raw = trained.classifier.predict_proba(X["train"])[:, 1]
+    assert np.corrcoef(raw, y["train"])[0, 1] > 0.5  # it did memorise
+    p = trained.proba(X["test"])
+    assert abs(p.mean() - 0.3) < 0.05
+    assert p.std() < 0.05
+    assert (trained.decide(p) == "report").sum() == 0
+
+
+def test_proba_of_a_model_without_trees_is_calibrated_predict_proba():
+    """The rule baseline has no trees to compile: its probability is Platt over predict_proba,
+    and the decision follows the thresholds."""
+    from fakeprofile.models import ChecklistRules, Platt
+
+    X = pd.DataFrame(
+        {
+            "photo_missing": [1, 0, 1, 0],
+            "photo_placeholder_or_flat": [0, 0, 1, np.nan],
+            "photo_reuse_count": [0, 0, 3, np.nan],
+            "profile_share_sections_filled": [0.1, 0.8, 0.2, np.nan],
+            "text_spelling_error_rate": [0.2, 0.0, 0.0, np.nan],
+            "activity_none": [1, 0, 1, np.nan],
+            "invite_has_note": [0, 1, 0, np.nan],
+            "invite_note_canned": [np.nan, 0, 1, np.nan],
+            "invite_money_words": [np.nan, 0, 2, np.nan],
+            "invite_contact_bait": [np.nan, 0, 1, np.nan],
+            "invite_link": [np.nan, 0, 1, np.nan],
+        }
+    )
+    y = np.array([1, 0, 1, 0])
+    rules = ChecklistRules().fit(X, y)
+    raw = rules.predict_proba(X)[:, 1]
+    cal = Platt().fit(raw, y)
+    t = Trained("rules", rules, cal, accept_below=0.2, report_at=0.9)
+    assert t.forest(list(X.columns)) is None
+    np.testing.assert_array_equal(t.proba(X), cal.transform(raw))
