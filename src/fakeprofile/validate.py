@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -21,6 +22,8 @@ from pydantic import ValidationError
 from fakeprofile import io, schema, validate_arrow
 from fakeprofile.errors import UserError
 from fakeprofile.safepath import UnsafePath, check_photo
+
+MAX_NAMED = schema.MAX_NAMED
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Counts:
     rejected: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     unknown_fields: set[str] = field(default_factory=set)  # of valid rows: schema.unknown_keys
+    damage: str | None = None  # the first io.Damaged reason: the input is damaged there
 
     def summary(self) -> str:
         return f"{self.read} read, {self.valid} valid, {self.rejected} rejected"
@@ -104,6 +108,8 @@ def check_line(raw: bytes | None, rules: Rules) -> tuple[schema.Profile | None, 
     """Parse and check one raw line: (profile, None) if valid, else (None, reason)."""
     if raw is None:
         return None, "line too long"
+    if isinstance(raw, str):  # io.Unreadable: the reason it could not be read
+        return None, str(raw)
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -114,8 +120,20 @@ def check_line(raw: bytes | None, rules: Rules) -> tuple[schema.Profile | None, 
         return None, _pydantic_reason(exc)
     except (ValueError, RecursionError) as exc:  # pragma: no cover - parser limits
         return None, f"malformed JSON: {exc}"
+    if (key := schema.duplicate_key(raw)) is not None:
+        return None, f"duplicate key: {key_text(key)} appears twice in one object"
     reason = check_rules(profile, rules)
     return (None, reason) if reason else (profile, None)
+
+
+def key_text(key: str, limit: int = 60) -> str:
+    """A key name from the input, safe to print and to keep: control and format characters
+    (ANSI escapes, newlines, bidirectional overrides) and lone surrogates as escapes, and
+    capped in length."""
+    out = "".join(
+        repr(c)[1:-1] if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in key[:limit]
+    )
+    return out + ("..." if len(key) > limit else "")
 
 
 @dataclass
@@ -125,7 +143,14 @@ class Reject:
     reason: str
 
     def to_json(self) -> str:
-        return json.dumps(self.__dict__, ensure_ascii=False)
+        """One JSON line. An id or reason holding a lone surrogate (JSON can write "\\ud800",
+        UTF-8 cannot) is written with ASCII escapes instead of failing the whole run."""
+        text = json.dumps(self.__dict__, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = json.dumps(self.__dict__, ensure_ascii=True)
+        return text
 
 
 Line = tuple[int, bytes | None]
@@ -144,12 +169,13 @@ def check_lines(
     for line_no, raw in lines:
         profile, reason = check_line(raw, rules)
         if profile is None:
-            rejects.append(Reject(line_no, _readable_id(raw) if raw else None, reason))
+            pid = _readable_id(raw) if isinstance(raw, bytes) else None
+            rejects.append(Reject(line_no, pid, reason))
         else:
             rows.append(schema.to_row(profile))
             line_nos.append(line_no)
             if unknown is not None:  # pydantic drops nested unknown keys: read them here
-                unknown.update(schema.unknown_keys_in(raw))
+                schema.add_names(unknown, schema.unknown_keys_in(raw))
     return rows, line_nos, rejects
 
 
@@ -291,7 +317,7 @@ def run(
     """Validate `input_path` into `output` (Parquet) and `rejects_path` (JSON Lines)."""
     io.check_targets({"input": input_path}, {"output": output, "rejects": rejects_path})
     counts = Counts()
-    lines = io.iter_lines(input_path, max_line_bytes)
+    lines = noting_damage(io.iter_lines(input_path, max_line_bytes), counts)
     with (
         io.ParquetChunks(output, schema.ARROW_SCHEMA) as out,
         io.atomic_path(rejects_path) as rej_tmp,
@@ -306,3 +332,20 @@ def run(
             f"no valid profiles in {input_path} ({counts.summary()}); reasons are in {rejects_path}"
         )
     return counts
+
+
+def noting_damage(lines: Iterable[Line], counts: Counts) -> Iterator[Line]:
+    """`lines`, noting in `counts.damage` the first place the input is damaged (io.Damaged),
+    so that the command can exit non-zero once its outputs are written."""
+    for line in lines:
+        if counts.damage is None and isinstance(line[1], io.Damaged):
+            counts.damage = str(line[1])
+        yield line
+
+
+def damage_error(counts: Counts, what: str) -> UserError:
+    """The one line a command ends with when its input was damaged part-way."""
+    return UserError(
+        f"{counts.damage} ({counts.summary()}; the {what} before it were used, "
+        "the lost part is in the rejects file)"
+    )
