@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -402,53 +403,61 @@ def parquet_schema(path: str | Path) -> pa.Schema:
 PARQUET_BUDGET = 64 << 20  # decoded bytes of one batch of Parquet rows turned into Python
 
 
-def _decoded_bytes(arr: pa.Array) -> int:
-    """What `arr` takes once its dictionaries are expanded (strings as bytes, other values
-    eight bytes): a column kept as a dictionary may stand for a thousand times its size."""
-    t = arr.type
+def _row_bytes(arr: pa.Array) -> np.ndarray:
+    """Per row, what `arr` takes once its dictionaries are expanded (text as its bytes, other
+    values eight bytes): a column kept as a dictionary may stand for a thousand times its
+    size. In Arrow and numpy, nothing decoded."""
+    t, n = arr.type, len(arr)
     if pa.types.is_dictionary(t):
-        if not len(arr):
-            return 0
-        lengths = pc.binary_length(arr.dictionary) if _is_bytes(t.value_type) else None
-        if lengths is None:
-            return 8 * len(arr)
-        return int(pc.sum(pc.take(lengths, arr.indices)).as_py() or 0)
-    if pa.types.is_list(t) or pa.types.is_large_list(t):
-        return 8 * len(arr) + _decoded_bytes(arr.flatten())
-    if pa.types.is_struct(t):
-        return 8 * len(arr) + sum(_decoded_bytes(child) for child in arr.flatten())
+        if not _is_bytes(t.value_type):
+            return np.full(n, 8, np.int64)
+        lengths = pc.binary_length(arr.dictionary)
+        return pc.fill_null(pc.take(lengths, arr.indices), 0).to_numpy(zero_copy_only=False)
     if _is_bytes(t):
-        return 8 * len(arr) + int(pc.sum(pc.binary_length(arr)).as_py() or 0)
-    return 8 * len(arr)
+        return 8 + pc.fill_null(pc.binary_length(arr), 0).to_numpy(zero_copy_only=False)
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        parents = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False)
+        inner = _row_bytes(arr.flatten())
+        return 8 + np.bincount(parents, weights=inner, minlength=n).astype(np.int64)
+    if pa.types.is_struct(t):
+        return 8 + sum((_row_bytes(child) for child in arr.flatten()), np.zeros(n, np.int64))
+    return np.full(n, 8, np.int64)
 
 
 def _is_bytes(t: pa.DataType) -> bool:
     return pa.types.is_string(t) or pa.types.is_binary(t) or pa.types.is_large_string(t)
 
 
-def _within_budget(table: pa.Table, budget: int) -> Iterator[pa.Table | int]:
-    """`table` in slices whose decoded size is within `budget` (halving where it is not); a
-    single row over it comes as its row count, 1, to be rejected unread."""
-    size = sum(_decoded_bytes(chunk) for col in table.columns for chunk in col.chunks)
-    if size <= budget:
-        yield table
-    elif table.num_rows == 1:
-        yield 1
-    else:
-        half = table.num_rows // 2
-        yield from _within_budget(table.slice(0, half), budget)
-        yield from _within_budget(table.slice(half), budget)
+def _within_budget(table: pa.Table, max_row_bytes: int, budget: int) -> Iterator[pa.Table | int]:
+    """`table` in slices whose decoded size is within `budget`, in order; a row over
+    `max_row_bytes` comes as 1 in its place, to be rejected unread."""
+    sizes = np.zeros(table.num_rows, np.int64)
+    for col in table.columns:
+        sizes += np.concatenate([_row_bytes(c) for c in col.chunks]) if col.num_chunks else 0
+    start, held = 0, 0
+    for i, size in enumerate(sizes.tolist()):
+        if size > max_row_bytes or held + size > budget:
+            if i > start:
+                yield table.slice(start, i - start)
+            start, held = i, 0
+            if size > max_row_bytes:
+                yield 1
+                start = i + 1
+                continue
+        held += size
+    if table.num_rows > start:
+        yield table.slice(start)
 
 
 def iter_parquet(
-    path: str | Path, batch_rows: int, budget: int = PARQUET_BUDGET
+    path: str | Path, batch_rows: int, max_row_bytes: int = 1 << 20, budget: int = PARQUET_BUDGET
 ) -> Iterator[pa.Table | Unreadable]:
     """Stream a Parquet file as tables of at most `batch_rows` rows, or, for each row that cannot
     be read, an Unreadable reason in its place (one per row, in order).
 
     Text is read as dictionaries and expanded only in slices within `budget` (a 6 KB file whose
-    dictionary repeats one long text on every row took 4.2 GB decoded whole); a row alone over
-    it is refused. A row group that cannot be decoded (a corrupt page) gives a Damaged reason
+    dictionary repeats one long text on every row took 4.2 GB decoded whole); a row over
+    `max_row_bytes` is refused without being expanded. A row group that cannot be decoded (a corrupt page) gives a Damaged reason
     for each of its rows not yet read, and the reading goes on with the next one."""
     path = Path(path)
     if not path.is_file():
@@ -463,9 +472,10 @@ def iter_parquet(
         rows, done = pf.metadata.row_group(group).num_rows, 0
         try:
             for batch in pf.iter_batches(batch_size=batch_rows, row_groups=[group]):
-                for part in _within_budget(pa.Table.from_batches([batch]), budget):
+                table = pa.Table.from_batches([batch])
+                for part in _within_budget(table, max_row_bytes, budget):
                     if isinstance(part, int):
-                        yield Unreadable(f"row too large (over {budget} bytes decoded)")
+                        yield Unreadable(f"row too large (over {max_row_bytes} bytes decoded)")
                     else:
                         yield part
                 done += batch.num_rows

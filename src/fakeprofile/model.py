@@ -139,7 +139,9 @@ def sha256(path: str | Path) -> str:
 
 
 def load_model(path: str | Path) -> FakeProfileModel:
-    """Load an exported model after checking its sha256 against the manifest beside it."""
+    """Load an exported model after checking its sha256 against the manifest beside it, and
+    the model's version and kind against the manifest's. A missing, broken or mismatched file
+    or manifest is one line (UserError), never a traceback."""
     path = Path(path)
     manifest_path = path.parent / MANIFEST
     if not path.is_file():
@@ -148,8 +150,10 @@ def load_model(path: str | Path) -> FakeProfileModel:
         raise UserError(f"refusing to load {path}: no {MANIFEST} beside it to vouch for the file")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise UserError(f"refusing to load {path}: {manifest_path} is not valid JSON") from exc
+    if not isinstance(manifest, dict):
+        raise UserError(f"refusing to load {path}: {manifest_path} is not a JSON object")
     if manifest.get("artifact") != path.name:
         raise UserError(
             f"refusing to load {path}: the manifest describes {manifest.get('artifact')!r}"
@@ -158,7 +162,18 @@ def load_model(path: str | Path) -> FakeProfileModel:
         raise UserError(
             f"refusing to load {path}: its sha256 does not match the manifest (tampered or corrupt)"
         )
-    model = joblib.load(path)
+    try:
+        model = joblib.load(path)
+    except Exception as exc:  # a truncated or empty file: whatever the unpickler raises
+        raise UserError(
+            f"cannot load {path}: the file is broken ({type(exc).__name__}); export it again"
+        ) from exc
     if not isinstance(model, FakeProfileModel):
         raise UserError(f"{path} does not hold a fakeprofile model")
+    kind = getattr(getattr(model, "trained", None), "kind", None)
+    if model.version != manifest.get("version") or kind != manifest.get("model_kind"):
+        raise UserError(
+            f"refusing to load {path}: it holds model {model.version!r} ({kind}), the manifest "
+            f"says {manifest.get('version')!r} ({manifest.get('model_kind')})"
+        )
     return model

@@ -114,22 +114,24 @@ def unknown_columns(names: list[str], source: str | Path) -> list[str]:
     return [c for c in names if c not in schema.ARROW_SCHEMA.names]
 
 
-def _parquet_lines(path: Path, chunk_rows: int) -> Iterator[validate.Line]:
-    """Rows of a Parquet file, numbered from 1 (a row that cannot be read: its reason)."""
+def _parquet_lines(path: Path, chunk_rows: int, max_line_bytes: int) -> Iterator[validate.Line]:
+    """Rows of a Parquet file, numbered from 1 (a row that cannot be read: its reason; a row
+    longer than `max_line_bytes` as JSON: None, as for JSON Lines)."""
     n = 0
-    for part in io.iter_parquet(path, chunk_rows):
+    for part in io.iter_parquet(path, chunk_rows, max_line_bytes):
         if isinstance(part, io.Unreadable):
             n += 1
             yield n, part
             continue
-        yield from table_lines(part, range(n + 1, n + 1 + part.num_rows))
+        for number, line in table_lines(part, range(n + 1, n + 1 + part.num_rows)):
+            yield number, None if len(line) > max_line_bytes else line
         n += part.num_rows
 
 
 def input_lines(path: Path, chunk_rows: int, max_line_bytes: int) -> Iterator[validate.Line]:
     """(line or row number, JSON line) of a .jsonl, .jsonl.gz or Parquet input."""
     if path.name.endswith(".parquet"):
-        return _parquet_lines(path, chunk_rows)
+        return _parquet_lines(path, chunk_rows, max_line_bytes)
     if path.name.endswith((".jsonl", ".jsonl.gz", ".json", ".ndjson")):
         return io.iter_lines(path, max_line_bytes)
     raise UserError(f"input must be .jsonl, .jsonl.gz or .parquet: {path}")

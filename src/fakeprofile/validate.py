@@ -280,14 +280,20 @@ def settle(
     return keep, rejects
 
 
+BATCH_BYTES = 64 << 20  # a batch ends here too: 2,500 lines of 1 MB would be 2.5 GB
+
+
 def batches(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
-    """Consecutive lists of `size` lines (the last one shorter)."""
+    """Consecutive lists of `size` lines (the last one shorter), or fewer where their bytes
+    reach BATCH_BYTES."""
     batch: list[Line] = []
+    held = 0
     for item in lines:
         batch.append(item)
-        if len(batch) >= size:
+        held += len(item[1] or b"")
+        if len(batch) >= size or held >= BATCH_BYTES:
             yield batch
-            batch = []
+            batch, held = [], 0
     if batch:
         yield batch
 
