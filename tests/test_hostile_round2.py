@@ -510,3 +510,30 @@ def test_a_broken_model_file_or_manifest_is_one_line(tmp_path):
         with pytest.raises(UserError, match=message) as err:
             load_model(path)
         assert "\n" not in str(err.value)
+
+
+def test_numba_cache_stays_out_of_a_logged_models_code(tmp_path):
+    """A model loaded from MLflow runs the copy of the code logged with it (under the artifact
+    store); Numba wrote its cache files beside that copy. They go to the user's cache now."""
+    import shutil
+
+    code = tmp_path / "mlartifacts" / "1" / "models" / "m-1" / "artifacts" / "code"
+    shutil.copytree(
+        REPO / "src" / "fakeprofile",
+        code / "fakeprofile",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    script = (
+        "import numba.core.config as c, fakeprofile.jit, fakeprofile.features.utf8 as u;"
+        "print(fakeprofile.jit.__file__); print(c.CACHE_DIR)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NUMBA_CACHE_DIR")}
+    env |= {"PYTHONPATH": str(code), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    where, cache = proc.stdout.split()
+    assert where.startswith(str(code)) and cache == str(
+        tmp_path / "cache" / "fakeprofile" / "numba"
+    )
