@@ -492,6 +492,27 @@ def vouched(folder: Path, content: bytes, manifest: object = None) -> Path:
     return path
 
 
+def skops_bytes(tmp_path: Path, obj: object) -> bytes:
+    import skops.io
+
+    path = tmp_path / "obj.skops"
+    skops.io.dump(obj, path)
+    return path.read_bytes()
+
+
+def test_a_tampered_model_file_cannot_run_code(tmp_path):
+    """A tampered file with a re-hashed manifest ran its code (pickle). The model file is skops:
+    a file naming any type off the trusted list (here a function that runs a command) is
+    refused before anything in it is built."""
+    from fakeprofile.model import load_model
+
+    marker = tmp_path / "ran"
+    evil = skops_bytes(tmp_path, {"model": os.system, "arg": f"touch {marker}"})
+    with pytest.raises(UserError, match="not on the trusted list.*system"):
+        load_model(vouched(tmp_path / "evil", evil))
+    assert not marker.exists()
+
+
 def test_a_broken_model_file_or_manifest_is_one_line(tmp_path):
     """An empty or truncated file with a matching hash, or a manifest that is not an object,
     gave a traceback."""
@@ -504,7 +525,11 @@ def test_a_broken_model_file_or_manifest_is_one_line(tmp_path):
         (vouched(tmp_path / "cut", pickle.dumps(list(range(1000)))[:-40]), "the file is broken"),
         (vouched(tmp_path / "list", b"x", manifest=[1, 2]), "not a JSON object"),
         (vouched(tmp_path / "str", b"x", manifest="x"), "not a JSON object"),
-        (vouched(tmp_path / "other", pickle.dumps({"a": 1})), "does not hold a fakeprofile model"),
+        (vouched(tmp_path / "pickle", pickle.dumps({"a": 1})), "not a skops model file"),
+        (
+            vouched(tmp_path / "other", skops_bytes(tmp_path, {"a": 1})),
+            "does not hold a fakeprofile",
+        ),
     ]
     for path, message in cases:
         with pytest.raises(UserError, match=message) as err:
