@@ -455,7 +455,7 @@ def test_pyfunc_answers_each_row(trained_project, records):
     ]
     out = pyfunc.predict(None, pd.DataFrame(rows))
     assert len(out) == len(rows)
-    errors = out["error"].tolist()
+    errors = [None if pd.isna(e) else e for e in out["error"]]
     assert [e is None for e in errors] == [True, False, True, False, False, False, True]
     assert out["decision"].tolist()[1] == "error" and out["score"].isna().tolist()[1]
     assert "connections" in errors[1] and "about" in errors[4]  # too long for the schema
