@@ -431,3 +431,56 @@ def test_arrow_and_dataframe_scores_are_the_same(trained_project, records):
     assert table.schema == score.OUTPUT_SCHEMA
     assert table.to_pylist() == frame.assign(reasons=frame["reasons"].map(list)).to_dict("records")
     assert any(table.column("reasons").to_pylist())  # some rows have reasons to compare
+
+
+def test_pyfunc_answers_each_row(trained_project, records):
+    """One bad record failed the whole request; a note starting with '[' was parsed as JSON;
+    '[' * 100000 raised RecursionError. Now each row gets a score or its own error."""
+    from fakeprofile.pyfunc import FakeProfilePyfunc
+
+    pyfunc = FakeProfilePyfunc()
+    pyfunc.model = load_model(str(trained_project / "models/fakeprofile.joblib"))
+    note = {
+        **records[0],
+        "invitation": {**(records[0].get("invitation") or {}), "message": "[hi] {x"},
+    }
+    rows = [
+        records[0],
+        {**records[1], "connections": "lots"},  # invalid
+        note,
+        {**records[2], "experience": "[" * 100_000},  # nested field as JSON text: too deep
+        {**records[3], "about": "[" * 100_000},  # a text field: kept as text
+        {"profile_id": None},
+        records[4],
+    ]
+    out = pyfunc.predict(None, pd.DataFrame(rows))
+    assert len(out) == len(rows)
+    errors = [None if pd.isna(e) else e for e in out["error"]]
+    assert [e is None for e in errors] == [True, False, True, False, False, False, True]
+    assert out["decision"].tolist()[1] == "error" and out["score"].isna().tolist()[1]
+    assert "connections" in errors[1] and "about" in errors[4]  # too long for the schema
+    alone = pyfunc.predict(None, pd.DataFrame([records[0], note, records[4]]))
+    assert out.loc[[0, 2, 6], "score"].tolist() == alone["score"].tolist()
+
+
+def test_score_cli_hostile_outputs(trained_project, records, tmp_path):
+    """CSV cells starting like formulas neutralised; --quiet prints one bounded line however
+    many unknown keys the input holds; a truncated gzip scores what came before and exits 1."""
+    evil = [{**r, f"k{i}\x1b[31m{j}": 1} for i, r in enumerate(records[:200]) for j in range(3)]
+    evil = [{**r, "profile_id": f"=HYPERLINK({i})"} for i, r in enumerate(evil[::3])]
+    src = write_jsonl(tmp_path / "in.jsonl", evil)
+    out = tmp_path / "out.csv"
+    proc = cli(trained_project, "--input", str(src), "--output", str(out), "--quiet")
+    assert proc.stdout.count("\n") == 1 and len(proc.stdout) < 5000 and "\x1b" not in proc.stdout
+    summary = json.loads(proc.stdout)
+    assert summary["read"] == summary["scored"] == len(evil)
+    assert pd.read_csv(out)["profile_id"].str.startswith("'=HYPERLINK").all()
+    whole = gzip.compress(b"".join(json.dumps(r).encode() + b"\n" for r in records[:600]))
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    proc = cli(
+        trained_project, "--input", str(cut), "--output", str(tmp_path / "c.jsonl"), check=False
+    )
+    assert proc.returncode == 1 and "truncated" in proc.stderr and "Traceback" not in proc.stderr
+    scored = read_output(tmp_path / "c.jsonl")
+    assert 100 < len(scored) < 600

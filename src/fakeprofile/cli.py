@@ -98,7 +98,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     )
     print(counts.summary())
     for reason, n in sorted(counts.reasons.items(), key=lambda kv: -kv[1]):
-        print(f"  rejected {n}: {reason}")
+        print(f"  rejected {n}: {_shown(reason, 200)}")
     if counts.unknown_fields:
         print(
             _unknown_fields(
@@ -106,6 +106,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 "unused by the model (top-level ones are kept in the extra column)",
             )
         )
+    if counts.damage:
+        raise validate.damage_error(counts, "lines")
     return 0
 
 
@@ -313,7 +315,20 @@ def cmd_score(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     _print_summary(args, summary, output, rejects, model.version)
+    if summary.damage:
+        from fakeprofile import validate
+
+        counts = validate.Counts(summary.read, summary.scored, summary.rejected)
+        counts.damage = summary.damage
+        raise validate.damage_error(counts, "rows")
     return 0
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """Text from the input (a field name, a reject reason), safe to print on a terminal."""
+    from fakeprofile.validate import key_text
+
+    return key_text(text, limit)
 
 
 def _print_summary(
@@ -330,7 +345,8 @@ def _print_summary(
                     **summary.decisions,
                     "output": str(output),
                     "rejects": rejects,
-                    "ignored_fields": summary.ignored_fields,
+                    "ignored_fields": [_shown(n) for n in summary.ignored_fields[:MAX_SHOWN]],
+                    "ignored_fields_total": len(summary.ignored_fields),
                 }
             )
         )
@@ -341,13 +357,21 @@ def _print_summary(
             print(_unknown_fields(summary.ignored_fields, "ignored"))
 
 
+MAX_SHOWN = 8  # unknown field names printed
+
+
 def _unknown_fields(names: list[str], fate: str) -> str:
     """One line naming input fields that are not in the input schema: a misnamed field would
-    otherwise leave every profile scored without it, unnoticed."""
-    more = f", and {len(names) - 8} more" if len(names) > 8 else ""
+    otherwise leave every profile scored without it, unnoticed. Names come from strangers:
+    escaped (no terminal escapes or line breaks) and capped in length and number."""
+    from fakeprofile.validate import MAX_NAMED
+
+    more = f", and {len(names) - MAX_SHOWN} more" if len(names) > MAX_SHOWN else ""
+    total = f"{MAX_NAMED} or more" if len(names) >= MAX_NAMED else str(len(names))
     return (
-        f"{len(names)} input field{'s' if len(names) != 1 else ''} not in the input schema, "
-        f"{fate}: {', '.join(names[:8])}{more} (the schema is in the README)"
+        f"{total} input field{'s' if len(names) != 1 else ''} not in the input schema, "
+        f"{fate}: {', '.join(_shown(n) for n in names[:MAX_SHOWN])}{more} "
+        "(the schema is in the README)"
     )
 
 

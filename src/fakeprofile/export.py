@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from fakeprofile import __version__
 from fakeprofile.io import atomic_path
-from fakeprofile.model import MANIFEST, FakeProfileModel, sha256
+from fakeprofile.model import MANIFEST, FakeProfileModel, save_model, sha256
 
 
 def neutral_values(features: str | Path, split: str | Path, names: list[str]) -> pd.Series:
@@ -51,7 +51,7 @@ def run(
     )
     output = Path(output)
     with atomic_path(output) as tmp:
-        joblib.dump(model, tmp)
+        save_model(model, tmp)  # skops: loading it runs no code from the file
     metrics = json.loads(Path(metrics_path).read_text(encoding="utf-8"))
     manifest = {
         "artifact": output.name,

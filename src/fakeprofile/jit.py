@@ -5,10 +5,31 @@ they call with `inlined`."""
 
 from __future__ import annotations
 
+import os
+import site
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import numba.core.config
 from numba import njit
+
+
+def _keep_cache_outside(code: Path) -> None:
+    """Point Numba's cache at the user's cache folder when the package runs from a copy that
+    is neither installed nor a source checkout: a model loaded from MLflow (`models:/`, `mlflow
+    models serve`) runs the code logged with it, and Numba wrote its cache files beside that
+    code, into the artifact store. Runs before any compiled function is made."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return
+    installed = any(code.is_relative_to(Path(p)) for p in site.getsitepackages())
+    if installed or (code.parent.parent / "pyproject.toml").is_file():
+        return
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    numba.core.config.CACHE_DIR = str(cache / "fakeprofile" / "numba")
+
+
+_keep_cache_outside(Path(__file__).resolve().parent)
 
 # Every function `compiled` made with an on-disk cache, in the order their modules were imported.
 _CACHED: list[Any] = []

@@ -1,8 +1,11 @@
 """The exported scoring model: feature transformer, classifier, calibration and thresholds in one
 object, plus the manifest that vouches for the file.
 
-A joblib file executes code when loaded, so `load_model` refuses any file whose sha256 does not
-match the manifest written beside it at export. Load only models you trained yourself.
+The file is written with skops, not pickle: loading it builds only the types on an explicit
+trusted list (this package's model classes, scikit-learn's and numpy's) and calls no function
+named by the file, so a tampered file cannot run code even with a re-hashed manifest (a sha256
+checks integrity, not authenticity). `load_model` also refuses a file whose sha256 does not
+match the manifest beside it, or whose version and kind differ from the manifest's.
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import skops.io
 
 from fakeprofile import explain
 from fakeprofile.config import DEFAULTS
@@ -54,6 +57,22 @@ class FakeProfileModel:
     version: str
     neutral: pd.Series  # per feature: the median of genuine members in the training part
     min_effect: float = DEFAULTS.export.min_effect  # smallest rise named as a reason
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The state as skops stores it: the neutral values as names and a float array (skops
+        cannot store a pandas Series)."""
+        state = dict(self.__dict__)
+        state["neutral"] = {
+            "names": [str(n) for n in self.neutral.index],
+            "values": self.neutral.to_numpy(dtype=np.float64),
+        }
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        neutral = state.get("neutral")
+        if isinstance(neutral, dict):
+            neutral = pd.Series(neutral["values"], index=neutral["names"], dtype=np.float64)
+        self.__dict__.update({**state, "neutral": neutral})
 
     def features(self, records: Any, photo_dir: str | Path | None = None) -> pd.DataFrame:
         self.featurizer.set_params(photo_dir=photo_dir)
@@ -131,6 +150,26 @@ class FakeProfileModel:
         return p, decision, reasons
 
 
+# The only types a model file may hold beyond skops' defaults (numpy, builtins, scikit-learn's
+# estimators): loading builds these and nothing else.
+TRUSTED = [
+    "fakeprofile.model.FakeProfileModel",
+    "fakeprofile.train.Trained",
+    "fakeprofile.models.Platt",
+    "fakeprofile.models.DropEmptyColumns",
+    "fakeprofile.models.ChecklistRules",
+    "fakeprofile.features.ProfileFeatures",
+    "fakeprofile.features.photo.PhotoIndex",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+]
+
+
+def save_model(model: FakeProfileModel, path: str | Path) -> None:
+    """Write `model` in skops' format (a zip of JSON and numpy arrays), which load_model reads
+    without running code from the file."""
+    skops.io.dump(model, path)
+
+
 def sha256(path: str | Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -140,7 +179,9 @@ def sha256(path: str | Path) -> str:
 
 
 def load_model(path: str | Path) -> FakeProfileModel:
-    """Load an exported model after checking its sha256 against the manifest beside it."""
+    """Load an exported model after checking its sha256 against the manifest beside it, and
+    the model's version and kind against the manifest's. A missing, broken or mismatched file
+    or manifest is one line (UserError), never a traceback."""
     path = Path(path)
     manifest_path = path.parent / MANIFEST
     if not path.is_file():
@@ -149,8 +190,10 @@ def load_model(path: str | Path) -> FakeProfileModel:
         raise UserError(f"refusing to load {path}: no {MANIFEST} beside it to vouch for the file")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise UserError(f"refusing to load {path}: {manifest_path} is not valid JSON") from exc
+    if not isinstance(manifest, dict):
+        raise UserError(f"refusing to load {path}: {manifest_path} is not a JSON object")
     if manifest.get("artifact") != path.name:
         raise UserError(
             f"refusing to load {path}: the manifest describes {manifest.get('artifact')!r}"
@@ -159,7 +202,30 @@ def load_model(path: str | Path) -> FakeProfileModel:
         raise UserError(
             f"refusing to load {path}: its sha256 does not match the manifest (tampered or corrupt)"
         )
-    model = joblib.load(path)
+    try:
+        untrusted = [t for t in skops.io.get_untrusted_types(file=path) if t not in TRUSTED]
+    except Exception as exc:  # empty, truncated, not a skops file (an old pickle): one line
+        raise UserError(
+            f"cannot load {path}: the file is broken or not a skops model file "
+            f"({type(exc).__name__}); export it again"
+        ) from exc
+    if untrusted:
+        raise UserError(
+            f"refusing to load {path}: it holds types that are not on the trusted list "
+            f"({', '.join(untrusted[:5])})"
+        )
+    try:
+        model = skops.io.load(path, trusted=TRUSTED)
+    except Exception as exc:  # a broken file whose parts do not fit together
+        raise UserError(
+            f"cannot load {path}: the file is broken ({type(exc).__name__}); export it again"
+        ) from exc
     if not isinstance(model, FakeProfileModel):
         raise UserError(f"{path} does not hold a fakeprofile model")
+    kind = getattr(getattr(model, "trained", None), "kind", None)
+    if model.version != manifest.get("version") or kind != manifest.get("model_kind"):
+        raise UserError(
+            f"refusing to load {path}: it holds model {model.version!r} ({kind}), the manifest "
+            f"says {manifest.get('version')!r} ({manifest.get('model_kind')})"
+        )
     return model

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date, datetime
 from typing import Any
 
 import mlflow.pyfunc
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pydantic_core
 from mlflow.models import ModelSignature
 from mlflow.types.schema import AnyType, Array, ColSpec, DataType, Schema
 
-from fakeprofile import schema
+from fakeprofile import io, schema
 
 _TYPES = {
     pa.string(): DataType.string,
@@ -28,6 +31,7 @@ OUTPUT = Schema(
         ColSpec(DataType.string, "decision"),
         ColSpec(Array(DataType.string), "reasons"),
         ColSpec(DataType.string, "model_version"),
+        ColSpec(DataType.string, "error", required=False),  # why a row has no score
     ]
 )
 
@@ -43,16 +47,47 @@ def signature() -> ModelSignature:
     return ModelSignature(inputs=Schema(cols), outputs=OUTPUT)
 
 
-def _clean(value: Any) -> Any:
-    """pandas puts NaN where JSON had null; the schema wants None."""
+# Fields that hold objects or lists: a client may send these as JSON text. Text fields are
+# never parsed, whatever they start with (a note "[urgent] ..." is a note).
+NESTED = frozenset(
+    f.name for f in schema.ARROW_SCHEMA if pa.types.is_struct(f.type) or pa.types.is_list(f.type)
+)
+
+
+def _clean(name: str, value: Any) -> Any:
+    """One value of a request row as the input schema has it: null for pandas' NaN, plain
+    Python for numpy values, and JSON text parsed for the nested fields only (by pydantic's
+    parser, which has a depth limit: "[" * 100000 is an error for that row, not a
+    RecursionError for the request)."""
     if isinstance(value, float) and math.isnan(value):
         return None
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if name in NESTED and isinstance(value, str):
+        return pydantic_core.from_json(value)
     return value
+
+
+def _line(row: dict[str, Any]) -> bytes | io.Unreadable:
+    """A request row as a JSON line for validation, or the reason it cannot be one."""
+    try:
+        record = {k: _clean(k, v) for k, v in row.items()}
+        record = {k: v for k, v in record.items() if v is not None}
+        return json.dumps(record, default=_plain, ensure_ascii=False).encode("utf-8")
+    except (ValueError, TypeError, RecursionError) as exc:
+        return io.Unreadable(f"not a valid record: {str(exc)[:200]}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
 
 
 class FakeProfilePyfunc(mlflow.pyfunc.PythonModel):
@@ -64,5 +99,39 @@ class FakeProfilePyfunc(mlflow.pyfunc.PythonModel):
     def predict(
         self, context: Any, model_input: pd.DataFrame, params: dict | None = None
     ) -> pd.DataFrame:
-        records = [{k: _clean(v) for k, v in row.items()} for row in model_input.to_dict("records")]
-        return self.model.score(records)
+        """One answer per row, in order: a score, decision and reasons, or, for a row that is
+        not a valid record, decision "error" and the reason in `error` (one bad record no
+        longer fails the whole request)."""
+        from fakeprofile import validate
+
+        rows = model_input.to_dict("records")
+        lines = [(i, _line(row)) for i, row in enumerate(rows)]
+        rules = validate.Rules(photo_dir=None, require_label=False)
+        table, line_nos, rejects = validate.check_batch(lines, rules, keep_extra=False)
+        n = len(rows)
+        pid, error = [_id(row) for row in rows], [None] * n
+        score, decision, reasons = [math.nan] * n, ["error"] * n, [[] for _ in range(n)]
+        if table.num_rows:
+            scored = self.model.score(table)
+            for at, i in enumerate(line_nos):
+                pid[i] = scored["profile_id"].iat[at]
+                score[i] = float(scored["score"].iat[at])
+                decision[i] = scored["decision"].iat[at]
+                reasons[i] = list(scored["reasons"].iat[at])
+        for r in rejects:
+            error[r.line] = r.reason
+        return pd.DataFrame(
+            {
+                "profile_id": pid,
+                "score": score,
+                "decision": decision,
+                "reasons": reasons,
+                "model_version": self.model.version,
+                "error": error,
+            }
+        )
+
+
+def _id(row: dict[str, Any]) -> str | None:
+    pid = row.get("profile_id")
+    return pid if isinstance(pid, str) else None

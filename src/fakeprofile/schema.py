@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 import pyarrow as pa
 import pydantic_core
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from fakeprofile.config import DEFAULTS
 
@@ -36,7 +36,16 @@ COUNT_MAX = 1_000_000_000
 ID_MAX = 200  # characters of a profile_id
 WINDOW_MAX_DAYS = 100_000
 
-Count = Annotated[int, Field(ge=0, le=COUNT_MAX)]
+
+def _not_bool(value: Any) -> Any:
+    """JSON true/false is not a number: pydantic would take `true` as a count of 1."""
+    if isinstance(value, bool):
+        raise ValueError("true/false is not a number")
+    return value
+
+
+NotBool = BeforeValidator(_not_bool)
+Count = Annotated[int, Field(ge=0, le=COUNT_MAX), NotBool]
 
 LABELS = ("fake", "genuine")
 
@@ -104,7 +113,7 @@ class Activity(_Strict):
     comments: Count | None = None
     reactions: Count | None = None
     shares: Count | None = None
-    window_days: Annotated[int, Field(gt=0, le=WINDOW_MAX_DAYS)] | None = None
+    window_days: Annotated[int, Field(gt=0, le=WINDOW_MAX_DAYS), NotBool] | None = None
 
 
 class Invitation(_Strict):
@@ -114,7 +123,7 @@ class Invitation(_Strict):
     sent_at: datetime | None = None
     mutual_connections: Count | None = None
     invitations_sent_last_7d: Count | None = None
-    acceptance_rate: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
+    acceptance_rate: Annotated[float, Field(ge=0.0, le=1.0), NotBool] | None = Field(
         None, description="share of the sender's past invitations that were accepted"
     )
 
@@ -268,10 +277,48 @@ def unknown_keys(value: Any, known: Known = INPUT_FIELDS, prefix: str = "") -> I
                 yield from unknown_keys(item, inner, f"{prefix}{key}.")
 
 
+MAX_NAMED = 100  # unknown field names kept per run (a hostile file can hold millions)
+
+
+def add_names(names: set[str], new: Iterator[str] | list[str]) -> None:
+    """Add unknown field names to `names`, up to MAX_NAMED in all (each cut to 200
+    characters): enough to notice a misnamed field, bounded whatever the input holds."""
+    for name in new:
+        if len(names) >= MAX_NAMED:
+            return
+        names.add(name[:200])
+
+
 def unknown_keys_in(raw: bytes) -> Iterator[str]:
     """unknown_keys of one JSON line, parsed by pydantic's own parser: for lines validated one
     by one (the model drops nested unknown keys) or read by Arrow without theirs."""
     return unknown_keys(pydantic_core.from_json(raw))
+
+
+def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads' object_pairs_hook: an object, or DuplicateKey for a key given twice."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+class DuplicateKey(ValueError):
+    """A key given twice in one JSON object."""
+
+
+def duplicate_key(raw: bytes) -> str | None:
+    """The first key given twice in one object of `raw`, if any. JSON parsers keep the last
+    one, so a later `"invitation": {"message": "hi"}` could hide the note a reviewer sees."""
+    try:
+        json.loads(raw, object_pairs_hook=no_duplicates)
+    except DuplicateKey as exc:
+        return str(exc)
+    except (ValueError, RecursionError):
+        return None
+    return None
 
 
 def extra_json(extra: dict[str, Any]) -> str | None:

@@ -10,7 +10,6 @@ onto the output only when everything succeeded.
 from __future__ import annotations
 
 import collections
-import contextlib
 import gc
 import itertools
 import json
@@ -44,6 +43,7 @@ class Summary:
     decisions: dict[str, int] = field(default_factory=lambda: {"accept": 0, "ask": 0, "report": 0})
     # Input fields (JSON keys, Parquet columns) that are not in the input schema: not used.
     ignored_fields: list[str] = field(default_factory=list)
+    damage: str | None = None  # where the input is damaged (validate.Counts.damage)
 
     def line(self) -> str:
         per = ", ".join(f"{k} {v}" for k, v in self.decisions.items())
@@ -59,14 +59,36 @@ def load(model: str | Path) -> FakeProfileModel:
 
 def table_lines(table: pa.Table, numbers: Iterable[int]) -> Iterator[validate.Line]:
     """Rows of an Arrow table as (row number, JSON line), so that they pass the same validation
-    as JSON Lines input (Parquet files here, Arrow batches on Spark)."""
+    as JSON Lines input (Parquet files here, Arrow batches on Spark). The `extra` column of our
+    own validated layout holds a row's unknown fields as a JSON object; anything else there (a
+    list, broken JSON), or a key in it that a column also has, rejects the row."""
     for n, row in zip(numbers, table.to_pylist(), strict=True):
         extra = row.pop("extra", None)
-        if isinstance(extra, str):  # our own validated layout keeps unknown fields here
-            with contextlib.suppress(ValueError):
-                row = {**json.loads(extra), **row}
         record = {k: v for k, v in row.items() if v is not None}
+        if extra is not None:
+            reason = _merge_extra(record, extra)
+            if reason is not None:
+                yield n, io.Unreadable(reason)
+                continue
         yield n, json.dumps(record, default=_iso, ensure_ascii=False).encode("utf-8")
+
+
+def _merge_extra(record: dict[str, Any], extra: Any) -> str | None:
+    """Add the unknown fields kept in `extra` to `record`; the reason to reject it, if any."""
+    if not isinstance(extra, str):
+        return "extra: must hold a JSON object as text"
+    try:
+        fields = json.loads(extra, object_pairs_hook=schema.no_duplicates)
+    except schema.DuplicateKey as exc:
+        return f"extra: duplicate key: {validate.key_text(str(exc))} appears twice in one object"
+    except (ValueError, RecursionError):
+        return "extra: not valid JSON"
+    if not isinstance(fields, dict):
+        return f"extra: must be a JSON object, not {type(fields).__name__}"
+    if clash := next((k for k in fields if k in schema.ARROW_SCHEMA.names), None):
+        return f"duplicate key: {validate.key_text(clash)} is both a column and in extra"
+    record.update(fields)
+    return None
 
 
 def _iso(value: Any) -> str:
@@ -92,18 +114,24 @@ def unknown_columns(names: list[str], source: str | Path) -> list[str]:
     return [c for c in names if c not in schema.ARROW_SCHEMA.names]
 
 
-def _parquet_lines(path: Path, chunk_rows: int) -> Iterator[validate.Line]:
-    """Rows of a Parquet file, numbered from 1."""
+def _parquet_lines(path: Path, chunk_rows: int, max_line_bytes: int) -> Iterator[validate.Line]:
+    """Rows of a Parquet file, numbered from 1 (a row that cannot be read: its reason; a row
+    longer than `max_line_bytes` as JSON: None, as for JSON Lines)."""
     n = 0
-    for table in io.iter_parquet(path, chunk_rows):
-        yield from table_lines(table, range(n + 1, n + 1 + table.num_rows))
-        n += table.num_rows
+    for part in io.iter_parquet(path, chunk_rows, max_line_bytes):
+        if isinstance(part, io.Unreadable):
+            n += 1
+            yield n, part
+            continue
+        for number, line in table_lines(part, range(n + 1, n + 1 + part.num_rows)):
+            yield number, None if len(line) > max_line_bytes else line
+        n += part.num_rows
 
 
 def input_lines(path: Path, chunk_rows: int, max_line_bytes: int) -> Iterator[validate.Line]:
     """(line or row number, JSON line) of a .jsonl, .jsonl.gz or Parquet input."""
     if path.name.endswith(".parquet"):
-        return _parquet_lines(path, chunk_rows)
+        return _parquet_lines(path, chunk_rows, max_line_bytes)
     if path.name.endswith((".jsonl", ".jsonl.gz", ".json", ".ndjson")):
         return io.iter_lines(path, max_line_bytes)
     raise UserError(f"input must be .jsonl, .jsonl.gz or .parquet: {path}")
@@ -226,6 +254,19 @@ def _compile(model: FakeProfileModel) -> None:
     model.compile()
 
 
+# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (OWASP, "CSV
+# injection"): such cells get a leading apostrophe, which spreadsheets show as text.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def no_formula(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """Text cells starting like a formula (`=HYPERLINK(...)`, `+cmd|...`, `-1+1`, `@SUM(...)`,
+    a tab or a carriage return), prefixed with `'`; the others unchanged. In Arrow, on the
+    whole column."""
+    risky = pc.fill_null(pc.match_substring_regex(column, FORMULA_START), False)
+    return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+
+
 class Writer:
     """Appends scored chunks to a temporary file of the format the output's extension names."""
 
@@ -244,6 +285,9 @@ class Writer:
         elif self.suffix == ".csv":
             at = table.schema.get_field_index("reasons")
             flat = table.set_column(at, "reasons", pc.binary_join(table["reasons"], "; "))
+            for i, column in enumerate(flat.columns):
+                if pa.types.is_string(column.type):
+                    flat = flat.set_column(i, flat.field(i), no_formula(column))
             pacsv.write_csv(flat, self._fh, pacsv.WriteOptions(include_header=self._header))
             self._header = False
         else:
@@ -285,8 +329,8 @@ def run(
     if input_path.name.endswith(".parquet"):
         summary.ignored_fields = unknown_columns(io.parquet_schema(input_path).names, input_path)
     rules = validate.Rules(photo_dir=Path(photos) if photos else None, require_label=False)
-    lines = input_lines(input_path, chunk_rows, max_line_bytes)
     counts = validate.Counts()
+    lines = validate.noting_damage(input_lines(input_path, chunk_rows, max_line_bytes), counts)
     dedup = validate.Dedup()
     with io.atomic_path(output) as tmp, io.atomic_path(rejects) as rej_tmp:
         writer = Writer(tmp, suffix)
@@ -295,7 +339,7 @@ def run(
                 for scored, line_nos, bad, unknown in scored_chunks(
                     lines, model, rules, photos, chunk_rows, workers
                 ):
-                    counts.unknown_fields.update(unknown)
+                    schema.add_names(counts.unknown_fields, unknown)
                     ids = scored.column("profile_id").to_pylist() if scored is not None else []
                     keep, bad = validate.settle(dedup, counts, ids, line_nos, bad)
                     if len(keep) < len(ids):
@@ -312,4 +356,5 @@ def run(
             writer.close()
     summary.read, summary.scored, summary.rejected = counts.read, counts.valid, counts.rejected
     summary.ignored_fields = sorted(set(summary.ignored_fields) | counts.unknown_fields)
+    summary.damage = counts.damage
     return summary

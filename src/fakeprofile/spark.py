@@ -253,7 +253,8 @@ def run(
         summary.rejected = bad.count()
         data = spark.read.parquet(str(input_path))
         summary.read = data.count()
-        named = {row["field"] for row in unknown.collect()}
+        # names capped as by the local engine (validate.MAX_NAMED): a file can hold millions
+        named = {row["field"] for row in unknown.limit(validate.MAX_NAMED).collect()}
         summary.ignored_fields = sorted(
             named | set(score.unknown_columns(data.columns, input_path))
         )

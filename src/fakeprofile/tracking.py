@@ -150,5 +150,6 @@ def _requirements() -> list[str]:
             "pydantic",
             "wordfreq",
             "joblib",
+            "skops",
         )
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,8 @@ from fakeprofile.errors import UserError
 from fakeprofile.safepath import UnsafePath, check_photo
 from fakeprofile.schema import Rules  # noqa: F401 - validate.Rules, its name for callers
 
+MAX_NAMED = schema.MAX_NAMED
+
 
 @dataclass
 class Counts:
@@ -32,6 +35,7 @@ class Counts:
     rejected: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     unknown_fields: set[str] = field(default_factory=set)  # of valid rows: schema.unknown_keys
+    damage: str | None = None  # the first io.Damaged reason: the input is damaged there
 
     def summary(self) -> str:
         return f"{self.read} read, {self.valid} valid, {self.rejected} rejected"
@@ -96,6 +100,8 @@ def check_line(raw: bytes | None, rules: Rules) -> tuple[schema.Profile | None, 
     """Parse and check one raw line: (profile, None) if valid, else (None, reason)."""
     if raw is None:
         return None, "line too long"
+    if isinstance(raw, str):  # io.Unreadable: the reason it could not be read
+        return None, str(raw)
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -106,8 +112,20 @@ def check_line(raw: bytes | None, rules: Rules) -> tuple[schema.Profile | None, 
         return None, _pydantic_reason(exc)
     except (ValueError, RecursionError) as exc:  # pragma: no cover - parser limits
         return None, f"malformed JSON: {exc}"
+    if (key := schema.duplicate_key(raw)) is not None:
+        return None, f"duplicate key: {key_text(key)} appears twice in one object"
     reason = check_rules(profile, rules)
     return (None, reason) if reason else (profile, None)
+
+
+def key_text(key: str, limit: int = 60) -> str:
+    """A key name from the input, safe to print and to keep: control and format characters
+    (ANSI escapes, newlines, bidirectional overrides) and lone surrogates as escapes, and
+    capped in length."""
+    out = "".join(
+        repr(c)[1:-1] if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in key[:limit]
+    )
+    return out + ("..." if len(key) > limit else "")
 
 
 @dataclass
@@ -117,7 +135,14 @@ class Reject:
     reason: str
 
     def to_json(self) -> str:
-        return json.dumps(self.__dict__, ensure_ascii=False)
+        """One JSON line. An id or reason holding a lone surrogate (JSON can write "\\ud800",
+        UTF-8 cannot) is written with ASCII escapes instead of failing the whole run."""
+        text = json.dumps(self.__dict__, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = json.dumps(self.__dict__, ensure_ascii=True)
+        return text
 
 
 Line = tuple[int, bytes | None]
@@ -136,12 +161,13 @@ def check_lines(
     for line_no, raw in lines:
         profile, reason = check_line(raw, rules)
         if profile is None:
-            rejects.append(Reject(line_no, _readable_id(raw) if raw else None, reason))
+            pid = _readable_id(raw) if isinstance(raw, bytes) else None
+            rejects.append(Reject(line_no, pid, reason))
         else:
             rows.append(schema.to_row(profile))
             line_nos.append(line_no)
             if unknown is not None:  # pydantic drops nested unknown keys: read them here
-                unknown.update(schema.unknown_keys_in(raw))
+                schema.add_names(unknown, schema.unknown_keys_in(raw))
     return rows, line_nos, rejects
 
 
@@ -246,14 +272,20 @@ def settle(
     return keep, rejects
 
 
+BATCH_BYTES = 64 << 20  # a batch ends here too: 2,500 lines of 1 MB would be 2.5 GB
+
+
 def batches(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
-    """Consecutive lists of `size` lines (the last one shorter)."""
+    """Consecutive lists of `size` lines (the last one shorter), or fewer where their bytes
+    reach BATCH_BYTES."""
     batch: list[Line] = []
+    held = 0
     for item in lines:
         batch.append(item)
-        if len(batch) >= size:
+        held += len(item[1] or b"")
+        if len(batch) >= size or held >= BATCH_BYTES:
             yield batch
-            batch = []
+            batch, held = [], 0
     if batch:
         yield batch
 
@@ -283,7 +315,7 @@ def run(
     """Validate `input_path` into `output` (Parquet) and `rejects_path` (JSON Lines)."""
     io.check_targets({"input": input_path}, {"output": output, "rejects": rejects_path})
     counts = Counts()
-    lines = io.iter_lines(input_path, max_line_bytes)
+    lines = noting_damage(io.iter_lines(input_path, max_line_bytes), counts)
     with (
         io.ParquetChunks(output, schema.ARROW_SCHEMA) as out,
         io.atomic_path(rejects_path) as rej_tmp,
@@ -298,3 +330,20 @@ def run(
             f"no valid profiles in {input_path} ({counts.summary()}); reasons are in {rejects_path}"
         )
     return counts
+
+
+def noting_damage(lines: Iterable[Line], counts: Counts) -> Iterator[Line]:
+    """`lines`, noting in `counts.damage` the first place the input is damaged (io.Damaged),
+    so that the command can exit non-zero once its outputs are written."""
+    for line in lines:
+        if counts.damage is None and isinstance(line[1], io.Damaged):
+            counts.damage = str(line[1])
+        yield line
+
+
+def damage_error(counts: Counts, what: str) -> UserError:
+    """The one line a command ends with when its input was damaged part-way."""
+    return UserError(
+        f"{counts.damage} ({counts.summary()}; the {what} before it were used, "
+        "the lost part is in the rejects file)"
+    )

@@ -43,6 +43,8 @@ MAX_KEYS = 2_000  # colons per line; a profile has about a hundred
 # Lines up to this many bytes are not counted: they cannot nest deeper than 4,096 levels (the
 # reader crashes past some 10,000) nor hold more than ~700 keys (slow only at tens of thousands).
 SHORT_LINE = 4_096
+TYPED_BLOCK = 1 << 17  # bytes in which Arrow's reader may meet new unknown keys (_read_typed)
+KEYS_PER_LINE = 200  # colons in any line read by Arrow (a full profile has under 100)
 
 
 def _as_read(t: pa.DataType) -> pa.DataType:
@@ -284,6 +286,23 @@ def _read(blob: bytes, unexpected: str) -> pa.Table:
     )
 
 
+def _read_typed(blob: bytes, longest: int) -> pa.Table:
+    """Arrow's JSON reader on lines that may hold unknown keys, typing them as columns.
+
+    Arrow makes a column of every distinct key (2,500 lines of 330 distinct keys each took
+    14 GB at once). Read as a stream, the columns are fixed by the first block (128 kB, some seventy
+    dozen lines, each with at most KEYS_PER_LINE keys); an unknown key first seen later is an error, and such a batch goes the
+    slower way, where each line costs only its own."""
+    reader = pj.open_json(
+        io.BytesIO(blob),
+        read_options=pj.ReadOptions(use_threads=False, block_size=max(TYPED_BLOCK, longest + 1)),
+        parse_options=pj.ParseOptions(
+            explicit_schema=READ_SCHEMA, unexpected_field_behavior="infer"
+        ),
+    )
+    return reader.read_all()
+
+
 def check_batch(
     raws: list[bytes | None],
     rules: Rules,
@@ -298,7 +317,7 @@ def check_batch(
     scoring has no use for them. Their names are still added to `unknown` (if given): Arrow
     types unknown fields at no measurable cost, and a user whose export misnames a field
     should hear of it rather than get every profile scored without it."""
-    if not raws or any(raw is None for raw in raws):
+    if not raws or any(raw.__class__ is not bytes for raw in raws):  # None, io.Unreadable
         return None
     # Arrow's reader recurses into nested arrays and objects and overflows the stack past a
     # depth of some 10,000 (a crash, not an error); it also types every unknown key as a
@@ -309,6 +328,7 @@ def check_batch(
     if any(
         not raw.startswith(b"{")
         or not raw.endswith(b"}")
+        or raw.count(b":") > KEYS_PER_LINE
         or (
             len(raw) > SHORT_LINE
             and (raw.count(b"[") + raw.count(b"{") > MAX_BRACKETS or raw.count(b":") > MAX_KEYS)
@@ -320,19 +340,22 @@ def check_batch(
     try:
         _require(valid_utf8(blob))  # Arrow's reader lets some invalid UTF-8 through
         try:
-            read, typed = _read(blob, "infer"), True
+            read, typed = _read_typed(blob, max(len(raw) for raw in raws)), True
         except pa.ArrowInvalid:
-            # Unknown fields whose types clash between lines (or a bad known field): when the
-            # unknown ones are not kept, read once more without them before going line by line.
+            # Unknown fields whose types clash between lines, new ones after the first block,
+            # or a bad known field: when the unknown ones are not kept, read once more without
+            # them before going line by line.
             if keep_extra:
                 raise
             read, typed = _read(blob, "ignore"), False
+            # Arrow did not see a key given twice among the ignored ones
+            _require(not any(schema.duplicate_key(raw) for raw in raws))
         _require(read.num_rows == len(raws))  # one record per line
         table = _checked(read, raws, rules, keep_extra)
         if unknown is not None and typed:
-            unknown.update(_unknown_in_type(pa.struct(list(read.schema)), _READ_TYPE))
+            schema.add_names(unknown, _unknown_in_type(pa.struct(list(read.schema)), _READ_TYPE))
         elif unknown is not None:  # read without them: their names from each line
-            unknown.update(key for raw in raws for key in schema.unknown_keys_in(raw))
+            schema.add_names(unknown, (k for r in raws for k in schema.unknown_keys_in(r)))
         return table
     except (_Reject, pa.ArrowException, ValueError, OverflowError):
         return None
