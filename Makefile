@@ -9,7 +9,7 @@ PORT   ?= 5000
 # DVC runs stage commands through the shell: put the environment's `fakeprofile` first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test ui lint bench lock clean-venv
+.PHONY: run test ui lint bench real-bench lock clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ ui: $(STAMP)
 # Throughput, wall time and peak memory at 1M rows (10-25 minutes, by machine; needs `make run` first).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The pipeline on real labelled data sets (import, dvc repro with 5-fold cv, export, score): model
+# against rules against the raw-field forest, to reports/real_data.json and docs/real-data.md.
+REAL_DATA ?= ../shared/real-data
+real-bench: $(STAMP)
+	$(BIN)/python benchmarks/real_data.py $(REAL_DATA)
 
 # Re-pin every dependency after editing pyproject.toml (uses a throwaway environment).
 lock:
