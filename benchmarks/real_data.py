@@ -58,10 +58,15 @@ def merge(base: dict, over: dict) -> dict:
     return out
 
 
-def project(work: Path, raw: Path, overrides: dict) -> Path:
+def project(work: Path, raw: Path, overrides: dict, reuse: bool = False) -> Path:
     """A fresh git + DVC project of this pipeline (without the generate stage: the data are
-    imported) whose data.raw is the imported file."""
+    imported) whose data.raw is the imported file. With `reuse`, an earlier one gets the
+    current code and settings, so `dvc repro` re-runs only the stages they change."""
     root = work / "project"
+    if reuse and (root / ".dvc").is_dir():
+        shutil.rmtree(root / "src")
+        shutil.copytree(REPO / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
+        return root
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
@@ -92,7 +97,7 @@ def project(work: Path, raw: Path, overrides: dict) -> Path:
     return root
 
 
-def one(name: str, folder: Path, work: Path) -> dict:
+def one(name: str, folder: Path, work: Path, reuse: bool = False) -> dict:
     mapping = folder / "mapping.yaml"
     mapping_ref = str(mapping) if mapping.is_file() else name
     overrides = KNOWN.get(name, {})
@@ -106,7 +111,7 @@ def one(name: str, folder: Path, work: Path) -> dict:
         work,
     )
     print(imported, end="", flush=True)
-    root = project(work, raw, overrides)
+    root = project(work, raw, overrides, reuse)
     repro = sh([str(BIN / "dvc"), "repro"], root)
     print("\n".join(line for line in repro.splitlines() if "ROC AUC" in line), flush=True)
     metrics = json.loads((root / "reports/metrics.json").read_text())
@@ -203,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", nargs="?", default=str(DEFAULT), help="folder of data set folders")
     ap.add_argument("--only", nargs="*", help="data set folder names to run (default: all)")
     ap.add_argument("--work", default=str(REPO / "benchmarks/.data/real"), help="scratch folder")
+    ap.add_argument("--reuse", action="store_true", help="keep earlier projects' finished stages")
     ap.add_argument("--json", default=str(REPO / "reports/real_data.json"))
     ap.add_argument("--markdown", default=str(REPO / "docs/real-data.md"))
     args = ap.parse_args(argv)
@@ -221,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for s in sets:
         print(f"== {s.name}", flush=True)
-        results[s.name] = one(s.name, s, Path(args.work) / s.name)
+        results[s.name] = one(s.name, s, Path(args.work) / s.name, args.reuse)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     Path(args.markdown).write_text(markdown(results, f"`{folder}`"))

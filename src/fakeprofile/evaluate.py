@@ -185,7 +185,7 @@ def run(
     X, y, df = load_parts(features, split, names)
     cv = saved.get("cv")
     if cv is not None:  # every row is a test row, predicted by the models of the other folds
-        df = df.merge(cv, on="profile_id")
+        df = df.merge(cv.drop(columns="fold"), on="profile_id")  # the split's folds
         X["test"], y["test"] = df[names], (df["label"] == "fake").to_numpy().astype(int)
     test_df = df[df["part"] == "test"].reset_index(drop=True) if cv is None else df
     results: dict[str, Any] = {}
