@@ -9,7 +9,7 @@ PORT   ?= 5000
 # DVC runs stage commands through the shell: put the environment's `fakeprofile` first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test ui lint bench lock clean-venv mutation
+.PHONY: run test ui lint bench real-bench lock clean-venv mutation
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ mutation: $(STAMP)
 	rm -rf mutants
 	@start=$$(date +%s); OMP_NUM_THREADS=1 nice -n 19 $(BIN)/mutmut run --max-children 2; \
 	  $(BIN)/python tools/mutation_report.py reports/mutation.json $$(( $$(date +%s) - start ))
+
+# The pipeline on real labelled data sets (import, dvc repro with 5-fold cv, export, score): model
+# against rules against the raw-field forest, to reports/real_data.json and docs/real-data.md.
+REAL_DATA ?= ../shared/real-data
+real-bench: $(STAMP)
+	$(BIN)/python benchmarks/real_data.py $(REAL_DATA)
 
 # Re-pin every dependency after editing pyproject.toml (uses a throwaway environment).
 lock:

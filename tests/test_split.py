@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fakeprofile.split import assign
+from fakeprofile.split import assign, cv_folds
 
 
 def frame(n=3000, seed=0):
@@ -57,3 +57,19 @@ def test_temporal_split_puts_newest_accounts_in_test():
         solo[solo.part == "train"]["created_at"].max()
         <= solo[solo.part == "test"]["created_at"].min()
     )
+
+
+def test_cv_folds_are_stratified_keep_photo_groups_together_and_cover_every_row():
+    df = frame()
+    df["fold"] = cv_folds(df, 5, seed=1)
+    assert sorted(df["fold"].unique()) == [0, 1, 2, 3, 4]
+    shared = df[df["photo_group"] >= 0].groupby("photo_group")["fold"].nunique()
+    assert (shared == 1).all()
+    fake = df.groupby("fold")["label"].apply(lambda s: (s == "fake").mean())
+    assert fake.max() - fake.min() < 0.08
+
+
+def test_no_validation_part_when_its_share_is_zero():
+    df = frame()
+    parts = assign(df, "grouped", 0.0, 0.15, seed=1)
+    assert set(parts) == {"train", "test"} and 0.08 <= (parts == "test").mean() <= 0.22

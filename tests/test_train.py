@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 
 from fakeprofile.errors import UserError
-from fakeprofile.models import ChecklistRules, Platt, build
-from fakeprofile.train import choose_thresholds
+from fakeprofile.models import RAW_FIELDS, ChecklistRules, Platt, build
+from fakeprofile.split import folds_of
+from fakeprofile.train import choose_thresholds, fit_one, out_of_fold
 
 
 def test_thresholds_meet_their_targets_on_the_data_they_were_chosen_on():
@@ -70,3 +71,50 @@ def test_a_feature_missing_in_every_training_row_is_left_out(kind):
     later = X.assign(empty=1.0)  # a value the model never saw cannot change the prediction
     np.testing.assert_array_equal(model.predict_proba(X), model.predict_proba(later))
     assert model.predict_proba(X)[:, 1][y == 1].mean() > 0.8
+
+
+def xor_data(n=600, seed=0):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(rng.random((n, 3)), columns=["a", "b", "noise"])
+    y = ((X["a"] > 0.5) ^ (X["b"] > 0.5)).to_numpy().astype(int)
+    return X, y
+
+
+THRESHOLDS = {"report_min_precision": 0.99, "accept_max_fake_rate": 0.03}
+
+
+def test_calibration_and_thresholds_come_from_out_of_fold_predictions_of_every_row():
+    X, y = xor_data()
+    fold = folds_of(y, np.arange(len(y)).astype(str), 5, 0)
+    assert sorted(np.bincount(fold)) == [120] * 5
+    params = {"rf": {"n_estimators": 30}}
+    t = fit_one("rf", params, 0, X, y, fold, THRESHOLDS)
+    raw = out_of_fold("rf", params, 0, X, y, fold)
+    # The calibrator is the one fitted on those out-of-fold scores of all rows ...
+    np.testing.assert_allclose(t.calibrator.transform(raw), Platt().fit(raw, y).transform(raw))
+    # ... and the thresholds are chosen on its calibrated scores, not on the final model's
+    # (in-sample, overconfident) ones.
+    p = t.calibrator.transform(raw)
+    assert (t.accept_below, t.report_at) == choose_thresholds(p, y, 0.99, 0.03)
+    assert len(t.classifier[-1].estimators_) == 30  # the final model is fitted on all rows
+
+
+def test_auto_picks_the_candidate_that_cross_validates_best():
+    X, y = xor_data()
+    fold = folds_of(y, np.arange(len(y)).astype(str), 3, 0)
+    params = {"auto": [{"kind": "logreg"}, {"kind": "rf", "n_estimators": 30}], "logreg": {}}
+    t = fit_one("auto", params, 0, X, y, fold, THRESHOLDS)
+    assert t.kind == "rf" and t.settings == {"n_estimators": 30}  # a line cannot fit XOR
+    with pytest.raises(UserError, match="train.auto"):
+        fit_one("auto", {"auto": [{"kind": "rules"}]}, 0, X, y, fold, THRESHOLDS)
+
+
+def test_the_peer_sees_only_the_raw_input_fields():
+    rng = np.random.default_rng(0)
+    n = 400
+    X = pd.DataFrame({"activity_followers": rng.random(n), "text_spelling_error_rate": rng.random(n)})
+    y = (X["text_spelling_error_rate"] > 0.5).to_numpy().astype(int)  # a derived feature decides
+    peer = build("peer", {"peer": {"n_estimators": 20}}, 0).fit(X, y)
+    changed = X.assign(text_spelling_error_rate=1 - X["text_spelling_error_rate"])
+    np.testing.assert_array_equal(peer.predict_proba(X), peer.predict_proba(changed))
+    assert "activity_followers" in RAW_FIELDS and "text_spelling_error_rate" not in RAW_FIELDS

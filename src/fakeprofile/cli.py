@@ -158,6 +158,7 @@ def cmd_split(args: argparse.Namespace) -> int:
         p["val_share"],
         p["test_share"],
         p["seed"],
+        p["folds"],
     )
     print(", ".join(f"{k} {v}" for k, v in counts.items()))
     return 0
@@ -177,6 +178,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         section(params, "thresholds"),
     )
     for role, t in trained.items():
+        if role not in train.ROLES:
+            continue  # the cv folds' predictions
         print(f"{role}: {t.kind}, accept below {t.accept_below:.4f}, report at {t.report_at:.4f}")
     return 0
 
@@ -201,7 +204,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     labels = pd.read_parquet(data["features"], columns=["label"])["label"].value_counts().to_dict()
     card = evaluate.model_card(results, section(params, "train"), sha256(data["raw"]), labels)
     Path(ev["model_card"]).write_text(card, encoding="utf-8")
-    for role in ("model", "baseline"):
+    for role in (r for r in ("model", "baseline", "peer") if r in results):
         t = results[role]["test"]
         print(
             f"{role:>8} ({results[role]['kind']}): ROC AUC {t['roc_auc']:.4f}, PR AUC {t['pr_auc']:.4f}, "
@@ -375,6 +378,25 @@ def _unknown_fields(names: list[str], fate: str) -> str:
     )
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from fakeprofile import importer
+
+    output = Path(args.output)
+    rejects = args.rejects or str(output.with_name(output.name.split(".")[0] + ".rejects.jsonl"))
+    counts = importer.run(args.input, importer.Mapping.load(args.mapping), output, rejects)
+    print(
+        f"read {counts.read} rows: {counts.written} written to {output}, "
+        f"{counts.rejected} rejected to {rejects}"
+    )
+    for reason, n in sorted(counts.reasons.items(), key=lambda kv: -kv[1]):
+        print(f"  rejected {n}: {reason}")
+    if counts.unused:
+        names = sorted(counts.unused)
+        more = f", and {len(names) - 12} more" if len(names) > 12 else ""
+        print(f"{len(names)} source columns not used by the mapping: {', '.join(names[:12])}{more}")
+    return 0
+
+
 def cmd_where(args: argparse.Namespace) -> int:
     """Say where the pipeline's outputs are."""
     params = load_params(args.params)
@@ -399,7 +421,7 @@ def cmd_where(args: argparse.Namespace) -> int:
 
         results = json.loads(metrics.read_text(encoding="utf-8"))
         print("test metrics (synthetic default data unless you changed data.raw):")
-        for role in ("model", "baseline"):
+        for role in (r for r in ("model", "baseline", "peer") if r in results):
             t = results[role]["test"]
             print(
                 f"  {role:>8} ({results[role]['kind']}): ROC AUC {t['roc_auc']:.4f}, "
@@ -480,6 +502,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         help="processes for the local engine: a number or auto (default: score.workers)",
     )
+
+    sp = add(
+        "import",
+        cmd_import,
+        "Turn a CSV, JSON or JSON Lines export into input records with a mapping file.",
+    )
+    sp.add_argument("input", nargs="+", help="source files, or folders of them")
+    sp.add_argument(
+        "--mapping",
+        required=True,
+        help="mapping YAML file, or a shipped one by name: instafake, social-honeypot, "
+        "twitter-api-user",
+    )
+    sp.add_argument("--output", "-o", required=True, help="JSON Lines file to write (.jsonl)")
+    sp.add_argument("--rejects", help="JSON Lines of unmappable rows (default: beside the output)")
 
     add("where", cmd_where, "Print where the data, features, model, metrics and MLflow runs are.")
     return parser

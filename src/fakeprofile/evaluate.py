@@ -1,6 +1,8 @@
 """The evaluate stage: metrics on the test part (never used for any choice), DVC plots, PNG
-figures, permutation importance and the model card. The rule baseline is evaluated the same way so
-the two stand side by side."""
+figures, permutation importance and the model card. The rule baseline and the peer (a random
+forest on the raw input fields) are evaluated the same way so the three stand side by side.
+With `split.method: cv` the test rows are every row, each predicted by models fitted on the other
+folds; each metric is then also given as its mean and spread over the folds."""
 
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from sklearn.metrics import (  # noqa: E402
 
 from fakeprofile.features.lexicon import LANGS  # noqa: E402
 from fakeprofile.io import atomic_path  # noqa: E402
-from fakeprofile.train import Trained, load_parts  # noqa: E402
+from fakeprofile.train import ROLES, Trained, load_parts  # noqa: E402
 
 DECISIONS = ("accept", "ask", "report")
 
@@ -59,6 +61,20 @@ def scores(y: np.ndarray, p: np.ndarray, decision: np.ndarray) -> dict[str, floa
     for d in DECISIONS:
         out[f"share_{d}"] = float((decision == d).mean()) if len(y) else float("nan")
     return out
+
+
+def fold_spread(
+    fold: np.ndarray, y: np.ndarray, p: np.ndarray, decision: np.ndarray
+) -> dict[str, dict[str, float]]:
+    """Per metric, its mean and standard deviation over the cv folds (each fold's own rows)."""
+    per_fold = pd.DataFrame(
+        [scores(y[fold == f], p[fold == f], decision[fold == f]) for f in np.unique(fold)]
+    )
+    return {
+        m: {"mean": float(per_fold[m].mean()), "std": float(per_fold[m].std(ddof=1))}
+        for m in per_fold.columns
+        if m != "rows"
+    }
 
 
 def segments(
@@ -163,25 +179,40 @@ def run(
     repeats: int,
     seed: int,
 ) -> dict[str, Any]:
-    trained: dict[str, Trained] = joblib.load(trained_path)
+    saved = joblib.load(trained_path)
+    trained: dict[str, Trained] = {r: saved[r] for r in ROLES if r in saved}
     names = list(joblib.load(featurizer).get_feature_names_out())
     X, y, df = load_parts(features, split, names)
-    test_df = df[df["part"] == "test"].reset_index(drop=True)
+    cv = saved.get("cv")
+    if cv is not None:  # every row is a test row, predicted by the models of the other folds
+        df = df.merge(cv.drop(columns="fold"), on="profile_id")  # the split's folds
+        X["test"], y["test"] = df[names], (df["label"] == "fake").to_numpy().astype(int)
+    test_df = df[df["part"] == "test"].reset_index(drop=True) if cv is None else df
     results: dict[str, Any] = {}
     curves = {}
     for role, model in trained.items():
-        p = model.proba(X["test"])
-        decision = model.decide(p)
+        if cv is None:
+            p = model.proba(X["test"])
+            decision = model.decide(p)
+        else:
+            p, decision = df[f"{role}_p"].to_numpy(), df[f"{role}_decision"].to_numpy()
         results[role] = {
             "kind": model.kind,
+            "settings": model.settings,
             "thresholds": {"accept_below": model.accept_below, "report_at": model.report_at},
             "test": scores(y["test"], p, decision),
             "segments": segments(test_df, y["test"], p, decision),
         }
+        if cv is not None:
+            results[role]["cv"] = fold_spread(df["fold"].to_numpy(), y["test"], p, decision)
         curves[f"{role}:{model.kind}"] = p
         if role == "model":
             main_decision = decision
-    results["parts"] = {part: int(len(v)) for part, v in y.items()}
+    results["parts"] = (
+        {part: int(len(v)) for part, v in y.items()}
+        if cv is None
+        else {f"fold_{f}": int((df["fold"] == f).sum()) for f in sorted(df["fold"].unique())}
+    )
     write_plots(Path(out["plots_dir"]), Path(out["figures_dir"]), y["test"], curves, main_decision)
     imp = importance(trained["model"], X["test"], y["test"], repeats, seed)
     results["model"]["top_features"] = {k: float(v) for k, v in imp.head(15).items()}
@@ -204,6 +235,7 @@ def model_card(
 ) -> str:
     """reports/model_card.md: what was trained on what, how well, and where it falls short."""
     m, b = results["model"], results["baseline"]
+    peer = results.get("peer", {"test": {}})
     rows = [
         "roc_auc",
         "pr_auc",
@@ -218,17 +250,24 @@ def model_card(
         "share_ask",
         "share_report",
     ]
-    table = "\n".join(
-        f"| {r} | {m['test'].get(r, float('nan')):.4f} | {b['test'].get(r, float('nan')):.4f} |"
-        for r in rows
-    )
+    nan = float("nan")
+
+    def cell(role: dict[str, Any], r: str) -> str:
+        """The test value; under cv, the mean and spread over the folds beside it."""
+        if "cv" not in role:
+            return f"{role['test'].get(r, nan):.4f}"
+        spread = role["cv"].get(r, {"mean": nan, "std": nan})
+        return f"{role['test'].get(r, nan):.4f} ({spread['mean']:.4f} ± {spread['std']:.4f})"
+
+    table = "\n".join(f"| {r} | {cell(m, r)} | {cell(b, r)} | {cell(peer, r)} |" for r in rows)
     kinds = "\n".join(
         f"| {k.removeprefix('fake_kind_')} | {v.get('roc_auc', float('nan')):.4f} | {v['recall_not_accept']:.3f} |"
         for k, v in m["segments"].items()
         if k.startswith("fake_kind_")
     )
     feats = "\n".join(f"| {k} | {v:.4f} |" for k, v in m["top_features"].items())
-    kind_params = train_params.get(m["kind"], {})
+    kind_params = m.get("settings", train_params.get(m["kind"], {}))
+    cv = "cv" in m
     return f"""# Model card: fakeprofile ({m["kind"]})
 
 Regenerated by `fakeprofile evaluate` on every pipeline run.
@@ -242,23 +281,26 @@ Regenerated by `fakeprofile evaluate` on every pipeline run.
 
 ## Model
 - Kind: `{m["kind"]}` with {json.dumps(kind_params, sort_keys=True)}; seed {train_params.get("seed")}
-- Probabilities calibrated (sigmoid) on the validation part.
-- Thresholds (chosen on validation): accept below {m["thresholds"]["accept_below"]:.4f},
+- Chosen by `train.model: {train_params.get("model")}`.
+- Probabilities calibrated (sigmoid) and thresholds chosen on out-of-fold predictions of the
+  training rows (cross-fitting, {train_params.get("folds", 5)} folds): no labelled row is set aside.
+- Thresholds: accept below {m["thresholds"]["accept_below"]:.4f},
   report at or above {m["thresholds"]["report_at"]:.4f}, ask in between.
 
-## Test metrics (the test part was used for no choice)
-| metric | model | rule baseline |
-|---|---|---|
+## Test metrics ({"every row, out of fold (cv): pooled value, then mean ± spread over the folds" if cv else "the test part was used for no choice"})
+| metric | model | rule baseline | peer (random forest on raw input fields) |
+|---|---|---|---|
 {table}
 
-"report" precision/recall: profiles reported; "not_accept": reported or asked.
+"report" precision/recall: profiles reported; "not_accept": reported or asked. The peer is what
+public projects fit: a random forest on the raw numeric input fields, on the same split.
 
 ## By kind of fake (each kind against all genuine members)
 | kind | ROC AUC | share not accepted |
 |---|---|---|
 {kinds}
 
-## Most important features (permutation, drop in test ROC AUC)
+## Most important features (permutation, drop in {"ROC AUC on all rows, final model (in-sample under cv)" if cv else "test ROC AUC"})
 | feature | importance |
 |---|---|
 {feats}

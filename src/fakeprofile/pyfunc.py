@@ -18,10 +18,12 @@ from mlflow.types.schema import AnyType, Array, ColSpec, DataType, Schema
 
 from fakeprofile import io, schema
 
+# Counts are typed Any, not long: pandas holds a column of counts with a missing one as float
+# (NaN), or as objects (None) when all are missing, and MLflow refuses either as long ("Can not
+# safely convert float64 to int64"). Validation inside predict checks them as the schema says.
 _TYPES = {
     pa.string(): DataType.string,
     pa.bool_(): DataType.boolean,
-    pa.int64(): DataType.long,
     pa.date32(): DataType.string,
 }
 OUTPUT = Schema(
@@ -37,7 +39,8 @@ OUTPUT = Schema(
 
 
 def signature() -> ModelSignature:
-    """Inputs from the schema: only profile_id is required, nested fields are free-form."""
+    """Inputs from the schema: only profile_id is required, nested fields and counts are
+    free-form, so missing values and absent sections pass."""
     cols = []
     for field in schema.ARROW_SCHEMA:
         if field.name in ("label", "fake_kind", "extra"):

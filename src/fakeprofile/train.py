@@ -1,10 +1,15 @@
-"""The train stage: fit the chosen model on the train part, calibrate it and choose the decision
-thresholds on the validation part. The rule baseline goes through the same steps, so the two can
-be compared on equal terms.
+"""The train stage: fit the chosen model on every labelled row outside the test part, calibrate it
+and choose the decision thresholds on out-of-fold predictions of those same rows (cross-fitting),
+so no row is set aside. The rule baseline and the peer (a random forest on the raw input fields)
+go through the same steps, so all three can be compared on equal terms.
+
+`train.model: auto` picks the kind and settings among `train.auto` by the same cross-validation,
+and reuses the winner's out-of-fold predictions for calibration. With `split.method: cv` every
+fold is fitted this way on the other folds, which gives out-of-fold test predictions for all rows.
 
 Decisions, the careful member's three answers:
 - report  where the calibrated probability of "fake" reaches a level at which at least
-  `report_min_precision` of the reported profiles are fake (on validation);
+  `report_min_precision` of the reported profiles are fake (out of fold);
 - accept  where the share of fakes among the accepted is at most `accept_max_fake_rate`;
 - ask     in between: write and ask why they want to connect.
 """
@@ -13,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,11 +27,13 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 from scipy.special import expit
+from sklearn.metrics import roc_auc_score
 from threadpoolctl import ThreadpoolController
 
 from fakeprofile import models
 from fakeprofile.errors import UserError
 from fakeprofile.io import atomic_path
+from fakeprofile.split import folds_of, groups_of
 
 if TYPE_CHECKING:
     from fakeprofile.trees import Forest
@@ -49,6 +56,7 @@ class Trained:
     calibrator: models.Platt
     accept_below: float
     report_at: float
+    settings: dict = field(default_factory=dict)  # the kind's settings (chosen ones for auto)
 
     def proba(self, X: pd.DataFrame) -> np.ndarray:
         forest = self.forest(list(X.columns))
@@ -132,24 +140,71 @@ def choose_thresholds(
     return min(accept_below, report_at), report_at
 
 
+def out_of_fold(
+    kind: str, params: dict[str, Any], seed: int, X: pd.DataFrame, y: np.ndarray, fold: np.ndarray
+) -> np.ndarray:
+    """Uncalibrated probability of each row from a model fitted on the other folds."""
+    raw = np.empty(len(y))
+    for f in np.unique(fold):
+        inside = fold == f
+        clf = models.build(kind, params, seed).fit(X[~inside], y[~inside])
+        raw[inside] = clf.predict_proba(X[inside])[:, 1]
+    return raw
+
+
+def selection_score(y: np.ndarray, p: np.ndarray) -> float:
+    """What `auto` maximises: ROC AUC plus the ROC AUC up to 5% false positives (McClish's
+    standardised partial AUC), so a model that ranks well overall but not among the most
+    suspicious profiles, where reports are made, does not win."""
+    return float(roc_auc_score(y, p) + roc_auc_score(y, p, max_fpr=0.05))
+
+
+def candidates(train_params: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(kind, params) of each `train.auto` entry: its settings over the kind's own section."""
+    out = []
+    for entry in train_params.get("auto") or []:
+        entry = dict(entry)
+        kind = str(entry.pop("kind", ""))
+        if kind not in models.KINDS or kind == "rules":
+            raise UserError(
+                f"params.yaml train.auto: kind must be one of logreg, hgb, rf, peer, not {kind!r}"
+            )
+        out.append((kind, train_params | {kind: dict(train_params.get(kind) or {}) | entry}))
+    if not out:
+        raise UserError("params.yaml train.model is auto but train.auto lists no candidates")
+    return out
+
+
 def fit_one(
     kind: str,
     params: dict[str, Any],
     seed: int,
-    X: dict[str, pd.DataFrame],
-    y: dict[str, np.ndarray],
+    X: pd.DataFrame,
+    y: np.ndarray,
+    fold: np.ndarray,
     thresholds: dict[str, float],
 ) -> Trained:
-    clf = models.build(kind, params, seed).fit(X["train"], y["train"])
-    cal = models.Platt().fit(clf.predict_proba(X["val"])[:, 1], y["val"])
-    p_val = cal.transform(clf.predict_proba(X["val"])[:, 1])
+    """Fit `kind` on all rows of X; calibrate and choose thresholds on its out-of-fold
+    predictions (`fold`: fold number per row). kind `auto` first picks among train.auto."""
+    if kind == "auto":
+        best = None
+        for cand_kind, cand_params in candidates(params):
+            raw = out_of_fold(cand_kind, cand_params, seed, X, y, fold)
+            score = selection_score(y, raw)
+            if best is None or score > best[0] + 1e-9:  # ties: the earlier, simpler entry
+                best = (score, cand_kind, cand_params, raw)
+        _, kind, params, raw = best
+    else:
+        raw = out_of_fold(kind, params, seed, X, y, fold)
+    cal = models.Platt().fit(raw, y)
     accept, report = choose_thresholds(
-        p_val,
-        y["val"],
+        cal.transform(raw),
+        y,
         float(thresholds["report_min_precision"]),
         float(thresholds["accept_max_fake_rate"]),
     )
-    return Trained(kind, clf, cal, accept, report)
+    clf = models.build(kind, params, seed).fit(X, y)
+    return Trained(kind, clf, cal, accept, report, dict(params.get(kind) or {}))
 
 
 def load_parts(
@@ -167,6 +222,24 @@ def load_parts(
     return X, y, df
 
 
+ROLES = ("model", "baseline", "peer")  # the chosen model, the checklist rules, the raw forest
+
+
+def fit_roles(
+    kind: str,
+    params: dict[str, Any],
+    X: pd.DataFrame,
+    y: np.ndarray,
+    groups: np.ndarray,
+    thresholds: dict[str, float],
+) -> dict[str, Trained]:
+    """The model, the rule baseline and the peer, each fitted on all of X and cross-fitted."""
+    seed = int(params["seed"])
+    fold = folds_of(y, groups, int(params.get("folds", 5)), seed)
+    kinds = {"model": kind, "baseline": "rules", "peer": "peer"}
+    return {role: fit_one(k, params, seed, X, y, fold, thresholds) for role, k in kinds.items()}
+
+
 def run(
     features: str | Path,
     split: str | Path,
@@ -174,16 +247,58 @@ def run(
     output: str | Path,
     train_params: dict[str, Any],
     thresholds: dict[str, float],
-) -> dict[str, Trained]:
-    """Fit the chosen model and the rule baseline; save both to `output`."""
+) -> dict[str, Any]:
+    """Fit the chosen model, the rule baseline and the peer on every row outside the test part;
+    save them to `output`. With cv folds in the split, also each fold's predictions from
+    models fitted on the other folds (key "cv": profile_id, fold, and per role p and decision)."""
     names = list(joblib.load(featurizer).get_feature_names_out())
-    X, y, _ = load_parts(features, split, names)
-    seed = int(train_params["seed"])
+    _, _, df = load_parts(features, split, names)
     kind = str(train_params["model"])
-    trained = {
-        "model": fit_one(kind, train_params, seed, X, y, thresholds),
-        "baseline": fit_one("rules", train_params, seed, X, y, thresholds),
-    }
+    y = (df["label"] == "fake").to_numpy().astype(int)
+    groups = groups_of(df)
+    fit = (df["part"] != "test").to_numpy()
+    # Cross-fitting makes many fits; one OpenMP thread each. Boosting's threads synchronise
+    # per tree node, and on small fits or busy cores that waiting costs more than it gives.
+    with _threads().limit(limits=1, user_api="openmp"):
+        return _run(df, names, kind, y, groups, fit, train_params, thresholds, output)
+
+
+def _run(
+    df: pd.DataFrame,
+    names: list[str],
+    kind: str,
+    y: np.ndarray,
+    groups: np.ndarray,
+    fit: np.ndarray,
+    train_params: dict[str, Any],
+    thresholds: dict[str, float],
+    output: str | Path,
+) -> dict[str, Any]:
+    trained: dict[str, Any] = fit_roles(
+        kind,
+        train_params,
+        df.loc[fit, names].reset_index(drop=True),
+        y[fit],
+        groups[fit],
+        thresholds,
+    )
+    fold = df["fold"].to_numpy() if "fold" in df else np.full(len(df), -1)
+    if (fold >= 0).any():
+        cv = pd.DataFrame({"profile_id": df["profile_id"], "fold": fold})
+        for role in ROLES:
+            cv[f"{role}_p"] = np.nan
+            cv[f"{role}_decision"] = ""
+        for f in np.unique(fold[fold >= 0]):
+            inside = fold == f
+            outside = (fold >= 0) & ~inside
+            X_out = df.loc[outside, names].reset_index(drop=True)
+            fitted = fit_roles(kind, train_params, X_out, y[outside], groups[outside], thresholds)
+            X_in = df.loc[inside, names].reset_index(drop=True)
+            for role, t in fitted.items():
+                p = t.proba(X_in)
+                cv.loc[inside, f"{role}_p"] = p
+                cv.loc[inside, f"{role}_decision"] = t.decide(p)
+        trained["cv"] = cv
     with atomic_path(output) as tmp:
         joblib.dump(trained, tmp)
     return trained

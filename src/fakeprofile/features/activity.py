@@ -45,4 +45,11 @@ def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     out["activity_following"] = following
     out["activity_followers_per_connection"] = safe_div(followers, np.maximum(conn, 1))
     out["activity_following_per_connection"] = safe_div(following, np.maximum(conn, 1))
+    # Ratios among the counts themselves, for sources that have little else (a follower count,
+    # a following count, a number of posts): a spammer follows many and is followed by few.
+    posts = counts["posts"]
+    out["activity_followers_per_following"] = safe_div(followers, np.maximum(following, 1))
+    out["activity_posts_per_follower"] = safe_div(posts, np.maximum(followers, 1))
+    out["activity_following_per_30d"] = safe_div(following * 30.0, np.clip(age_days, 1, None))
+    out["activity_followers_per_30d"] = safe_div(followers * 30.0, np.clip(age_days, 1, None))
     return pd.DataFrame(out)
