@@ -89,6 +89,7 @@ def test_calibration_is_fitted_on_rows_the_classifier_never_saw():
     assert abs(p.mean() - 0.3) < 0.05
     assert p.std() < 0.05
     assert (trained.decide(p) == "report").sum() == 0
+    assert trained.kind == "hgb"
 
 
 def test_proba_of_a_model_without_trees_is_calibrated_predict_proba():
@@ -118,3 +119,17 @@ def test_proba_of_a_model_without_trees_is_calibrated_predict_proba():
     t = Trained("rules", rules, cal, accept_below=0.2, report_at=0.9)
     assert t.forest(list(X.columns)) is None
     np.testing.assert_array_equal(t.proba(X), cal.transform(raw))
+
+
+def test_cuts_at_the_ends_and_the_default_minimum_of_reports():
+    p = np.linspace(0.01, 0.99, 60)
+    # Every profile fake: all are reported, the lowest score is the cut; none is accepted.
+    accept, report = choose_thresholds(p, np.ones(60, int), 0.99, 0.03)
+    assert report == p.min() and accept == 0.0
+    # Every profile genuine: all are accepted, the highest score included; none is reported.
+    accept, report = choose_thresholds(p, np.zeros(60, int), 0.99, 0.03)
+    assert report > 1 and accept > p.max()
+    # Exactly 20 fakes on top: enough reports by default, not with 21 required.
+    y = (np.arange(60) >= 40).astype(int)
+    assert choose_thresholds(p, y, 0.99, 0.03)[1] == p[40]
+    assert choose_thresholds(p, y, 0.99, 0.03, min_reports=21)[1] > 1
