@@ -396,7 +396,7 @@ def parquet_schema(path: str | Path) -> pa.Schema:
         raise UserError(f"input file not found: {path}")
     try:
         return pq.read_schema(path)
-    except (pa.ArrowInvalid, OSError) as exc:
+    except (pa.ArrowException, OSError, ValueError) as exc:  # a name that is not UTF-8, say
         raise UserError(f"{path} is not a readable Parquet file: {_one_line(exc)}") from exc
 
 
@@ -472,7 +472,7 @@ def iter_parquet(
         meta = pq.ParquetFile(path)
         text = [c.path for c in meta.schema if c.physical_type == "BYTE_ARRAY"]
         pf = pq.ParquetFile(path, read_dictionary=text)
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, ValueError) as exc:  # a name that is not UTF-8, say
         raise UserError(f"{path} is not a readable Parquet file: {_one_line(exc)}") from exc
     for group in range(pf.metadata.num_row_groups):
         rows, done = pf.metadata.row_group(group).num_rows, 0
