@@ -396,8 +396,8 @@ def parquet_schema(path: str | Path) -> pa.Schema:
         raise UserError(f"input file not found: {path}")
     try:
         return pq.read_schema(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise UserError(f"{path} is not a readable Parquet file: {exc}") from exc
+    except (pa.ArrowException, OSError, ValueError) as exc:  # a name that is not UTF-8, say
+        raise UserError(f"{path} is not a readable Parquet file: {_one_line(exc)}") from exc
 
 
 PARQUET_BUDGET = 64 << 20  # decoded bytes of one batch of Parquet rows turned into Python
@@ -422,6 +422,12 @@ def _row_bytes(arr: pa.Array) -> np.ndarray:
     if pa.types.is_struct(t):
         return 8 + sum((_row_bytes(child) for child in arr.flatten()), np.zeros(n, np.int64))
     return np.full(n, 8, np.int64)
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error from a library as one short line (Arrow's span several)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
 
 
 def _is_bytes(t: pa.DataType) -> bool:
@@ -466,8 +472,8 @@ def iter_parquet(
         meta = pq.ParquetFile(path)
         text = [c.path for c in meta.schema if c.physical_type == "BYTE_ARRAY"]
         pf = pq.ParquetFile(path, read_dictionary=text)
-    except (pa.ArrowException, OSError) as exc:
-        raise UserError(f"{path} is not a readable Parquet file: {exc}") from exc
+    except (pa.ArrowException, OSError, ValueError) as exc:  # a name that is not UTF-8, say
+        raise UserError(f"{path} is not a readable Parquet file: {_one_line(exc)}") from exc
     for group in range(pf.metadata.num_row_groups):
         rows, done = pf.metadata.row_group(group).num_rows, 0
         try:
@@ -480,6 +486,6 @@ def iter_parquet(
                         yield part
                 done += batch.num_rows
         except (pa.ArrowException, OSError, ValueError) as exc:
-            why = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            why = _one_line(exc)
             for _ in range(max(rows - done, 0)):
                 yield Damaged(f"Parquet row group {group} cannot be decoded: {why}")
