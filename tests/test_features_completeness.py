@@ -250,3 +250,5 @@ def test_headline_agrees_equals_the_reference_on_random_profiles():
     got = _headline_agrees(to_table(records))
     want = [headline_reference(r) for r in records]
     np.testing.assert_array_equal(got, want)
+    feats = ProfileFeatures().fit(records[:1]).transform(records)
+    np.testing.assert_array_equal(feats["profile_headline_matches_experience"], want)
