@@ -93,7 +93,8 @@ def segments(
         ("without_photo", df["photo_missing"] == 1),
     ):
         m = m.to_numpy()
-        out[name] = scores(y[m], p[m], decision[m])
+        if m.any():  # a source without photo flags has neither segment
+            out[name] = scores(y[m], p[m], decision[m])
     kinds = df["fake_kind"].fillna("").to_numpy()
     genuine = y == 0
     for kind in sorted(k for k in set(kinds) if k):
