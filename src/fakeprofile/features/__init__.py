@@ -162,4 +162,13 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
             invitation.compute(table),
         ]
         out = pd.concat([p.reset_index(drop=True) for p in parts], axis=1)
+        # text_evasion: how many kinds of trick the texts use; the checks over all texts stand
+        # for the note's invisible, confusable and separated kinds too.
+        same = {"invisible": "zero_width", "confusable": "mixed_script", "separated": "spaced_letters"}
+        kinds = [
+            (out[f"text_evasion_note_{t}"] > 0)
+            | ((out[f"text_evasion_{same[t]}"] > 0) if t in same else False)
+            for t in invitation.evasion.TRICKS
+        ]
+        out["text_evasion"] = np.sum(kinds, axis=0).astype(np.float64)
         return out.astype(np.float64)

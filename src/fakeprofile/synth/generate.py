@@ -18,6 +18,11 @@ Fakes (25% by default)
   careful_fake 24%: full, well-written profile; tells are a young account, no activity history,
     few mutual connections and sometimes a reused photo.
   job_seeker_spam 12%: begging notes, many typos, many invitations.
+  machine_written 14%: polished, generic, error-free text in the style of a language model (written
+    by hand, see synth/machine.py), invented employers, a career over several countries.
+  hijacked_account 6%: an established, complete, active account (bought or taken over) that sends
+    a pitch or asks to move to WhatsApp or Telegram: the note is the only tell.
+(The shares above are relative weights; with the last two added they sum to 1.2.)
 A fifth of the fakes' pitch and bait notes disguise a key word (zero-width space, Cyrillic
 look-alike letters, spaced-out letters). About 2% of labels are wrong on top (label noise), as in any human-labelled set: 2.5% of honest
 members were reported and labelled fake, 0.4% of fakes passed review as genuine. (Symmetric noise
@@ -39,7 +44,7 @@ from typing import Any
 
 from fakeprofile import interrupt
 from fakeprofile.io import atomic_path
-from fakeprofile.synth import photos
+from fakeprofile.synth import machine, photos
 from fakeprofile.synth.lexicon import FAKE_FIRST, FAKE_LAST, LANGUAGE_WEIGHTS, LEX
 
 GENUINE_KINDS = {
@@ -56,6 +61,8 @@ FAKE_KINDS = {
     "romance_investment_scam": 0.18,
     "careful_fake": 0.24,
     "job_seeker_spam": 0.12,
+    "machine_written": 0.14,
+    "hijacked_account": 0.06,
 }
 
 
@@ -115,9 +122,13 @@ def misspell(text: str, rate: float, rng: random.Random) -> str:
 LOOKALIKES = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "i": "і"}  # Cyrillic
 
 
+LEET = str.maketrans("aeiostAEIOST", "431057431057")
+
+
 def evade(text: str, rng: random.Random) -> str:
-    """Disguise the words filters look for, the way spammers do: a zero-width space inside,
-    look-alike Cyrillic letters, or letters spaced out."""
+    """Disguise the words filters look for, the way spammers do: an invisible character inside
+    (zero-width space, word joiner, Hangul filler, a tag character), look-alike Cyrillic letters,
+    fullwidth letters, leetspeak, or letters spaced out or split by separators."""
     words = text.split(" ")
     targets = [
         i
@@ -139,13 +150,22 @@ def evade(text: str, rng: random.Random) -> str:
     ] or [rng.randrange(len(words))]
     i = rng.choice(targets)
     w = words[i]
-    trick = rng.randrange(3)
+    trick = rng.randrange(8)
     if trick == 0 and len(w) > 2:
         words[i] = w[: len(w) // 2] + "\u200b" + w[len(w) // 2 :]
     elif trick == 1:
         words[i] = "".join(LOOKALIKES.get(ch, ch) if k % 2 == 0 else ch for k, ch in enumerate(w))
-    else:
+    elif trick == 2:
         words[i] = " ".join(w)
+    elif trick == 3 and len(w) > 2:
+        hidden = rng.choice(["\u2066", "\u3164", "\U000e0041", "\u034f", "\u2060"])
+        words[i] = w[: len(w) // 2] + hidden + w[len(w) // 2 :]
+    elif trick == 4:
+        words[i] = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in w)
+    elif trick == 5:
+        words[i] = w.translate(LEET)
+    else:
+        words[i] = rng.choice("-_.*").join(w)
     return " ".join(words)
 
 
@@ -247,6 +267,8 @@ def _about(c: _Ctx, k: int, key: str = "about") -> str:
 
 
 def _note(c: _Ctx, kind: str) -> str | None:
+    if kind == "hijacked":
+        return _fill(c.rng.choice(machine.HIJACKED_NOTES[c.lang]), c.slots)
     return None if kind == "blank" else _fill(c.rng.choice(c.lex[f"note_{kind}"]), c.slots)
 
 
@@ -284,6 +306,8 @@ def _photo_plan(rng: random.Random, kind: str, cfg: GenConfig) -> tuple[str, int
         "romance_investment_scam": (0.08, 0.02, 0.88),
         "careful_fake": (0.55, 0.02, 0.38),
         "job_seeker_spam": (0.45, 0.20, 0.10),
+        "machine_written": (0.65, 0.02, 0.25),
+        "hijacked_account": (0.90, 0.02, 0.03),
     }[kind]
     r = rng.random()
     if r < p[0]:
@@ -447,6 +471,26 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
             {"job": 0.70, "canned": 0.15, "blank": 0.15},
             (0.05, 0.15),
         ),
+        "machine_written": (
+            (0.1, 4),
+            (4, 18),
+            (2, 5),
+            (3, 5),
+            (5, 12),
+            "low",
+            {"personal": 0.35, "blank": 0.40, "canned": 0.25},
+            (0.0, 0.0),
+        ),
+        "hijacked_account": (
+            (2, 15),
+            (3, 25),
+            (2, 5),
+            (2, 5),
+            (5, 15),
+            "mid",
+            {"hijacked": 1.0},
+            (0.0, 0.01),
+        ),
     }[kind]
     created = ref - timedelta(days=_days(rng, *age_years) + 1)
     career_years = rng.uniform(*career)
@@ -458,8 +502,9 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
     if kind == "careful_fake" and rng.random() < 0.4:  # likes and shares to look alive
         activity = "low"
 
+    crude_career = fake and kind not in ("careful_fake", "hijacked_account")
     experience = (
-        _experience(c, rng.randint(*n_exp), career_years, fake and kind != "careful_fake")
+        _experience(c, rng.randint(*n_exp), career_years, crude_career)
         if n_exp[1]
         else []
     )
@@ -479,6 +524,14 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         experience[0]["title"] = rng.choice(lex["title"])
     if kind == "bulk_created" and rng.random() < 0.5:
         headline = None
+    if kind == "machine_written":  # the text, employers and places of a machine-written profile
+        side = random.Random(f"{cfg.seed}:{i}:machine")
+        style = machine.texts(side, lang, c.slots, len(experience))
+        headline, about = style["headline"], style["about"]
+        for e, duty in zip(experience, style["duties"], strict=True):
+            e["company"] = machine.employer(side)
+            e["location"] = side.choice(machine.WORLD_CITIES)
+            e["description"] = duty
     for e in experience:
         if e["description"]:
             e["description"] = misspell(e["description"], typo_rate, rng)
@@ -490,7 +543,7 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         message = misspell(message, typo_rate, rng)
         # Its own random stream, so adding this step left every other generated value unchanged.
         side = random.Random(f"{cfg.seed}:{i}:evade")
-        if fake and note_kind in ("bait", "pitch") and side.random() < 0.2:
+        if fake and note_kind in ("bait", "pitch", "hijacked") and side.random() < 0.2:
             message = evade(message, side)
 
     # network
@@ -506,10 +559,12 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         "romance_investment_scam": 150,
         "careful_fake": 180,
         "job_seeker_spam": 300,
+        "machine_written": 250,
+        "hijacked_account": 450,
     }[kind]
     connections = int(conn_median * rng.lognormvariate(0, 0.8))
     # Careful fakes copy members' network shape; the others are lopsided.
-    crude = fake and kind != "careful_fake"
+    crude = fake and kind not in ("careful_fake", "machine_written", "hijacked_account")
     follow_ratio = 3.0 if kind == "heavy_poster" else (0.7 if crude else 1.05)
     followers = int(connections * follow_ratio * rng.lognormvariate(0, 0.4))
     follows_many = rng.random() < (0.25 if crude else 0.10)  # fakes follow to be followed back
@@ -526,6 +581,8 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         "sales_mass_inviter": 1.5,
         "bulk_created": 0.2,
         "job_seeker_spam": 0.8,
+        "machine_written": 1.5,
+        "hijacked_account": 10,
     }[kind]
     mutual = int(rng.expovariate(1.0) * mutual_base)
     sent7 = {
@@ -535,6 +592,8 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         "romance_investment_scam": 35,
         "job_seeker_spam": 50,
         "careful_fake": 4.5,
+        "machine_written": 8,
+        "hijacked_account": 25,
         "active": 5,
         "heavy_poster": 8,
     }.get(kind, 3)
@@ -555,7 +614,7 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
 
     sections = {
         s: (
-            int(rng.expovariate(1.0) * (0.2 if fake and kind != "careful_fake" else 1.0))
+            int(rng.expovariate(1.0) * (0.2 if crude else 1.0))
             if rng.random() < 0.6
             else 0
         )
