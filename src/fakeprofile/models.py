@@ -22,6 +22,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from fakeprofile.errors import UserError
+from fakeprofile.features import INCREASING
 
 KINDS = ("rules", "logreg", "hgb")
 
@@ -84,6 +85,17 @@ class DropEmptyColumns(TransformerMixin, BaseEstimator):
         return X.drop(columns=self.empty_) if self.empty_ else X
 
 
+class RedFlagsRaise(HistGradientBoostingClassifier):
+    """Gradient-boosted trees in which each feature of features.INCREASING (the note's red flags,
+    evasion counts) can only raise the score: a monotonic constraint per such column present at
+    fit. So a complete, established profile cannot make a pitch or a channel move look safer."""
+
+    def fit(self, X: pd.DataFrame, y: Any, sample_weight: Any = None) -> RedFlagsRaise:
+        columns = list(getattr(X, "columns", []))
+        self.monotonic_cst = {c: 1 for c in columns if c in INCREASING} or None
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
 def build(kind: str, params: dict[str, Any], seed: int) -> BaseEstimator:
     """An unfitted classifier of `kind` with its section of params.yaml."""
     if kind == "rules":
@@ -99,7 +111,7 @@ def build(kind: str, params: dict[str, Any], seed: int) -> BaseEstimator:
         if kind == "hgb":
             return make_pipeline(
                 DropEmptyColumns(),
-                HistGradientBoostingClassifier(**params.get("hgb", {}), random_state=seed),
+                RedFlagsRaise(**params.get("hgb", {}), random_state=seed),
             )
     except TypeError as exc:  # a misspelled setting: "got an unexpected keyword argument"
         raise UserError(f"params.yaml train.{kind}: {exc}") from exc

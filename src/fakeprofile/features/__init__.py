@@ -18,11 +18,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from fakeprofile.features import activity, completeness, invitation, text
+from fakeprofile.features import activity, completeness, invitation, style, text
 from fakeprofile.features.frame import field, num, to_table
 from fakeprofile.features.photo import DESC_DIM, PhotoIndex, PhotoInfo, read_photos
 
-__all__ = ["ProfileFeatures"]
+__all__ = ["INCREASING", "ProfileFeatures"]
+
+# Features that can only raise the probability of "fake" (monotonic constraints in the trees):
+# the note's red flags, job begging, and every evasion count. A pitch or a channel move must
+# never be outweighed by an otherwise complete profile.
+INCREASING = (
+    *invitation.RED_FLAGS,
+    "invite_job_begging",
+    "text_evasion",
+    "text_evasion_zero_width",
+    "text_evasion_mixed_script",
+    "text_evasion_spaced_letters",
+    *(f"text_evasion_note_{t}" for t in invitation.evasion.TRICKS),
+)
 
 FIT_CHUNK = 50_000  # rows whose features are computed at once in fit_transform
 
@@ -160,6 +173,7 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
             text.compute(table, self.min_zipf),
             activity.compute(table, as_of_days),
             invitation.compute(table),
+            style.compute(table),
         ]
         out = pd.concat([p.reset_index(drop=True) for p in parts], axis=1)
         # text_evasion: how many kinds of trick the texts use; the checks over all texts stand

@@ -248,7 +248,22 @@ def _read_leet(text: str, counts: list[int]) -> str:
     return _TOKEN.sub(one, text)
 
 
+_CHANNEL_WORDS = {"on", "via", "op", "auf", "på", "paa", "per", "über", "through", "over"}
+_TWO_WORDS = re.compile(
+    r"(?i)\b(wh?at+'?s|wats|tele|insta|snap|we|face\s?book)\s+(app|gram|chat|messenger)\b"
+)
+
+
 def _messengers(text: str, counts: list[int]) -> str:
+    def two(m: re.Match) -> str:
+        joined = re.sub(r"[^a-z]", "", (m.group(1) + m.group(2)).lower())
+        before = m.string[: m.start()].lower().split()[-1:]
+        if joined not in _SPELLING or (joined == "wechat" and not set(before) & _CHANNEL_WORDS):
+            return m.group(0)
+        counts[5] += 1
+        return CANONICAL[_SPELLING[joined]]
+
+    text = _TWO_WORDS.sub(two, text)
     def one(m: re.Match) -> str:
         tok = m.group(0)
         core = re.sub(r"[^A-Za-z]", "", tok)
@@ -315,7 +330,7 @@ GATE = (
     r"[^\x00-\x{ac}\x{ae}-\x{24f}]"
     r"|\w[ .\-_*~|/]{1,2}\w[ .\-_*~|/]{1,2}\w[ .\-_*~|/]{1,2}\w"
     r"|[A-Za-z][_\-.*]+[A-Za-z]|[A-Za-z][0-9@$!|+]+[A-Za-z]|[0-9@$!|+][A-Za-z]{2}"
-    r"|(?i:wh?att?s?a?p|whts|tele?gr|insta|snap|viber|wechat|weixin|skyp|\bkik|\bline\b|signal|"
+    r"|(?i:wh?att?s?a?p|wh?at+'?s\s|\bwe\s+chat|whts|tele?gr|insta|snap|viber|wechat|weixin|skyp|\bkik|\bline\b|signal|"
     r"threema|messeng|wazz|kakao|xxp| dot | punkt | punt |\s(?:at|snabel-?a|bij)\s+[a-z0-9-]+\s*"
     r"\.\s*(?:" + TLDS + r")\b)|[\[({<]|\d[OoIl]|[OoIl]\d|\d\s?/\s?\d"
     r"|(?i:\b" + _NUMBER_WORD + r"\b[\s,\-/]+\b" + _NUMBER_WORD + r"\b[\s,\-/]+\b" + _NUMBER_WORD + r"\b)"

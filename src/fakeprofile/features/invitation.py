@@ -231,6 +231,26 @@ def canned_similarity(text: str) -> float:
     return float(canned_similarities([text])[0])
 
 
+# Red flags a careful member never accepts, whatever the rest of the profile: a link, money bait
+# or a sales pitch, a request to move to another channel (messenger, phone, e-mail).
+RED_FLAGS = (
+    "invite_link",
+    "invite_money_words",
+    "invite_contact_bait",
+    "invite_messenger",
+    "invite_phone",
+    "invite_email",
+)
+
+
+def red_flags(X: pd.DataFrame) -> np.ndarray:
+    """Per row of a feature table: does its note raise one of RED_FLAGS?"""
+    cols = [c for c in RED_FLAGS if c in X.columns]
+    if not cols:
+        return np.zeros(len(X), dtype=bool)
+    return (np.nan_to_num(X[cols].to_numpy(dtype=np.float64)) > 0).any(axis=1)
+
+
 # The columns that judge what a note says: unknown (NaN) where there is no note.
 CONTENT = frozenset(
     {
