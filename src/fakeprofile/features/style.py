@@ -61,7 +61,7 @@ BUZZ = (
     "consultants?|group|systems?|labs?|advisory|enterprises?|data|digital|cloud|eco|sustainable|"
     "peak|stellar|zenith|fusion|spark|thrive|impact|growth|analytics|networks?|hub|works|corp|"
     "corporation|inc|ltd|llc|gmbh|international|worldwide|capital|holdings?|agency|creative|"
-    "media|marketing|intelligence|ai|sync|link|matrix|alpha|omega|infinity|unity|elite|pro|"
+    "media|marketing|intelligence|ai|sync|link|matrix|alpha|omega|infinity|unity|elite|pro|nex|neo|omni|"
     "edge|bridge|path|point|quest|spire|verse|ify|ly|x|one|first|true|pure|clear|swift|agile|"
     "integrated|integrity|excellence|management|services|dynamix|tek"
 )
@@ -94,7 +94,10 @@ def _split(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
         words = words.combine_chunks()
     parents = pc.list_parent_indices(words).to_numpy(zero_copy_only=False)
     start = words.offsets[0].as_py()
-    return words.values.slice(start, len(parents)), parents
+    values = words.values.slice(start, len(parents))
+    # Leading or trailing white space gives empty "words": not words.
+    keep = num(pc.binary_length(values)) > 0
+    return values.filter(pa.array(keep)), parents[keep]
 
 
 def _repeated_share(words: pa.Array, parents: np.ndarray, n: int) -> np.ndarray:

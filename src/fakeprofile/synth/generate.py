@@ -18,11 +18,13 @@ Fakes (25% by default)
   careful_fake 24%: full, well-written profile; tells are a young account, no activity history,
     few mutual connections and sometimes a reused photo.
   job_seeker_spam 12%: begging notes, many typos, many invitations.
-  machine_written 14%: polished, generic, error-free text in the style of a language model (written
-    by hand, see synth/machine.py), invented employers, a career over several countries.
-  hijacked_account 6%: an established, complete, active account (bought or taken over) that sends
-    a pitch or asks to move to WhatsApp or Telegram: the note is the only tell.
-(The shares above are relative weights; with the last two added they sum to 1.2.)
+Two more kinds are made from those (DERIVED_KINDS), each from its own random stream:
+  machine_written (~14% of fakes: 35% of careful fakes, 30% of romance scams): polished, generic,
+    error-free text in the style of a language model (written by hand, see synth/machine.py),
+    employers made of buzzwords, a career over several countries.
+  hijacked_account (~4%: the careful fakes three years or older among another 30% of them): an
+    established, active account that sends a pitch or asks to move to WhatsApp or Telegram: the
+    note is the tell.
 A fifth of the fakes' pitch and bait notes disguise a key word (zero-width space, Cyrillic
 look-alike letters, spaced-out letters). About 2% of labels are wrong on top (label noise), as in any human-labelled set: 2.5% of honest
 members were reported and labelled fake, 0.4% of fakes passed review as genuine. (Symmetric noise
@@ -61,8 +63,12 @@ FAKE_KINDS = {
     "romance_investment_scam": 0.18,
     "careful_fake": 0.24,
     "job_seeker_spam": 0.12,
-    "machine_written": 0.14,
-    "hijacked_account": 0.06,
+}
+# Kinds made from others after the fact (from their own random stream, so every other generated
+# value, photo rings and the split included, stays as it was): kind -> (made from, share of it).
+DERIVED_KINDS = {
+    "machine_written": {"careful_fake": 0.35, "romance_investment_scam": 0.30},
+    "hijacked_account": {"careful_fake": 0.30},
 }
 
 
@@ -267,8 +273,6 @@ def _about(c: _Ctx, k: int, key: str = "about") -> str:
 
 
 def _note(c: _Ctx, kind: str) -> str | None:
-    if kind == "hijacked":
-        return _fill(c.rng.choice(machine.HIJACKED_NOTES[c.lang]), c.slots)
     return None if kind == "blank" else _fill(c.rng.choice(c.lex[f"note_{kind}"]), c.slots)
 
 
@@ -306,8 +310,6 @@ def _photo_plan(rng: random.Random, kind: str, cfg: GenConfig) -> tuple[str, int
         "romance_investment_scam": (0.08, 0.02, 0.88),
         "careful_fake": (0.55, 0.02, 0.38),
         "job_seeker_spam": (0.45, 0.20, 0.10),
-        "machine_written": (0.65, 0.02, 0.25),
-        "hijacked_account": (0.90, 0.02, 0.03),
     }[kind]
     r = rng.random()
     if r < p[0]:
@@ -471,26 +473,6 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
             {"job": 0.70, "canned": 0.15, "blank": 0.15},
             (0.05, 0.15),
         ),
-        "machine_written": (
-            (0.1, 4),
-            (4, 18),
-            (2, 5),
-            (3, 5),
-            (5, 12),
-            "low",
-            {"personal": 0.35, "blank": 0.40, "canned": 0.25},
-            (0.0, 0.0),
-        ),
-        "hijacked_account": (
-            (2, 15),
-            (3, 25),
-            (2, 5),
-            (2, 5),
-            (5, 15),
-            "mid",
-            {"hijacked": 1.0},
-            (0.0, 0.01),
-        ),
     }[kind]
     created = ref - timedelta(days=_days(rng, *age_years) + 1)
     career_years = rng.uniform(*career)
@@ -502,7 +484,7 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
     if kind == "careful_fake" and rng.random() < 0.4:  # likes and shares to look alive
         activity = "low"
 
-    crude_career = fake and kind not in ("careful_fake", "hijacked_account")
+    crude_career = fake and kind != "careful_fake"
     experience = (
         _experience(c, rng.randint(*n_exp), career_years, crude_career)
         if n_exp[1]
@@ -524,14 +506,6 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         experience[0]["title"] = rng.choice(lex["title"])
     if kind == "bulk_created" and rng.random() < 0.5:
         headline = None
-    if kind == "machine_written":  # the text, employers and places of a machine-written profile
-        side = random.Random(f"{cfg.seed}:{i}:machine")
-        style = machine.texts(side, lang, c.slots, len(experience))
-        headline, about = style["headline"], style["about"]
-        for e, duty in zip(experience, style["duties"], strict=True):
-            e["company"] = machine.employer(side)
-            e["location"] = side.choice(machine.WORLD_CITIES)
-            e["description"] = duty
     for e in experience:
         if e["description"]:
             e["description"] = misspell(e["description"], typo_rate, rng)
@@ -543,7 +517,7 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         message = misspell(message, typo_rate, rng)
         # Its own random stream, so adding this step left every other generated value unchanged.
         side = random.Random(f"{cfg.seed}:{i}:evade")
-        if fake and note_kind in ("bait", "pitch", "hijacked") and side.random() < 0.2:
+        if fake and note_kind in ("bait", "pitch") and side.random() < 0.2:
             message = evade(message, side)
 
     # network
@@ -559,12 +533,10 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         "romance_investment_scam": 150,
         "careful_fake": 180,
         "job_seeker_spam": 300,
-        "machine_written": 250,
-        "hijacked_account": 450,
     }[kind]
     connections = int(conn_median * rng.lognormvariate(0, 0.8))
     # Careful fakes copy members' network shape; the others are lopsided.
-    crude = fake and kind not in ("careful_fake", "machine_written", "hijacked_account")
+    crude = fake and kind != "careful_fake"
     follow_ratio = 3.0 if kind == "heavy_poster" else (0.7 if crude else 1.05)
     followers = int(connections * follow_ratio * rng.lognormvariate(0, 0.4))
     follows_many = rng.random() < (0.25 if crude else 0.10)  # fakes follow to be followed back
@@ -581,8 +553,6 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         "sales_mass_inviter": 1.5,
         "bulk_created": 0.2,
         "job_seeker_spam": 0.8,
-        "machine_written": 1.5,
-        "hijacked_account": 10,
     }[kind]
     mutual = int(rng.expovariate(1.0) * mutual_base)
     sent7 = {
@@ -592,8 +562,6 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         "romance_investment_scam": 35,
         "job_seeker_spam": 50,
         "careful_fake": 4.5,
-        "machine_written": 8,
-        "hijacked_account": 25,
         "active": 5,
         "heavy_poster": 8,
     }.get(kind, 3)
@@ -686,7 +654,36 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
     }
     if rng.random() < 0.04:  # a source that only knows whether there is a photo
         record["photo"] = None
+    if fake:
+        _derive(record, kind, c, created, random.Random(f"{cfg.seed}:{i}:derived"))
     return record, spec
+
+
+def _derive(record: dict[str, Any], kind: str, c: _Ctx, created: date, side: random.Random) -> None:
+    """Turn some fakes into the DERIVED_KINDS, in place, drawing only from `side`."""
+    r = side.random()
+    shares = [(new, made[kind]) for new, made in DERIVED_KINDS.items() if kind in made]
+    for new, share in shares:
+        if r >= share:
+            r -= share
+            continue
+        old = (c.ref - created).days >= 3 * 365
+        if new == "hijacked_account" and not old:
+            return
+        record["fake_kind"] = record["segment"]["archetype"] = new
+        if new == "machine_written":
+            style = machine.texts(side, c.lang, c.slots, len(record["experience"]))
+            record["headline"], record["about"] = style["headline"], style["about"]
+            for e, duty in zip(record["experience"], style["duties"], strict=True):
+                e["company"] = machine.employer(side)
+                e["location"] = side.choice(machine.WORLD_CITIES)
+                e["description"] = duty
+        else:  # an established account taken over: active, and its note is the tell
+            record["activity"] = _activity(side, "mid")
+            note = _fill(side.choice(machine.HIJACKED_NOTES[c.lang]), c.slots)
+            record["invitation"]["message"] = evade(note, side) if side.random() < 0.2 else note
+            record["invitation"]["mutual_connections"] = int(side.expovariate(1.0) * 10)
+        return
 
 
 def render_photo(spec: tuple) -> bytes:
