@@ -33,10 +33,12 @@ def test_machine_style_is_read_in_every_language(generated, lang):
     assert machine["style_generic_per_100_words"].median() > 4 * max(
         honest["style_generic_per_100_words"].median(), 0.5
     )
-    assert (machine["profile_employers_invented"] > 0).all()
+    assert (machine["profile_employers_invented"] > 0).mean() >= 0.6
     assert (honest["profile_employers_invented"].fillna(0) == 0).mean() > 0.98
-    assert machine["profile_career_countries"].median() >= 3
+    assert machine["profile_career_countries"].median() >= 2
     assert honest["profile_career_countries"].median() == 1
+    assert (machine["style_generic_per_100_words"] > 5).all()
+    assert (honest["style_generic_per_100_words"].fillna(0) < 5).mean() > 0.98
     assert machine["style_sentence_length_cv"].median() < honest["style_sentence_length_cv"].median()
 
 

@@ -672,11 +672,14 @@ def _derive(record: dict[str, Any], kind: str, c: _Ctx, created: date, side: ran
             return
         record["fake_kind"] = record["segment"]["archetype"] = new
         if new == "machine_written":
-            style = machine.texts(side, c.lang, c.slots, len(record["experience"]))
+            style = machine.texts(side, c.lang, c.slots, len(record["experience"]), c.lex)
             record["headline"], record["about"] = style["headline"], style["about"]
+            invented, abroad = side.uniform(0.5, 1.0), side.uniform(0.3, 1.0)
             for e, duty in zip(record["experience"], style["duties"], strict=True):
-                e["company"] = machine.employer(side)
-                e["location"] = side.choice(machine.WORLD_CITIES)
+                if side.random() < invented:
+                    e["company"] = machine.employer(side)
+                if side.random() < abroad:
+                    e["location"] = side.choice(machine.WORLD_CITIES)
                 e["description"] = duty
         else:  # an established account taken over: active, and its note is the tell
             record["activity"] = _activity(side, "mid")

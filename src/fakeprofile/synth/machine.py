@@ -197,12 +197,22 @@ def employer(rng: random.Random) -> str:
     return f"{first} {second}"
 
 
-def texts(rng: random.Random, lang: str, slots: dict[str, str], n_duties: int) -> dict:
-    """Headline, about and position descriptions in machine style for one profile."""
+def texts(
+    rng: random.Random, lang: str, slots: dict[str, str], n_duties: int, plain: dict[str, list[str]]
+) -> dict:
+    """Headline, about and position descriptions in machine style for one profile. How polished
+    varies: some sentences and duties are plain ones (`plain`: the language's "about" and "duty"
+    templates), so the share of stock phrases ranges from a little to nearly all."""
     style = STYLE[lang]
-    about = rng.sample(style["about"], rng.randint(3, 5))
+    polish = rng.uniform(0.2, 1.0)
+    about = rng.sample(style["about"], rng.randint(2, 5))
+    about += [rng.choice(plain["about"]) for _ in range(rng.randint(1, 3) if polish < 0.7 else 0)]
+    rng.shuffle(about)
+    duties = [
+        rng.choice(style["duty"] if rng.random() < polish else plain["duty"]) for _ in range(n_duties)
+    ]
     return {
         "headline": rng.choice(style["headline"]).format_map(slots),
         "about": " ".join(s.format_map(slots) for s in about),
-        "duties": [rng.choice(style["duty"]).format_map(slots) for _ in range(n_duties)],
+        "duties": [d.format_map(slots) for d in duties],
     }
