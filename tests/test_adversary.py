@@ -145,7 +145,7 @@ def test_account_age_named_only_when_young(model, records):
     median here): no reason names the account's age. Any age reason given on the test part
     names an account under a year old or under a quarter of the genuine median."""
     typical = model.neutral["activity_account_age_days"]
-    assert 5 * 365 > 0.25 * typical  # so five years is not young next to genuine members
+    assert 0.25 * typical < 5 * 365  # so five years is not young next to genuine members
     out = model.score(records)
     for reasons in out["reasons"]:
         for phrase in reasons:
