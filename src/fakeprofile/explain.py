@@ -350,6 +350,7 @@ def reasons(
     top: int = 3,
     typical: pd.Series | None = None,
     floored: np.ndarray | None = None,
+    red: np.ndarray | None = None,
 ) -> list[list[str]]:
     """Up to `top` phrases per row, for the groups that raised its score by >= min_effect and
     show a sign that can be named (a phrase is never vague: a group without one is skipped).
@@ -357,7 +358,8 @@ def reasons(
     The note (pitch, default text, disguises) is named whenever it raised the score by at least
     FALLBACK_EFFECT. A flagged (reported) row always gets a reason: if no group reaches
     min_effect, the groups that raised it at all are named, largest first. `floored` rows were
-    kept from "accept" by the red-flag policy, which is then said. `typical` (genuine members'
+    kept from "accept" by the red-flag policy, which is then said; `red` rows have a red flag in
+    their note, which is always named. `typical` (genuine members'
     medians) lets a phrase compare, e.g. account age."""
     names = list(effect.columns)
     values = effect.to_numpy()
@@ -365,6 +367,7 @@ def reasons(
     index = {c: j for j, c in enumerate(X.columns)}
     typical_d = {} if typical is None else {k: float(v) for k, v in typical.items()}
     floored = np.zeros(len(X), dtype=bool) if floored is None else floored
+    red = floored if red is None else red | floored
     rows = X.to_numpy().tolist()
     out: list[list[str]] = []
     for i in range(len(X)):
@@ -388,10 +391,11 @@ def reasons(
                 if values[i, j] <= 0 or len(picked) >= top:
                     break
                 take(j)
-        if floored[i]:
+        if red[i]:
             pitch = _pitch(row)
             if pitch and pitch not in picked:
                 picked.insert(0, pitch)
+        if floored[i]:
             picked.append(FLOOR_REASON)
         if not picked and flagged[i]:  # every sign at neutral value: name what is concrete
             for g in names:

@@ -132,6 +132,7 @@ class FakeProfileModel:
                 decision[rows] == "report",
                 typical=self.neutral,
                 floored=floored[rows],
+                red=invitation.red_flags(sub),
             )
             for i, r in zip(rows, found, strict=True):
                 reasons[i] = r

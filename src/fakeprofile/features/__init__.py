@@ -167,12 +167,13 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
 
     def _features(self, table: pa.Table, infos: list[PhotoInfo | None]) -> pd.DataFrame:
         as_of_days = self._as_of_days(table)
+        table, tricks = invitation.normalise_notes(table)
         parts = [
             self._photo(table, infos),
             completeness.compute(table, as_of_days),
             text.compute(table, self.min_zipf),
             activity.compute(table, as_of_days),
-            invitation.compute(table),
+            invitation.compute(table, tricks),
             style.compute(table),
         ]
         out = pd.concat([p.reset_index(drop=True) for p in parts], axis=1)

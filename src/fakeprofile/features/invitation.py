@@ -267,14 +267,38 @@ CONTENT = frozenset(
 )
 
 
-def compute(table: pa.Table) -> pd.DataFrame:
-    inv = table.column("invitation")
-    has_inv = inv.is_valid().to_numpy(zero_copy_only=False)
+def normalise_notes(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """The table with every invitation note normalised against evasion (features/evasion), and
+    per row the count of each trick undone. Done once, before any text feature reads the note, so
+    a disguised note gives the same features as the plain one, spelling and language included.
+    Distinct notes only go through Python (canned and copy-paste notes repeat a lot)."""
     raw = field(table, "invitation", "message")
-    # Distinct notes only go through Python (canned and copy-paste notes repeat a lot).
     enc = pc.dictionary_encode(pc.fill_null(raw, "")).combine_chunks()
     uniq, tricks = evasion.normalise_many(enc.dictionary)
     idx = enc.indices.to_numpy(zero_copy_only=False)
+    if not tricks.any():
+        return table, np.zeros((table.num_rows, len(evasion.TRICKS)))
+    inv = table.column("invitation").combine_chunks()
+    children = inv.flatten()
+    names = [inv.type.field(k).name for k in range(inv.type.num_fields)]
+    at = names.index("message")
+    note = pa.array(uniq, type=pa.string()).take(pa.array(idx))
+    children[at] = pc.if_else(pc.is_null(raw.combine_chunks()), pa.nulls(len(note), pa.string()), note)
+    rebuilt = pa.StructArray.from_arrays(children, fields=list(inv.type), mask=inv.is_null())
+    return table.set_column(table.schema.get_field_index("invitation"), "invitation", rebuilt), tricks[idx]
+
+
+def compute(table: pa.Table, tricks: np.ndarray | None = None) -> pd.DataFrame:
+    """Invitation features of a table whose notes normalise_notes has normalised (`tricks`: its
+    trick counts per row; None means none were found)."""
+    inv = table.column("invitation")
+    has_inv = inv.is_valid().to_numpy(zero_copy_only=False)
+    raw = field(table, "invitation", "message")
+    enc = pc.dictionary_encode(pc.fill_null(raw, "")).combine_chunks()
+    uniq = enc.dictionary.to_pylist()
+    idx = enc.indices.to_numpy(zero_copy_only=False)
+    if tricks is None:
+        tricks = np.zeros((table.num_rows, len(evasion.TRICKS)))
     note = pa.array(uniq, type=pa.string())
     canned = canned_similarities(uniq)[idx] if uniq else np.zeros(len(idx))
 
@@ -305,7 +329,7 @@ def compute(table: pa.Table) -> pd.DataFrame:
     bait = np.nansum([out["invite_phone"], out["invite_email"], out["invite_messenger"]], axis=0)
     out["invite_contact_bait"] = np.where(out["invite_has_note"] == 1, bait > 0, np.nan)
     for k, trick in enumerate(evasion.TRICKS):
-        out[f"text_evasion_note_{trick}"] = tricks[idx, k] if uniq else np.zeros(len(idx))
+        out[f"text_evasion_note_{trick}"] = tricks[:, k]
     out["invite_mutual_connections"] = num(field(table, "invitation", "mutual_connections"))
     out["invite_sent_last_7d"] = num(field(table, "invitation", "invitations_sent_last_7d"))
     out["invite_acceptance_rate"] = num(field(table, "invitation", "acceptance_rate"))
