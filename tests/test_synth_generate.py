@@ -12,7 +12,7 @@ import time
 from PIL import Image
 
 from conftest import BIN, REPO
-from fakeprofile.synth.generate import FAKE_KINDS, GenConfig, generate
+from fakeprofile.synth.generate import DERIVED_KINDS, FAKE_KINDS, GenConfig, generate
 from fakeprofile.synth.lexicon import LANGUAGES
 
 
@@ -50,7 +50,7 @@ def test_class_mix_languages_and_kinds(tmp_path):
     langs = collections.Counter(r["segment"]["language"] for r in recs)
     assert set(langs) == set(LANGUAGES) and min(langs.values()) > 200
     kinds = collections.Counter(r["fake_kind"] for r in recs if r["fake_kind"])
-    assert set(kinds) == set(FAKE_KINDS)
+    assert set(kinds) == set(FAKE_KINDS) | set(DERIVED_KINDS)
     # No single sign separates the classes: genuine members without photos exist, and so do fakes
     # with their own portrait.
     photo = collections.Counter((r["label"], r["segment"]["photo_kind"]) for r in recs)

@@ -90,9 +90,10 @@ class Features(Section):
 
 
 class Split(Section):
-    method: Literal["grouped", "temporal"] = "grouped"
-    val_share: Annotated[Float, Field(ge=0, le=0.9)] = 0.15
+    method: Literal["grouped", "temporal", "cv"] = "grouped"
+    val_share: Annotated[Float, Field(ge=0, le=0.9)] = 0.0  # calibration is cross-fitted
     test_share: Annotated[Float, Field(ge=0, le=0.9)] = 0.15
+    folds: Annotated[Int, Field(ge=2)] = 5  # cv: every row tested once
     seed: Seed = 42
 
 
@@ -113,14 +114,43 @@ class Logreg(Section):
     max_iter: Count = 3000
 
 
+class Rf(Section):
+    """Passed to RandomForestClassifier as keyword arguments."""
+
+    n_estimators: Count = 200
+    min_samples_leaf: Count = 3
+    max_features: Literal["sqrt", "log2"] | Annotated[Float, Field(gt=0, le=1)] | None = "sqrt"
+
+
+class Peer(Section):
+    """The peer baseline's RandomForestClassifier (otherwise scikit-learn's defaults)."""
+
+    n_estimators: Count = 100
+
+
+class Candidate(BaseModel):
+    """One `train.auto` entry: a kind and settings over that kind's own section."""
+
+    model_config = ConfigDict(extra="allow")
+    kind: Literal["logreg", "hgb", "rf", "peer"]
+
+
 class ChecklistRules(Section):
     thin_below: Share = 0.35
     misspelled_above: Share = 0.08
 
 
 class Train(Section):
-    model: Literal["rules", "logreg", "hgb"] = "hgb"
+    model: Literal["rules", "logreg", "hgb", "rf", "peer", "auto"] = "hgb"
     seed: Seed = 42
+    folds: Annotated[Int, Field(ge=2)] = 5  # cross-fitting of calibration and thresholds
+    rf: Rf = Rf()
+    peer: Peer = Peer()
+    auto: list[Candidate] = [
+        Candidate(kind="hgb"),
+        Candidate(kind="hgb", learning_rate=0.03, max_leaf_nodes=15, min_samples_leaf=10),
+        Candidate(kind="rf"),
+    ]
     hgb: Hgb = Hgb()
     logreg: Logreg = Logreg()
     rules: ChecklistRules = ChecklistRules()
@@ -129,6 +159,7 @@ class Train(Section):
 class Thresholds(Section):
     report_min_precision: Share = 0.99
     accept_max_fake_rate: Share = 0.03
+    red_flag_floor: bool = True  # a note's red flag (pitch, bait, channel move) is never accepted
 
 
 class Evaluate(Section):

@@ -135,16 +135,25 @@ class FakeProfileModel:
     def verdicts(self, feats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
         """Per row of `feats`: calibrated probability of "fake", decision and reasons."""
         p = self.trained.proba(feats)
-        decision = self.trained.decide(p)
+        decision = self.trained.decide(p, feats)
         # Reasons explain why an invitation was not simply accepted, so accepted rows get none.
         # (A group also cannot lower a score by more than the score itself, so rows below the
         # smallest reason effect could have none anyway.) Both skip the extra model evaluations.
         reasons: list[list[str]] = [[] for _ in range(len(p))]
-        rows = np.flatnonzero((decision != "accept") & (p >= explain.FALLBACK_EFFECT))
+        floored = self.trained.floored(p, feats)
+        rows = np.flatnonzero((decision != "accept") & ((p >= explain.FALLBACK_EFFECT) | floored))
         if len(rows):
             sub = feats.iloc[rows]
             effect = explain.effects(sub, self.trained.proba_neutral, self.neutral, p[rows])
-            found = explain.reasons(sub, effect, self.min_effect, decision[rows] == "report")
+            found = explain.reasons(
+                sub,
+                effect,
+                self.min_effect,
+                decision[rows] == "report",
+                typical=self.neutral,
+                floored=floored[rows],
+                red=invitation.red_flags(sub),
+            )
             for i, r in zip(rows, found, strict=True):
                 reasons[i] = r
         return p, decision, reasons

@@ -27,6 +27,7 @@ from sklearn.preprocessing import StandardScaler
 
 from fakeprofile.config import DEFAULTS
 from fakeprofile.errors import UserError
+from fakeprofile.features import INCREASING
 
 KINDS = ("rules", "logreg", "hgb", "rf", "peer")
 
@@ -136,6 +137,17 @@ class SelectColumns(TransformerMixin, BaseEstimator):
         return pd.DataFrame(X)[self.kept_]
 
 
+class RedFlagsRaise(HistGradientBoostingClassifier):
+    """Gradient-boosted trees in which each feature of features.INCREASING (the note's red flags,
+    evasion counts) can only raise the score: a monotonic constraint per such column present at
+    fit. So a complete, established profile cannot make a pitch or a channel move look safer."""
+
+    def fit(self, X: pd.DataFrame, y: Any, sample_weight: Any = None) -> RedFlagsRaise:
+        columns = list(getattr(X, "columns", []))
+        self.monotonic_cst = {c: 1 for c in columns if c in INCREASING} or None
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
 def build(kind: str, params: dict[str, Any], seed: int) -> BaseEstimator:
     """An unfitted classifier of `kind` with its section of params.yaml."""
     if kind == "rules":
@@ -151,7 +163,7 @@ def build(kind: str, params: dict[str, Any], seed: int) -> BaseEstimator:
         if kind == "hgb":
             return make_pipeline(
                 DropEmptyColumns(),
-                HistGradientBoostingClassifier(**params.get("hgb", {}), random_state=seed),
+                RedFlagsRaise(**params.get("hgb", {}), random_state=seed),
             )
         if kind == "rf":
             return make_pipeline(

@@ -32,6 +32,7 @@ from threadpoolctl import ThreadpoolController
 
 from fakeprofile import models
 from fakeprofile.errors import UserError
+from fakeprofile.features import invitation
 from fakeprofile.io import atomic_path
 from fakeprofile.split import folds_of, groups_of
 
@@ -57,6 +58,7 @@ class Trained:
     accept_below: float
     report_at: float
     settings: dict = field(default_factory=dict)  # the kind's settings (chosen ones for auto)
+    red_flag_floor: bool = False  # thresholds.red_flag_floor: a note's red flag is never accepted
 
     def proba(self, X: pd.DataFrame) -> np.ndarray:
         forest = self.forest(list(X.columns))
@@ -106,21 +108,38 @@ class Trained:
         """Raw scores (log-odds) to calibrated probabilities, as predict_proba then Platt do."""
         return self.calibrator.transform(expit(raw))
 
-    def decide(self, p: np.ndarray) -> np.ndarray:
-        return np.where(
+    def decide(self, p: np.ndarray, X: pd.DataFrame | None = None) -> np.ndarray:
+        """accept / ask / report per score; with the red-flag floor and the features `X`, a
+        note with a red flag (features.invitation.RED_FLAGS) is asked about, never accepted."""
+        decision = np.where(
             p >= self.report_at, "report", np.where(p < self.accept_below, "accept", "ask")
         )
+        if self.red_flag_floor and X is not None:
+            decision[(decision == "accept") & invitation.red_flags(X)] = "ask"
+        return decision
+
+    def floored(self, p: np.ndarray, X: pd.DataFrame) -> np.ndarray:
+        """Rows the red-flag floor moved from accept to ask."""
+        if not self.red_flag_floor:
+            return np.zeros(len(p), dtype=bool)
+        return (p < self.accept_below) & (p < self.report_at) & invitation.red_flags(X)
 
 
 def choose_thresholds(
-    p: np.ndarray, y: np.ndarray, min_precision: float, max_fake_rate: float, min_reports: int = 20
+    p: np.ndarray,
+    y: np.ndarray,
+    min_precision: float,
+    max_fake_rate: float,
+    min_reports: int = 20,
+    eligible: np.ndarray | None = None,
 ) -> tuple[float, float]:
     """(accept_below, report_at) on validation probabilities `p` with labels `y` (1 = fake).
 
     report_at: the lowest score at which the profiles scoring at least that much are fake with
     precision >= min_precision (at least `min_reports` of them); above 1 (never) if none is.
     accept_below: the highest score under which the fake share is <= max_fake_rate; 0 (never)
-    if none is. accept_below never exceeds report_at.
+    if none is. accept_below never exceeds report_at. Only `eligible` rows (all if None) count
+    for accept_below: the others are never accepted whatever their score.
     """
     order = np.argsort(-p, kind="stable")
     ps, ys = p[order], y[order]
@@ -132,6 +151,8 @@ def choose_thresholds(
     report_at = float(ps[np.flatnonzero(ok).max()]) if ok.any() else 1.0 + 1e-9
     # Going up from the lowest score: fake share among everything below the cut.
     asc = order[::-1]
+    if eligible is not None:
+        asc = asc[eligible[asc]]
     pa_, ya = p[asc], y[asc]
     fakes_below = np.cumsum(ya)
     m = np.arange(1, len(pa_) + 1)
@@ -197,14 +218,18 @@ def fit_one(
     else:
         raw = out_of_fold(kind, params, seed, X, y, fold)
     cal = models.Platt().fit(raw, y)
+    floor = bool(thresholds.get("red_flag_floor", False))
+    # Rows the floor never accepts do not count towards the fakes among the accepted.
+    open_ = ~invitation.red_flags(X) if floor else np.ones(len(y), dtype=bool)
     accept, report = choose_thresholds(
         cal.transform(raw),
         y,
         float(thresholds["report_min_precision"]),
         float(thresholds["accept_max_fake_rate"]),
+        eligible=open_,
     )
     clf = models.build(kind, params, seed).fit(X, y)
-    return Trained(kind, clf, cal, accept, report, dict(params.get(kind) or {}))
+    return Trained(kind, clf, cal, accept, report, dict(params.get(kind) or {}), floor)
 
 
 def load_parts(
@@ -297,7 +322,7 @@ def _run(
             for role, t in fitted.items():
                 p = t.proba(X_in)
                 cv.loc[inside, f"{role}_p"] = p
-                cv.loc[inside, f"{role}_decision"] = t.decide(p)
+                cv.loc[inside, f"{role}_decision"] = t.decide(p, X_in)
         trained["cv"] = cv
     with atomic_path(output) as tmp:
         joblib.dump(trained, tmp)

@@ -19,11 +19,24 @@ import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from fakeprofile.config import DEFAULTS
-from fakeprofile.features import activity, completeness, invitation, text
+from fakeprofile.features import activity, completeness, invitation, style, text
 from fakeprofile.features.frame import field, num, to_table
 from fakeprofile.features.photo import DESC_DIM, PhotoIndex, PhotoInfo, read_photos
 
-__all__ = ["ProfileFeatures"]
+__all__ = ["INCREASING", "ProfileFeatures"]
+
+# Features that can only raise the probability of "fake" (monotonic constraints in the trees):
+# the note's red flags, job begging, and every evasion count. A pitch or a channel move must
+# never be outweighed by an otherwise complete profile.
+INCREASING = (
+    *invitation.RED_FLAGS,
+    "invite_job_begging",
+    "text_evasion",
+    "text_evasion_zero_width",
+    "text_evasion_mixed_script",
+    "text_evasion_spaced_letters",
+    *(f"text_evasion_note_{t}" for t in invitation.evasion.TRICKS),
+)
 
 FIT_CHUNK = 50_000  # rows whose features are computed at once in fit_transform
 
@@ -155,12 +168,23 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
 
     def _features(self, table: pa.Table, infos: list[PhotoInfo | None]) -> pd.DataFrame:
         as_of_days = self._as_of_days(table)
+        table, tricks = invitation.normalise_notes(table)
         parts = [
             self._photo(table, infos),
             completeness.compute(table, as_of_days),
             text.compute(table, self.min_zipf),
             activity.compute(table, as_of_days),
-            invitation.compute(table),
+            invitation.compute(table, tricks),
+            style.compute(table),
         ]
         out = pd.concat([p.reset_index(drop=True) for p in parts], axis=1)
+        # text_evasion: how many kinds of trick the texts use; the checks over all texts stand
+        # for the note's invisible, confusable and separated kinds too.
+        same = {"invisible": "zero_width", "confusable": "mixed_script", "separated": "spaced_letters"}
+        kinds = [
+            (out[f"text_evasion_note_{t}"] > 0)
+            | ((out[f"text_evasion_{same[t]}"] > 0) if t in same else False)
+            for t in invitation.evasion.TRICKS
+        ]
+        out["text_evasion"] = np.sum(kinds, axis=0).astype(np.float64)
         return out.astype(np.float64)

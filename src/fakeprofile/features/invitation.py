@@ -2,23 +2,23 @@
 
 Careful members ask: is there a personal note at all? Is it the network's default text? Does it pitch
 something, or try to move the talk to WhatsApp or e-mail? Do we share connections? Content patterns
-cover the six languages; text is first normalised against evasion (zero-width characters removed,
-look-alike Cyrillic and Greek letters mapped to Latin, spaced-out letters joined) so that tricks
-meant to slip past these patterns do not.
+cover the six languages; text is first normalised against evasion (features/evasion: invisible
+characters, fullwidth and look-alike letters, leetspeak, separators, obfuscated links, addresses and
+phone numbers, misspelt messengers) so that tricks meant to slip past these patterns do not, and
+each trick undone is counted (`text_evasion_note_*`).
 """
 
 from __future__ import annotations
 
 import functools
-import re
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fakeprofile.features import evasion
 from fakeprofile.features.frame import field, num
-from fakeprofile.features.text import ZERO_WIDTH
 from fakeprofile.features.utf8 import UNKNOWN
 from fakeprofile.jit import compiled, inlined
 
@@ -40,15 +40,20 @@ CANNED = (
     "ich würde mich gerne mit ihnen vernetzen",
 )
 
-LINK = r"(?i)https?://|www\.|\b(?:bit\.ly|tinyurl|t\.me|wa\.me)\b"
-PHONE = r"\+?\d[\d\s().-]{7,}\d"
+LINK = evasion.LINK
+PHONE = evasion.PHONE
 EMAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
-MESSENGER = r"(?i)\b(?:whats\s?app|telegram|signal|wechat|viber|skype|kik|line app)\b"
+MESSENGER = evasion.MESSENGER
+# Money bait and sales pitches. Not "free" alone ("feel free to ..."), but "free demo".
 MONEY = (
-    r"(?i)[$€£]|\b\d+\s?%|\b(?:invest\w*|profit\w*|crypto\w*|bitcoin|forex|trading|"
-    r"earn\w*|income|revenue|omsætning\w*|omsättning\w*|omsetning\w*|omzet|umsatz\w*|"
-    r"gratis|free|kostenlos\w*|discount|rabat\w*|rabatt\w*|korting|spar\w*|bespaar\w*|"
-    r"guarantee\w*|garanti\w*|offer|tilbud|erbjudande|aanbieding|angebot\w*)\b"
+    r"(?i)[$€£]\s?\d|\d\s?[$€£]|\b\d+\s?%|\b(?:invest\w*|profit\w*|crypto\w*|krypto\w*|bitcoin|"
+    r"forex|trading|earn\w*|income|revenue|omsætning\w*|omsättning\w*|omsetning\w*|omzet|"
+    r"umsatz\w*|afkast|avkastning|rendement|rendite|passiv\w* (?:income|indkomst|inkomst|inntekt)|"
+    r"tjen\w* penge\w*|tjäna pengar|tjene penger|geld verdienen|make money|gratis|"
+    r"free (?:demo|trial|audit|consultation|call|offer)|kostenlos\w*|discount|rabat\w*|rabatt\w*|"
+    r"korting|bespaar\w*|guarantee\w*|garanti\w*|offer|tilbud|erbjudande|aanbieding|angebot\w*|"
+    r"lead generation|leadgenerering|demo|webinar|beleggings\w*|geldanlage\w*|proposal|"
+    r"forretningsforslag|affärsförslag|forretningsforslag|zakelijk voorstel|geschäftsvorschlag)\b"
 )
 URGENCY = (
     r"(?i)\b(?:today|now|urgent\w*|immediately|limited|asap|i dag|idag|nu|nå|vandaag|heute|"
@@ -58,18 +63,11 @@ JOB_BEG = (
     r"(?i)\b(?:any job|refer me|give me a job|job opportunity|ethvert job|vilket jobb|"
     r"hvilken som helst jobb|maakt niet uit welke|irgendeine stelle|sir|madam|kindly)\b"
 )
-CONFUSABLES = str.maketrans(
-    "аеорсухіјѕԁɡһӏոսѵԝАВЕКМНОРСТХІЈЅαεορτυνΑΒΕΗΙΚΜΝΟΡΤΧΥΖ",
-    "aeopcyxijsdghlnuvwABEKMHOPCTXIJSaeoptuvABEHIKMNOPTXYZ",
-)
-_SPACED = re.compile(r"(?<!\S)((?:\w[ .]){3,}\w)(?!\S)")
 
 
 def normalise(text: str) -> str:
-    """Undo common evasion: look-alike letters and spaced-out words (zero-width already removed)."""
-    if not text.isascii():  # every look-alike is outside ASCII; most notes are inside it
-        text = text.translate(CONFUSABLES)
-    return _SPACED.sub(lambda m: re.sub(r"[ .]", "", m.group(1)), text)
+    """A note with the evasion tricks undone (see features/evasion)."""
+    return evasion.normalise(text)[0]
 
 
 def _gram_codes(s: str) -> np.ndarray:
@@ -233,6 +231,26 @@ def canned_similarity(text: str) -> float:
     return float(canned_similarities([text])[0])
 
 
+# Red flags a careful member never accepts, whatever the rest of the profile: a link, money bait
+# or a sales pitch, a request to move to another channel (messenger, phone, e-mail).
+RED_FLAGS = (
+    "invite_link",
+    "invite_money_words",
+    "invite_contact_bait",
+    "invite_messenger",
+    "invite_phone",
+    "invite_email",
+)
+
+
+def red_flags(X: pd.DataFrame) -> np.ndarray:
+    """Per row of a feature table: does its note raise one of RED_FLAGS?"""
+    cols = [c for c in RED_FLAGS if c in X.columns]
+    if not cols:
+        return np.zeros(len(X), dtype=bool)
+    return (np.nan_to_num(X[cols].to_numpy(dtype=np.float64)) > 0).any(axis=1)
+
+
 # The columns that judge what a note says: unknown (NaN) where there is no note.
 CONTENT = frozenset(
     {
@@ -249,15 +267,38 @@ CONTENT = frozenset(
 )
 
 
-def compute(table: pa.Table) -> pd.DataFrame:
+def normalise_notes(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """The table with every invitation note normalised against evasion (features/evasion), and
+    per row the count of each trick undone. Done once, before any text feature reads the note, so
+    a disguised note gives the same features as the plain one, spelling and language included.
+    Distinct notes only go through Python (canned and copy-paste notes repeat a lot)."""
+    raw = field(table, "invitation", "message")
+    enc = pc.dictionary_encode(pc.fill_null(raw, "")).combine_chunks()
+    uniq, tricks = evasion.normalise_many(enc.dictionary)
+    idx = enc.indices.to_numpy(zero_copy_only=False)
+    if not tricks.any():
+        return table, np.zeros((table.num_rows, len(evasion.TRICKS)))
+    inv = table.column("invitation").combine_chunks()
+    children = inv.flatten()
+    names = [inv.type.field(k).name for k in range(inv.type.num_fields)]
+    at = names.index("message")
+    note = pa.array(uniq, type=pa.string()).take(pa.array(idx))
+    children[at] = pc.if_else(pc.is_null(raw.combine_chunks()), pa.nulls(len(note), pa.string()), note)
+    rebuilt = pa.StructArray.from_arrays(children, fields=list(inv.type), mask=inv.is_null())
+    return table.set_column(table.schema.get_field_index("invitation"), "invitation", rebuilt), tricks[idx]
+
+
+def compute(table: pa.Table, tricks: np.ndarray | None = None) -> pd.DataFrame:
+    """Invitation features of a table whose notes normalise_notes has normalised (`tricks`: its
+    trick counts per row; None means none were found)."""
     inv = table.column("invitation")
     has_inv = inv.is_valid().to_numpy(zero_copy_only=False)
     raw = field(table, "invitation", "message")
-    cleaned = pc.replace_substring_regex(pc.fill_null(raw, ""), ZERO_WIDTH, "")
-    # Distinct notes only go through Python (canned and copy-paste notes repeat a lot).
-    enc = pc.dictionary_encode(cleaned).combine_chunks()
-    uniq = [normalise(t) for t in enc.dictionary.to_pylist()]
+    enc = pc.dictionary_encode(pc.fill_null(raw, "")).combine_chunks()
+    uniq = enc.dictionary.to_pylist()
     idx = enc.indices.to_numpy(zero_copy_only=False)
+    if tricks is None:
+        tricks = np.zeros((table.num_rows, len(evasion.TRICKS)))
     note = pa.array(uniq, type=pa.string())
     canned = canned_similarities(uniq)[idx] if uniq else np.zeros(len(idx))
 
@@ -272,7 +313,7 @@ def compute(table: pa.Table) -> pd.DataFrame:
         "invite_note_canned_similarity": canned,
         "invite_note_canned": (canned >= 0.6).astype(float),
         "invite_link": count(LINK),
-        "invite_phone": count(PHONE),
+        "invite_phone": evasion.phone_counts(uniq)[idx] if uniq else np.zeros(len(idx)),
         "invite_email": count(EMAIL),
         "invite_messenger": count(MESSENGER),
         "invite_money_words": count(MONEY),
@@ -287,6 +328,8 @@ def compute(table: pa.Table) -> pd.DataFrame:
     }
     bait = np.nansum([out["invite_phone"], out["invite_email"], out["invite_messenger"]], axis=0)
     out["invite_contact_bait"] = np.where(out["invite_has_note"] == 1, bait > 0, np.nan)
+    for k, trick in enumerate(evasion.TRICKS):
+        out[f"text_evasion_note_{trick}"] = tricks[:, k]
     out["invite_mutual_connections"] = num(field(table, "invitation", "mutual_connections"))
     out["invite_sent_last_7d"] = num(field(table, "invitation", "invitations_sent_last_7d"))
     out["invite_acceptance_rate"] = num(field(table, "invitation", "acceptance_rate"))

@@ -233,6 +233,7 @@ def compute(table: pa.Table, min_zipf: float) -> pd.DataFrame:
         "text_evasion_spaced_letters": _spaced_out(offsets, data, cls, _CODE),
     }
     tricks = ["text_evasion_zero_width", "text_evasion_mixed_script", "text_evasion_spaced_letters"]
+    # Replaced in ProfileFeatures._features by the count of kinds, the note's included.
     out["text_evasion"] = (np.nansum([out[t] for t in tricks], axis=0) > 0).astype(float)
     main = lang_len.argmax(axis=1)
     has = lang_len.max(axis=1) > 0

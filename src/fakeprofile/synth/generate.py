@@ -18,6 +18,13 @@ Fakes (25% by default)
   careful_fake 24%: full, well-written profile; tells are a young account, no activity history,
     few mutual connections and sometimes a reused photo.
   job_seeker_spam 12%: begging notes, many typos, many invitations.
+Two more kinds are made from those (DERIVED_KINDS), each from its own random stream:
+  machine_written (~14% of fakes: 35% of careful fakes, 30% of romance scams): polished, generic,
+    error-free text in the style of a language model (written by hand, see synth/machine.py),
+    employers made of buzzwords, a career over several countries.
+  hijacked_account (~4%: the careful fakes three years or older among another 30% of them): an
+    established, active account that sends a pitch or asks to move to WhatsApp or Telegram: the
+    note is the tell.
 A fifth of the fakes' pitch and bait notes disguise a key word (zero-width space, Cyrillic
 look-alike letters, spaced-out letters). About 2% of labels are wrong on top (label noise), as in any human-labelled set: 2.5% of honest
 members were reported and labelled fake, 0.4% of fakes passed review as genuine. (Symmetric noise
@@ -39,7 +46,7 @@ from typing import Any
 
 from fakeprofile import interrupt
 from fakeprofile.io import atomic_path
-from fakeprofile.synth import photos
+from fakeprofile.synth import machine, photos
 from fakeprofile.synth.lexicon import FAKE_FIRST, FAKE_LAST, LANGUAGE_WEIGHTS, LEX
 
 GENUINE_KINDS = {
@@ -56,6 +63,12 @@ FAKE_KINDS = {
     "romance_investment_scam": 0.18,
     "careful_fake": 0.24,
     "job_seeker_spam": 0.12,
+}
+# Kinds made from others after the fact (from their own random stream, so every other generated
+# value, photo rings and the split included, stays as it was): kind -> (made from, share of it).
+DERIVED_KINDS = {
+    "machine_written": {"careful_fake": 0.35, "romance_investment_scam": 0.30},
+    "hijacked_account": {"careful_fake": 0.30},
 }
 
 
@@ -115,9 +128,13 @@ def misspell(text: str, rate: float, rng: random.Random) -> str:
 LOOKALIKES = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "i": "і"}  # Cyrillic
 
 
+LEET = str.maketrans("aeiostAEIOST", "431057431057")
+
+
 def evade(text: str, rng: random.Random) -> str:
-    """Disguise the words filters look for, the way spammers do: a zero-width space inside,
-    look-alike Cyrillic letters, or letters spaced out."""
+    """Disguise the words filters look for, the way spammers do: an invisible character inside
+    (zero-width space, word joiner, Hangul filler, a tag character), look-alike Cyrillic letters,
+    fullwidth letters, leetspeak, or letters spaced out or split by separators."""
     words = text.split(" ")
     targets = [
         i
@@ -139,13 +156,22 @@ def evade(text: str, rng: random.Random) -> str:
     ] or [rng.randrange(len(words))]
     i = rng.choice(targets)
     w = words[i]
-    trick = rng.randrange(3)
+    trick = rng.randrange(8)
     if trick == 0 and len(w) > 2:
         words[i] = w[: len(w) // 2] + "\u200b" + w[len(w) // 2 :]
     elif trick == 1:
         words[i] = "".join(LOOKALIKES.get(ch, ch) if k % 2 == 0 else ch for k, ch in enumerate(w))
-    else:
+    elif trick == 2:
         words[i] = " ".join(w)
+    elif trick == 3 and len(w) > 2:
+        hidden = rng.choice(["\u2066", "\u3164", "\U000e0041", "\u034f", "\u2060"])
+        words[i] = w[: len(w) // 2] + hidden + w[len(w) // 2 :]
+    elif trick == 4:
+        words[i] = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in w)
+    elif trick == 5:
+        words[i] = w.translate(LEET)
+    else:
+        words[i] = rng.choice("-_.*").join(w)
     return " ".join(words)
 
 
@@ -458,8 +484,9 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
     if kind == "careful_fake" and rng.random() < 0.4:  # likes and shares to look alive
         activity = "low"
 
+    crude_career = fake and kind != "careful_fake"
     experience = (
-        _experience(c, rng.randint(*n_exp), career_years, fake and kind != "careful_fake")
+        _experience(c, rng.randint(*n_exp), career_years, crude_career)
         if n_exp[1]
         else []
     )
@@ -555,7 +582,7 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
 
     sections = {
         s: (
-            int(rng.expovariate(1.0) * (0.2 if fake and kind != "careful_fake" else 1.0))
+            int(rng.expovariate(1.0) * (0.2 if crude else 1.0))
             if rng.random() < 0.6
             else 0
         )
@@ -627,7 +654,39 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
     }
     if rng.random() < 0.04:  # a source that only knows whether there is a photo
         record["photo"] = None
+    if fake:
+        _derive(record, kind, c, created, random.Random(f"{cfg.seed}:{i}:derived"))
     return record, spec
+
+
+def _derive(record: dict[str, Any], kind: str, c: _Ctx, created: date, side: random.Random) -> None:
+    """Turn some fakes into the DERIVED_KINDS, in place, drawing only from `side`."""
+    r = side.random()
+    shares = [(new, made[kind]) for new, made in DERIVED_KINDS.items() if kind in made]
+    for new, share in shares:
+        if r >= share:
+            r -= share
+            continue
+        old = (c.ref - created).days >= 3 * 365
+        if new == "hijacked_account" and not old:
+            return
+        record["fake_kind"] = record["segment"]["archetype"] = new
+        if new == "machine_written":
+            style = machine.texts(side, c.lang, c.slots, len(record["experience"]), c.lex)
+            record["headline"], record["about"] = style["headline"], style["about"]
+            invented, abroad = side.uniform(0.5, 1.0), side.uniform(0.3, 1.0)
+            for e, duty in zip(record["experience"], style["duties"], strict=True):
+                if side.random() < invented:
+                    e["company"] = machine.employer(side)
+                if side.random() < abroad:
+                    e["location"] = side.choice(machine.WORLD_CITIES)
+                e["description"] = duty
+        else:  # an established account taken over: active, and its note is the tell
+            record["activity"] = _activity(side, "mid")
+            note = _fill(side.choice(machine.HIJACKED_NOTES[c.lang]), c.slots)
+            record["invitation"]["message"] = evade(note, side) if side.random() < 0.2 else note
+            record["invitation"]["mutual_connections"] = int(side.expovariate(1.0) * 10)
+        return
 
 
 def render_photo(spec: tuple) -> bytes:
