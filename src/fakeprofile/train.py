@@ -180,10 +180,13 @@ def run(
     X, y, _ = load_parts(features, split, names)
     seed = int(train_params["seed"])
     kind = str(train_params["model"])
-    trained = {
-        "model": fit_one(kind, train_params, seed, X, y, thresholds),
-        "baseline": fit_one("rules", train_params, seed, X, y, thresholds),
-    }
+    from fakeprofile.progress import bar
+
+    with bar(2, "training", " models") as progress:
+        trained = {"model": fit_one(kind, train_params, seed, X, y, thresholds)}
+        progress.update()
+        trained["baseline"] = fit_one("rules", train_params, seed, X, y, thresholds)
+        progress.update()
     with atomic_path(output) as tmp:
         joblib.dump(trained, tmp)
     return trained
