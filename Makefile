@@ -9,7 +9,7 @@ PORT   ?= 5000
 # DVC runs stage commands through the shell: put the environment's `fakeprofile` first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test ui lint bench lock clean-venv
+.PHONY: run test ui exps screenshots lint bench lock clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ lint: $(STAMP)
 
 ui: $(STAMP)
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlflow.db --port $(PORT)
+
+# Experiments side by side at 120 columns: the headline metrics and the params that differ.
+exps: $(STAMP)
+	$(BIN)/dvc exp show --no-pager --only-changed --drop '^(Created|State|Executor)$$|/' \
+	    --keep 'roc_auc|tpr_at_fpr_1pct|brier|train\.model' --precision 3
+
+# PNGs of the MLflow UI (runs list, one run, compare view, registered model) into docs/.
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py --out docs
 
 # Throughput, wall time and peak memory at 1M rows (10-25 minutes, by machine; needs `make run` first).
 bench: $(STAMP)

@@ -175,10 +175,12 @@ def write_plots(
     fig, ax = plt.subplots(figsize=(6, 4.5))
     for name, p in curves.items():
         disp = RocCurveDisplay.from_predictions(y, p, name=name, ax=ax)
+        disp.line_.set_label(name)  # the name carries the AUC already
         ax.plot([0.01], [tpr_at_fpr(y, p, 0.01)], "o", color=disp.line_.get_color(), markersize=5)
     ax.axvline(0.01, color="grey", ls=":", lw=1)
     ax.text(0.0105, 0.02, "1% FPR", color="grey", fontsize=8)
     ax.set_xscale("log")
+    ax.set_aspect("auto")  # the display makes the axes square, which a log axis squashes
     ax.set_xlim(max(1.0 / max(int((y == 0).sum()), 1), 1e-4), 1)
     ax.set(
         xlabel="false positive rate (log scale): genuine members flagged",
@@ -193,7 +195,11 @@ def write_plots(
         PrecisionRecallDisplay.from_predictions(
             y, p, name=name, ax=ax, plot_chance_level=k == 0, drop_intermediate=True
         )
-    ax.set(title="Precision-recall on the test part (chance level = share of fakes)")
+    ax.set(
+        title="Precision-recall on the test part (chance level = share of fakes)",
+        xlabel="recall: share of fakes flagged",
+        ylabel="precision: share of flagged that are fake",
+    )
     ax.legend(loc="lower left", fontsize=8)
     _save(fig, figures / "precision_recall.png")
 
@@ -206,7 +212,11 @@ def write_plots(
             y, p, n_bins=15, strategy="quantile", name=name, ax=top
         )
         bottom.hist(p, bins=40, range=(0, 1), histtype="step", lw=1.5, color=disp.line_.get_color())
-    top.set(title="Calibration on the test part (15 bins of equal size)", xlabel="")
+    top.set(
+        title="Calibration on the test part (15 bins of equal size)",
+        xlabel="",
+        ylabel="observed share of fakes",
+    )
     top.legend(loc="upper left", fontsize=8)
     bottom.set_yscale("log")
     bottom.set(xlabel="predicted probability of fake", ylabel="profiles (log)")
@@ -326,7 +336,7 @@ def run(
     fig, ax = plt.subplots(figsize=(7, 5.5))
     ax.barh(top.index[::-1], top["mean"][::-1], xerr=top["std"][::-1], capsize=3, color="#4c72b0")
     ax.set(
-        title=f"Permutation importance on the test part ({repeats} repeats, bars: ±1 sd)",
+        title=f"Permutation importance, test part\n(mean of {repeats} repeats; bars: ±1 sd)",
         xlabel="drop in ROC AUC when the feature is shuffled",
     )
     _save(fig, Path(out["figures_dir"]) / "importance.png")

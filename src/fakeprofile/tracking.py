@@ -104,6 +104,7 @@ def datasets(features: Path, split: Path) -> dict[str, Any]:
     """The train, validation and test parts as MLflow datasets (features and label), each with
     the digest MLflow computes from its content."""
     from mlflow.data import from_pandas
+    from mlflow.data.sources import LocalArtifactDatasetSource
 
     df = (
         pq.read_table(features).to_pandas().merge(pq.read_table(split).to_pandas(), on="profile_id")
@@ -114,7 +115,10 @@ def datasets(features: Path, split: Path) -> dict[str, Any]:
     for part, context in (("train", "training"), ("val", "validation"), ("test", "test")):
         frame = df[df["part"] == part].drop(columns=[*drop, "part"]).reset_index(drop=True)
         out[context] = from_pandas(
-            frame, source=str(Path(features).resolve()), targets="label", name=f"{part} part"
+            frame,
+            source=LocalArtifactDatasetSource(str(Path(features).resolve())),
+            targets="label",
+            name=f"{part} part",
         )
     return out
 
