@@ -67,6 +67,16 @@ def start_server(store: str, port: int) -> subprocess.Popen:
     )
 
 
+def stop(server: subprocess.Popen) -> None:
+    """End the server this script started (and only it)."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
+
+
 def rest(base: str, path: str, body: dict | None = None, timeout: float = 10) -> dict:
     """One call of the MLflow REST API (GET, or POST with a JSON body)."""
     req = urllib.request.Request(
@@ -78,7 +88,7 @@ def rest(base: str, path: str, body: dict | None = None, timeout: float = 10) ->
         return json.loads(resp.read())
 
 
-def wait_for(base: str, seconds: float = 120) -> None:
+def wait_for(base: str, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -113,32 +123,34 @@ def pipeline_runs(base: str, experiment: str) -> tuple[str, list[dict]]:
     return exp_id, top
 
 
-def screenshot(url: str, out: Path, size: str = "1500,950", wait_ms: int = 20000) -> None:
-    """One PNG of `url` in a fresh headless Chromium profile."""
+def screenshot(
+    url: str, out: Path, profile: str, size: str = "1900,1000", wait_ms: int = 20000
+) -> None:
+    """One PNG of `url` with headless Chromium, in the browser profile folder `profile`."""
     browser = chromium()
     if browser is None:
         raise SystemExit("chromium not found: apt-get install chromium")
-    with tempfile.TemporaryDirectory(prefix="fp-chromium-") as profile:
-        subprocess.run(
-            [
-                browser,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={profile}",
-                f"--window-size={size}",
-                f"--virtual-time-budget={wait_ms}",
-                f"--screenshot={out}",
-                url,
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=180,
-        )
+    subprocess.run(
+        [
+            browser,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size={size}",
+            f"--virtual-time-budget={wait_ms}",
+            f"--screenshot={out}",
+            url,
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=180,
+    )
 
 
 def pages(base: str, experiment: str, model: str) -> dict[str, str]:
     """The UI pages to capture: name -> URL."""
     exp_id, runs = pipeline_runs(base, experiment)
+    view = "workflowType=machine_learning"  # the UI's model-training side, not the GenAI one
     if len(runs) < 1:
         raise SystemExit(f"experiment {experiment} has no finished runs: run the pipeline first")
     newest = runs[0]["info"]["run_id"]
@@ -147,10 +159,10 @@ def pages(base: str, experiment: str, model: str) -> dict[str, str]:
         {"runs": json.dumps(compare), "experiments": json.dumps([exp_id])}
     )
     return {
-        "mlflow-runs": f"{base}/#/experiments/{exp_id}/runs",
-        "mlflow-run": f"{base}/#/experiments/{exp_id}/runs/{newest}",
-        "mlflow-compare": f"{base}/#/compare-runs?{query}",
-        "mlflow-model": f"{base}/#/models/{urllib.parse.quote(model)}",
+        "mlflow-runs": f"{base}/#/experiments/{exp_id}/runs?{view}",
+        "mlflow-run": f"{base}/#/experiments/{exp_id}/runs/{newest}?{view}",
+        "mlflow-compare": f"{base}/#/compare-runs?{query}&{view}",
+        "mlflow-model": f"{base}/#/models/{urllib.parse.quote(model)}?{view}",
     }
 
 
@@ -173,17 +185,21 @@ def main(argv: list[str] | None = None) -> int:
         base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base)
-        for name, url in pages(base, args.experiment, args.model).items():
-            screenshot(url, out / f"{name}.png")
-            print(out / f"{name}.png")
-        if args.plots:
-            target = out / "dvc-plots.png"
-            screenshot(Path(args.plots).resolve().as_uri(), target, size="1100,2600")
-            print(target)
+        urls = pages(base, args.experiment, args.model)
+        # A fresh browser profile for this run of the script. The first page load opens MLflow's
+        # assistant panel once per profile; a warm-up load takes that, so the shots show pages.
+        with tempfile.TemporaryDirectory(prefix="fp-chromium-") as profile:
+            screenshot(urls["mlflow-runs"], Path(profile) / "warm-up.png", profile)
+            for name, url in urls.items():
+                screenshot(url, out / f"{name}.png", profile)
+                print(out / f"{name}.png")
+            if args.plots:
+                target = out / "dvc-plots.png"
+                screenshot(Path(args.plots).resolve().as_uri(), target, profile, size="1100,2600")
+                print(target)
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
     return 0
 
 
