@@ -30,10 +30,10 @@ lint: $(STAMP)
 ui: $(STAMP)
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlflow.db --port $(PORT)
 
-# Experiments side by side at 120 columns: the headline metrics and the params that differ.
+# Experiments side by side in 120 columns: the model's headline and the params that differ
+# (from `dvc exp show --json`; `make exps ARGS=-A` for every branch).
 exps: $(STAMP)
-	$(BIN)/dvc exp show --no-pager --only-changed --drop '^(Created|State|Executor)$$|/' \
-	    --keep 'roc_auc|tpr_at_fpr_1pct|brier|train\.model' --precision 3
+	$(BIN)/python scripts/exps.py $(ARGS)
 
 # PNGs of the MLflow UI (runs list, one run, compare view, registered model) into docs/.
 screenshots: $(STAMP)
