@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 METRICS = (
@@ -80,8 +81,12 @@ def table(items: list[dict[str, Any]], width: int = 120) -> str:
 
 
 def main(argv: list[str]) -> int:
+    dvc = Path(sys.executable).with_name("dvc")  # this environment's DVC, as make's is
     proc = subprocess.run(
-        ["dvc", "exp", "show", "--json", *argv], capture_output=True, text=True, check=False
+        [str(dvc) if dvc.exists() else "dvc", "exp", "show", "--json", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         print(proc.stderr.strip() or "dvc exp show failed", file=sys.stderr)
