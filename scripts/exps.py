@@ -65,12 +65,13 @@ def table(items: list[dict[str, Any]], width: int = 120) -> str:
     changed = [
         k for k in keys if len({json.dumps(r["params"].get(k), sort_keys=True) for r in items}) > 1
     ]
-    headers = ["experiment", *changed, *(label for _, label in METRICS)]
+    # Metrics first: a long list of changed params is what the width cuts off.
+    headers = ["experiment", *(label for _, label in METRICS), *changed]
     body = [
         [
             r["name"],
-            *(str(r["params"].get(k, "-")) for k in changed),
             *(f"{r['metrics'][key]:.4f}" if key in r["metrics"] else "-" for key, _ in METRICS),
+            *(str(r["params"].get(k, "-")) for k in changed),
         ]
         for r in items
     ]
