@@ -143,3 +143,33 @@ def test_screenshots_of_the_ui(two_runs, server, tmp_path):
             assert im.size == (1900, 1000)
             # A rendered page, not a blank one: the pixels vary.
             assert max(ImageStat.Stat(im.convert("L")).stddev) > 10, name
+
+
+def test_dvc_tables_fit_120_columns_and_plots_draw_one_line_per_model(two_runs):
+    import json
+    import os
+
+    shutil.copytree(REPO / "plot_templates", two_runs / "plot_templates", dirs_exist_ok=True)
+    env = {**os.environ, "COLUMNS": "120", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+    def out(cmd: list[str]) -> str:
+        proc = subprocess.run(cmd, cwd=two_runs, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        return proc.stdout
+
+    metrics = out(["dvc", "metrics", "show"]).splitlines()
+    assert len(metrics) == 1 + len(evaluate.HEADLINE)  # a row per metric
+    assert max(map(len, metrics)) <= 120 and "baseline" in metrics[0] and "model" in metrics[0]
+    exps = out([sys.executable, str(REPO / "scripts/exps.py"), "-A"]).splitlines()
+    assert max(map(len, exps)) <= 120
+    assert any("logreg" in line for line in exps[1:])
+
+    plots = json.loads(out(["dvc", "plots", "show", "--json"]))["data"]
+    for plot_id in ("ROC (log false-positive axis)", "Precision-recall", "Calibration"):
+        spec = plots[plot_id][0]["content"]
+        line = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))
+        assert line["encoding"]["color"]["field"] == "model", plot_id
+        models = {d["model"] for d in spec["data"]["values"]}
+        assert len(models) == 2 and all("AUC" in m for m in models), (plot_id, models)
+    roc = plots["ROC (log false-positive axis)"][0]["content"]
+    assert roc["layer"][0]["encoding"]["x"]["scale"]["type"] == "log"
