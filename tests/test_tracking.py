@@ -61,6 +61,8 @@ def test_champion_moves_only_through_the_gate_or_promote(store, monkeypatch):
     v3 = _version(client, tmp, 0.99, "d2")  # better, but on other test data: not comparable
     assert tracking.gate(client, CFG, v3, {"roc_auc": 0.99}, "d2") == "challenger"
     assert _alias(client, "champion") == v1
+    same = _version(client, tmp, 0.96, "d1")  # the same model again (tags keep 6 decimals)
+    assert tracking.gate(client, CFG, same, {"roc_auc": 0.9600004}, "d1") == "challenger"
     v4 = _version(client, tmp, 0.97, "d1")  # better on the same test data
     assert tracking.gate(client, CFG, v4, {"roc_auc": 0.97}, "d1") == "champion"
     no_gate = CFG | {"gate_metric": None}

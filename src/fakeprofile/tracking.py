@@ -316,7 +316,7 @@ def gate(
         and old is not None
         and metric in metrics
         and same_test
-        and better(metric, metrics[metric], float(old))
+        and better(metric, float(f"{metrics[metric]:.6f}"), float(old))  # at the tag's precision
     ):
         client.set_registered_model_alias(name, champion, version)
         with contextlib.suppress(mlflow.exceptions.MlflowException):
