@@ -9,7 +9,7 @@ PORT   ?= 5000
 # DVC runs stage commands through the shell: put the environment's `fakeprofile` first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test ui lint bench real-bench lock clean-venv mutation
+.PHONY: run test ui exps screenshots lint bench real-bench lock clean-venv mutation
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ lint: $(STAMP)
 
 ui: $(STAMP)
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlflow.db --port $(PORT)
+
+# Experiments side by side in 120 columns: the model's headline and the params that differ
+# (from `dvc exp show --json`; `make exps ARGS=-A` for every branch).
+exps: $(STAMP)
+	$(BIN)/python scripts/exps.py $(ARGS)
+
+# PNGs of the MLflow UI (runs list, one run, compare view, registered model) into docs/.
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py --out docs
 
 # Throughput, wall time and peak memory at 1M rows (10-25 minutes, by machine; needs `make run` first).
 bench: $(STAMP)

@@ -43,7 +43,7 @@ def trained_project(tmp_path_factory) -> Path:
     run(["dvc", "init", "-q"], root)
     run(["git", "-c", "user.email=t@t.invalid", "-c", "user.name=t", "add", "-A"], root)
     run(["git", "-c", "user.email=t@t.invalid", "-c", "user.name=t", "commit", "-qm", "init"], root)
-    run(["dvc", "repro"], root)
+    run(["dvc", "repro"], root, timeout=1800)  # a shared, busy machine can take long
     return root
 
 

@@ -399,6 +399,7 @@ def test_two_runs_at_once_both_land_in_the_tracking_store(trained_project):
     mlflow.set_tracking_uri(f"sqlite:///{trained_project / 'mlflow.db'}")
     client = mlflow.MlflowClient()
     before = len(client.search_model_versions("name='fakeprofile'"))
+    champion_before = client.get_model_version_by_alias("fakeprofile", "champion").version
     results: list[subprocess.CompletedProcess] = []
 
     def export() -> None:
@@ -421,5 +422,9 @@ def test_two_runs_at_once_both_land_in_the_tracking_store(trained_project):
     assert [r.returncode for r in results] == [0, 0], [r.stderr[-500:] for r in results]
     versions = client.search_model_versions("name='fakeprofile'")
     assert len(versions) == before + 2
+    # The same model again is no better than the champion: the alias stays, the newest version
+    # is the challenger (tracking.gate).
     champion = client.get_model_version_by_alias("fakeprofile", "champion")
-    assert int(champion.version) == max(int(v.version) for v in versions)
+    assert champion.version == champion_before
+    challenger = client.get_model_version_by_alias("fakeprofile", "challenger")
+    assert int(challenger.version) == max(int(v.version) for v in versions)

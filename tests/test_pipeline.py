@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from conftest import BIN, REPO, run, write_jsonl
+from fakeprofile import evaluate
 from fakeprofile.errors import UserError
 from fakeprofile.model import load_model
 
@@ -36,21 +37,18 @@ def test_stages_run_and_write_their_outputs(trained_project):
     ):
         assert (trained_project / path).is_file(), path
     metrics = json.loads((trained_project / "reports/metrics.json").read_text())
-    for role in ("model", "baseline"):
-        for key in (
-            "roc_auc",
-            "pr_auc",
-            "tpr_at_fpr_1pct",
-            "tpr_at_fpr_0.5pct",
-            "brier",
-            "precision_report",
-            "recall_report",
-            "f1_report",
-            "share_accept",
-        ):
-            assert key in metrics[role]["test"], (role, key)
-    assert any(k.startswith("fake_kind_") for k in metrics["model"]["segments"])
-    assert {"with_photo", "without_photo"} <= set(metrics["model"]["segments"])
+    # The headline only: rank metrics for every model, decisions where the model can decide.
+    assert set(metrics["model"]["test"]) == set(evaluate.HEADLINE)
+    for role in metrics:
+        assert set(evaluate.RANK_METRICS) <= set(metrics[role]["test"]) <= set(evaluate.HEADLINE)
+    assert all(len(m["test"]) <= 10 for m in metrics.values())  # 20 for model + one baseline
+    report = json.loads((trained_project / "reports/segments.json").read_text())
+    assert any(k.startswith("fake_kind_") for k in report["model"]["segments"])
+    assert {"with_photo", "without_photo"} <= set(report["model"]["segments"])
+    assert "f1_report" in report["model"]["test"] and report["model"]["top_features"]
+    assert "| segment |" in (trained_project / "reports/model_card.md").read_text()
+    table = json.loads((trained_project / "reports/metrics/roc_auc.json").read_text())
+    assert table == pytest.approx({r: m["test"]["roc_auc"] for r, m in metrics.items()}, abs=1e-4)
 
 
 def test_second_repro_does_nothing(trained_project):
@@ -150,10 +148,7 @@ def test_mlflow_server_shows_the_run_params_metrics_tags_and_model(trained_proje
         tags = {t["key"]: t["value"] for t in data["tags"]}
         assert params["train.model"] == "hgb" and params["generate.n"] == "3000"
         saved = json.loads((trained_project / "reports/metrics.json").read_text())
-        assert metrics["model.test.roc_auc"] == pytest.approx(saved["model"]["test"]["roc_auc"])
-        assert metrics["baseline.test.roc_auc"] == pytest.approx(
-            saved["baseline"]["test"]["roc_auc"]
-        )
+        assert metrics["roc_auc"] == pytest.approx(saved["model"]["test"]["roc_auc"])
         assert {"git_commit", "dvc_exp_name", "data_sha256", "model_kind"} <= set(tags)
         model = call("/registered-models/get?name=fakeprofile")["registered_model"]
         assert any(a["alias"] == "champion" for a in model.get("aliases", []))

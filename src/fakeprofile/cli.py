@@ -68,7 +68,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
     out = args.output or p["out"]
     photos = args.photos or p["photos"]
     t0 = time.perf_counter()
-    counts = generate(cfg, out, photos)
+    from fakeprofile.progress import bar
+
+    with bar(cfg.n, "generating", " profiles") as progress:
+        counts = generate(cfg, out, photos, progress=progress.update)
     print(
         f"generated {cfg.n} profiles ({counts['fake']} fake, {counts['genuine']} genuine), "
         f"{counts['photos']} photos in {time.perf_counter() - t0:.1f}s -> {out}, {photos}"
@@ -204,14 +207,26 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     labels = pd.read_parquet(data["features"], columns=["label"])["label"].value_counts().to_dict()
     card = evaluate.model_card(results, section(params, "train"), sha256(data["raw"]), labels)
     Path(ev["model_card"]).write_text(card, encoding="utf-8")
-    for role in (r for r in ("model", "baseline", "peer") if r in results):
-        t = results[role]["test"]
-        print(
-            f"{role:>8} ({results[role]['kind']}): ROC AUC {t['roc_auc']:.4f}, PR AUC {t['pr_auc']:.4f}, "
-            f"TPR@1%FPR {t['tpr_at_fpr_1pct']:.3f}, Brier {t['brier']:.4f}, "
-            f"accept/ask/report {t['share_accept']:.2f}/{t['share_ask']:.2f}/{t['share_report']:.2f}"
-        )
+    print(_headline_lines(results["metrics"]))
     return 0
+
+
+def _headline_lines(metrics: dict) -> str:
+    """One line per model: its headline test numbers (decisions only where they mean something)."""
+    lines = []
+    for role, m in metrics.items():
+        t = m["test"]
+        line = (
+            f"{role:>8} ({m['kind']}): ROC AUC {t['roc_auc']:.4f}, PR AUC {t['pr_auc']:.4f}, "
+            f"TPR@1%FPR {t['tpr_at_fpr_1pct']:.3f}, Brier {t['brier']:.4f}"
+        )
+        if "share_accept" in t:
+            line += (
+                f", accept/ask/report {t['share_accept']:.2f}/{t['share_ask']:.2f}/"
+                f"{t['share_report']:.2f}"
+            )
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -221,6 +236,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     params = load_params(args.params)
     data, ev, ex = section(params, "data"), section(params, "evaluate"), section(params, "export")
+    mlflow_cfg = tracking.check_settings(section(params, "mlflow"))
     manifest = export.run(
         data["featurizer"],
         data["trained"],
@@ -229,12 +245,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         data["features"],
         data["split"],
         ex["model"],
-        ex["min_effect"],
+        float(ex["min_effect"]),
+        params_sha256=tracking.params_hash(params),
     )
     print(
         f"exported {ex['model']} (version {manifest['version']}, sha256 {manifest['sha256'][:12]})"
     )
-    if section(params, "mlflow")["enabled"]:
+    if mlflow_cfg.get("enabled", True):
         example = pq.read_table(data["valid"]).slice(0, 2).drop(["label", "fake_kind", "extra"])
         run_id = tracking.log_run(
             params,
@@ -243,9 +260,28 @@ def cmd_export(args: argparse.Namespace) -> int:
             Path(ex["model"]),
             [Path(ev["figures_dir"]), Path(ev["model_card"]), Path(ev["metrics"])],
             _json_records(example),
-            section(params, "mlflow"),
+            mlflow_cfg,
+            report_path=Path(ev["report"]) if ev.get("report") else None,
+            parts=(Path(data["features"]), Path(data["split"])),
         )
         print(f"MLflow run {run_id} in {tracking.tracking_uri(tracking.repo_root())}")
+    else:
+        print("MLflow logging is off (mlflow.enabled: false)")
+    return 0
+
+
+def cmd_promote(args: argparse.Namespace) -> int:
+    """Move the champion alias to a registered version by hand."""
+    from fakeprofile import tracking
+
+    params = load_params(args.params) if Path(args.params).is_file() else {}
+    cfg = params.get("mlflow") or {
+        "registered_model": "fakeprofile",
+        "alias": "champion",
+        "challenger_alias": "challenger",
+    }
+    uri = tracking.promote(cfg, args.version)
+    print(f"{cfg['registered_model']} version {args.version} is now @{cfg['alias']} in {uri}")
     return 0
 
 
@@ -302,7 +338,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     if not args.quiet and sys.stderr.isatty():
         from tqdm import tqdm
 
-        bar = tqdm(unit=" rows", desc="scoring", file=sys.stderr)
+        bar = tqdm(
+            total=_row_total(Path(args.input)), unit=" rows", desc="scoring", file=sys.stderr
+        )
     try:
         summary = score.run(
             args.input,
@@ -332,6 +370,24 @@ def _shown(text: str, limit: int = 60) -> str:
     from fakeprofile.validate import key_text
 
     return key_text(text, limit)
+
+
+def _row_total(path: Path) -> int | None:
+    """Rows in the input, for the progress bar's total and time left (only counted when a bar is
+    shown): Parquet from its footer, JSON Lines by counting lines. None if it cannot be read:
+    scoring then reports the problem."""
+    try:
+        if path.name.endswith(".parquet"):
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(path).metadata.num_rows
+        import gzip
+
+        opener = gzip.open if path.name.endswith(".gz") else open
+        with opener(path, "rb") as fh:
+            return sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+    except (OSError, EOFError, ValueError):  # scoring reports a bad file properly
+        return None
 
 
 def _print_summary(
@@ -421,13 +477,7 @@ def cmd_where(args: argparse.Namespace) -> int:
 
         results = json.loads(metrics.read_text(encoding="utf-8"))
         print("test metrics (synthetic default data unless you changed data.raw):")
-        for role in (r for r in ("model", "baseline", "peer") if r in results):
-            t = results[role]["test"]
-            print(
-                f"  {role:>8} ({results[role]['kind']}): ROC AUC {t['roc_auc']:.4f}, "
-                f"TPR@1%FPR {t['tpr_at_fpr_1pct']:.3f}, accept/ask/report "
-                f"{t['share_accept']:.2f}/{t['share_ask']:.2f}/{t['share_report']:.2f}"
-            )
+        print(_headline_lines(results))
     db = root / "mlflow.db"
     state = (
         "  (browse with `make ui`)" if db.exists() else "  (no runs yet: training is not built yet)"
@@ -517,6 +567,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--output", "-o", required=True, help="JSON Lines file to write (.jsonl)")
     sp.add_argument("--rejects", help="JSON Lines of unmappable rows (default: beside the output)")
+
+    sp = add(
+        "promote",
+        cmd_promote,
+        "Make a registered model version the champion (models:/fakeprofile@champion).",
+    )
+    sp.add_argument("version", help="registered model version number, as the MLflow UI shows it")
 
     add("where", cmd_where, "Print where the data, features, model, metrics and MLflow runs are.")
     return parser

@@ -163,7 +163,9 @@ class Thresholds(Section):
 
 
 class Evaluate(Section):
-    metrics: str = "reports/metrics.json"
+    metrics: str = "reports/metrics.json"  # headline numbers per model (the MLflow run's)
+    metrics_dir: str = "reports/metrics"  # the same, one file per metric: `dvc metrics show`
+    report: str = "reports/segments.json"  # segments, thresholds, top features
     plots_dir: str = "reports/plots"
     figures_dir: str = "reports/figures"
     model_card: str = "reports/model_card.md"
@@ -184,7 +186,11 @@ class Mlflow(Section):
     enabled: bool = True
     experiment: str = "fakeprofile"
     registered_model: str = "fakeprofile"
-    alias: str = "champion"
+    alias: str = "champion"  # moves only by `fakeprofile promote` or the gate
+    challenger_alias: str = "challenger"  # a new version that does not pass the gate
+    gate_metric: str | None = "roc_auc"  # better on this, on the same test data; None: promote only
+    timeout_s: Annotated[Float, Field(gt=0)] = 10  # a tracking server must answer within this
+    retries: Annotated[Int, Field(ge=0)] = 2
 
 
 class Settings(Section):
@@ -250,6 +256,12 @@ def load_params(
             option = "--" + last.replace("_", "-")
             params = _check(params, f"{option}: ").model_dump(mode="json", by_alias=True)
     return params
+
+
+def check_section(name: str, values: dict[str, Any]) -> dict[str, Any]:
+    """One section given on its own (not read from params.yaml), checked like the file."""
+    _check({name: values}, "params.yaml: ")
+    return values
 
 
 def section(params: dict[str, Any], name: str) -> dict[str, Any]:

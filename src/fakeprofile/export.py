@@ -35,12 +35,17 @@ def run(
     split: str | Path,
     output: str | Path,
     min_effect: float,
+    params_sha256: str = "",
 ) -> dict[str, Any]:
+    """`params_sha256` (of the settings that shape the model) goes into the version string, so
+    models trained with other settings on the same data get another version."""
     featurizer = joblib.load(featurizer_path)
     featurizer.set_params(photo_dir=None)  # scoring supplies its own photo folder
     trained = joblib.load(trained_path)["model"]
     data_hash = sha256(data_path)
-    version = f"{__version__}+{trained.kind}.{data_hash[:8]}"
+    version = f"{__version__}+{trained.kind}.{data_hash[:8]}" + (
+        f".p{params_sha256[:8]}" if params_sha256 else ""
+    )
     names = list(featurizer.get_feature_names_out())
     model = FakeProfileModel(
         featurizer=featurizer,
@@ -60,6 +65,7 @@ def run(
         "model_kind": trained.kind,
         "feature_names": list(featurizer.get_feature_names_out()),
         "training_data_sha256": data_hash,
+        "params_sha256": params_sha256,
         "thresholds": {"accept_below": trained.accept_below, "report_at": trained.report_at},
         "test_metrics": metrics["model"]["test"],
         "fakeprofile_version": __version__,

@@ -35,7 +35,11 @@ def run(
     check_targets({"input": valid}, {"output": output, "featurizer": model_out})
     table = pq.read_table(valid)
     t0 = time.perf_counter()
-    feats = transformer.fit_transform(table)
+    from fakeprofile.progress import bar
+
+    # Two passes over the rows: pictures read, then features computed.
+    with bar(2 * table.num_rows, "featurizing", " rows") as progress:
+        feats = transformer.fit_transform(table, progress=progress)
     seconds = time.perf_counter() - t0
     groups = transformer.photo_index_.groups()
     ids = table.column("profile_id").to_pylist()

@@ -167,6 +167,8 @@ TRUSTED = [
     "fakeprofile.models.Platt",
     "fakeprofile.models.DropEmptyColumns",
     "fakeprofile.models.ChecklistRules",
+    "fakeprofile.models.RedFlagsRaise",
+    "fakeprofile.models.SelectColumns",
     "fakeprofile.features.ProfileFeatures",
     "fakeprofile.features.photo.PhotoIndex",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",

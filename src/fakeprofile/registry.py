@@ -38,7 +38,55 @@ def repo_root(start: Path | None = None) -> Path:
 
 
 def tracking_uri(root: Path) -> str:
-    return os.environ.get("FAKEPROFILE_TRACKING_URI") or f"sqlite:///{root / 'mlflow.db'}"
+    """FAKEPROFILE_TRACKING_URI (tests), else MLFLOW_TRACKING_URI (a shared server), else the
+    project's SQLite store: export logs to the same store that score reads models from."""
+    return (
+        os.environ.get("FAKEPROFILE_TRACKING_URI")
+        or os.environ.get("MLFLOW_TRACKING_URI")
+        or f"sqlite:///{root / 'mlflow.db'}"
+    )
+
+
+# MLflow's own defaults retry an unreachable server for minutes (7 retries, backoff factor 2,
+# 120 s timeout). A user who mistyped a server's address should hear so in seconds; the
+# environment variables still win when set.
+HTTP_DEFAULTS = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0.2",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "20",
+}
+
+
+def http_settings(retries: int | None = None, timeout_s: float | None = None) -> None:
+    """Set MLflow's HTTP retry and timeout settings unless the environment sets them."""
+    values = dict(HTTP_DEFAULTS)
+    if retries is not None:
+        values["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = str(int(retries))
+    if timeout_s is not None:
+        values["MLFLOW_HTTP_REQUEST_TIMEOUT"] = str(max(1, int(timeout_s)))
+    for key, value in values.items():
+        os.environ.setdefault(key, value)
+
+
+def check_reachable(uri: str, timeout_s: float = 5.0) -> None:
+    """An http(s) tracking server must accept a connection within `timeout_s`: a clear error in
+    seconds instead of MLflow's retries."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not uri.startswith(("http://", "https://")):
+        return
+    parts = urlsplit(uri)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout_s):
+            pass
+    except OSError as exc:
+        raise UserError(
+            f"cannot reach the MLflow tracking server {uri} ({exc.strerror or exc}): start it, "
+            "fix MLFLOW_TRACKING_URI, or set mlflow.enabled: false in params.yaml"
+        ) from None
 
 
 def is_uri(model: str | Path) -> bool:
@@ -52,7 +100,9 @@ def use_model_store() -> None:
     model as not found."""
     import mlflow
 
+    http_settings()
     if os.environ.get("MLFLOW_TRACKING_URI"):
+        check_reachable(os.environ["MLFLOW_TRACKING_URI"])
         return
     uri = tracking_uri(repo_root())
     db = Path(uri.removeprefix("sqlite:///"))

@@ -34,6 +34,7 @@ from fakeprofile import models
 from fakeprofile.errors import UserError
 from fakeprofile.features import invitation
 from fakeprofile.io import atomic_path
+from fakeprofile.progress import bar
 from fakeprofile.split import folds_of, groups_of
 
 if TYPE_CHECKING:
@@ -262,7 +263,12 @@ def fit_roles(
     seed = int(params["seed"])
     fold = folds_of(y, groups, int(params.get("folds", 5)), seed)
     kinds = {"model": kind, "baseline": "rules", "peer": "peer"}
-    return {role: fit_one(k, params, seed, X, y, fold, thresholds) for role, k in kinds.items()}
+    out = {}
+    with bar(len(kinds), "training", " models") as progress:
+        for role, k in kinds.items():
+            out[role] = fit_one(k, params, seed, X, y, fold, thresholds)
+            progress.update()
+    return out
 
 
 def run(

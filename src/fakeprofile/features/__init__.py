@@ -79,17 +79,22 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
         self._fit(table, self._read(table))
         return self
 
-    def fit_transform(self, X: Any, y: Any = None, **_: Any) -> pd.DataFrame:
+    def fit_transform(self, X: Any, y: Any = None, progress: Any = None, **_: Any) -> pd.DataFrame:
+        """`progress`: an optional tqdm-like bar, given a total of two passes over the rows
+        (pictures read, then features computed)."""
         table = to_table(X)
-        infos = self._read(table)  # decode each picture once for both the index and the features
+        tell = progress.update if progress is not None else None
+        # decode each picture once for both the index and the features
+        infos = self._read(table, tell)
         self._fit(table, infos)
         # In chunks: text features of a whole corpus at once would hold every token of it in
         # memory. Every feature is per profile (reuse is counted against the fitted corpus, which
         # holds the whole table), so the values do not depend on the chunking.
-        parts = [
-            self._features(table.slice(i, FIT_CHUNK), infos[i : i + FIT_CHUNK])
-            for i in range(0, max(table.num_rows, 1), FIT_CHUNK)
-        ]
+        parts = []
+        for i in range(0, max(table.num_rows, 1), FIT_CHUNK):
+            parts.append(self._features(table.slice(i, FIT_CHUNK), infos[i : i + FIT_CHUNK]))
+            if tell is not None:
+                tell(min(FIT_CHUNK, table.num_rows - i))
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
     def _fit(self, table: pa.Table, infos: list[PhotoInfo | None]) -> None:
@@ -117,9 +122,11 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
         return self.feature_names_out_
 
     # -- internals ---------------------------------------------------------------------------
-    def _read(self, table: pa.Table) -> list[PhotoInfo | None]:
+    def _read(self, table: pa.Table, progress: Any = None) -> list[PhotoInfo | None]:
         photos = table.column("photo").to_pylist()
-        return read_photos(photos, self.photo_dir, self.max_photo_bytes, self.max_photo_pixels)
+        return read_photos(
+            photos, self.photo_dir, self.max_photo_bytes, self.max_photo_pixels, progress
+        )
 
     @staticmethod
     def _descriptors(

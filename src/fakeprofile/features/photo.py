@@ -21,6 +21,7 @@ import collections
 import os
 import stat
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,11 +161,18 @@ def read_photo_once(path: Path, max_bytes: int, max_pixels: int) -> PhotoInfo:
 
 
 def read_photos(
-    photos: list[str | None], photo_dir: str | Path | None, max_bytes: int, max_pixels: int
+    photos: list[str | None],
+    photo_dir: str | Path | None,
+    max_bytes: int,
+    max_pixels: int,
+    progress: Callable[[int], object] | None = None,
 ) -> list[PhotoInfo | None]:
-    """PhotoInfo per path (None where there is no path or no folder to read it from)."""
+    """PhotoInfo per path (None where there is no path or no folder to read it from);
+    `progress(n)` is told of every 500 paths read."""
     out: list[PhotoInfo | None] = []
-    for p in photos:
+    for i, p in enumerate(photos):
+        if progress is not None and i % 500 == 499:
+            progress(500)
         if p is None or photo_dir is None:
             out.append(None)
             continue
@@ -172,6 +180,8 @@ def read_photos(
             out.append(read_photo_once(resolve_photo(p, photo_dir), max_bytes, max_pixels))
         except UnsafePath:
             out.append(UNREADABLE)
+    if progress is not None:
+        progress(len(photos) % 500)
     return out
 
 

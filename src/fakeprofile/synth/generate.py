@@ -37,7 +37,7 @@ import gzip
 import json
 import random
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -711,12 +711,16 @@ def iter_profiles(cfg: GenConfig) -> Iterator[tuple[dict[str, Any], tuple | None
 
 
 def generate(
-    cfg: GenConfig, out: str | Path, photo_dir: str | Path, batch: int = 2000
+    cfg: GenConfig,
+    out: str | Path,
+    photo_dir: str | Path,
+    batch: int = 2000,
+    progress: Callable[[int], object] | None = None,
 ) -> dict[str, int]:
     """Write `cfg.n` profiles to `out` (JSON Lines, gzip if it ends in .gz) and photos to `photo_dir`.
 
     Streams in batches, so memory stays flat at any `n`; photos are drawn in `cfg.workers` processes.
-    Returns counts by label for the summary line.
+    Returns counts by label for the summary line; `progress(rows)` is called after each batch.
     """
     out, photo_dir = Path(out), Path(photo_dir)
     photo_dir.mkdir(parents=True, exist_ok=True)
@@ -751,6 +755,8 @@ def generate(
                     for name, s in specs:
                         (photo_dir / name).write_bytes(render_photo(s))
                 counts["photos"] += len(specs)
+                if progress is not None:
+                    progress(len(chunk))
                 for record, _ in chunk:
                     counts[record["label"]] += 1
                     fh.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
