@@ -17,8 +17,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 # Lowest first. A module may import its own layer and the layers before it, never a later one.
 LAYERS: dict[str, list[str]] = {
-    "base": ["errors", "config", "interrupt", "jit"],  # used by every layer
-    "data": ["schema", "validate", "validate_arrow", "io", "safepath"],
+    "base": ["errors", "config", "interrupt", "jit", "progress"],  # used by every layer
+    "data": ["schema", "validate", "validate_arrow", "io", "safepath", "importer"],
     "synth": ["synth"],  # beside data: the generator of the default data set
     "features": ["features", "featurize"],
     "modeling": ["models", "train", "split", "evaluate"],

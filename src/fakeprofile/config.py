@@ -380,7 +380,8 @@ def _allowed(tp: Any, metadata: list[Any] = ()) -> str:
         words = [_allowed(a) for a in args if a is not type(None)]
         return " or ".join(words + (["null"] if type(None) in args else []))
     if origin is Literal:
-        return " or ".join(repr(v) for v in typing.get_args(tp))
+        values = [repr(v) for v in typing.get_args(tp)]
+        return " or ".join(values) if len(values) < 3 else f"one of {', '.join(values)}"
     if _is_section(tp):
         return "a section of settings (key: value lines)"
     base = {int: "a whole number", float: "a number", bool: "true or false", str: "a text"}.get(
