@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationError
 
 from fakeprofile.errors import UserError
 
@@ -159,7 +159,7 @@ class Train(Section):
 class Thresholds(Section):
     report_min_precision: Share = 0.99
     accept_max_fake_rate: Share = 0.03
-    red_flag_floor: bool = True  # a note's red flag (pitch, bait, channel move) is never accepted
+    red_flag_floor: StrictBool = True  # a note's red flag (pitch, bait, channel move) is never accepted
 
 
 class Evaluate(Section):
@@ -183,7 +183,7 @@ class Score(Section):
 
 
 class Mlflow(Section):
-    enabled: bool = True
+    enabled: StrictBool = True
     experiment: str = "fakeprofile"
     registered_model: str = "fakeprofile"
     alias: str = "champion"  # moves only by `fakeprofile promote` or the gate
