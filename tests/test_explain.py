@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fakeprofile.explain import FALLBACK_EFFECT, GROUPS, effects, group_columns, reasons
+from fakeprofile.explain import (
+    FALLBACK_EFFECT,
+    FLOOR_REASON,
+    GROUPS,
+    effects,
+    group_columns,
+    reasons,
+)
 
 # One feature per group, enough for each group's phrase to read what it needs.
 FEATURES = {
@@ -34,16 +41,33 @@ def table(effect_rows: list[list[float]]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_reasons_are_ordered_by_effect_largest_first_and_at_most_three():
-    X, eff = table([[0.06, 0.30, 0.0, 0.10, 0.20, 0.07], [0.5, 0.0, 0.0, 0.0, 0.0, 0.9]])
-    got = reasons(X, eff, min_effect=0.05, flagged=np.array([False, False]))
+    X, eff = table(
+        [
+            [0.06, 0.30, 0.0, 0.10, 0.20, 0.0],  # photo (0.06) is a fourth: cut
+            [0.5, 0.0, 0.0, 0.0, 0.0, 0.9],
+            [0.06, 0.30, 0.0, 0.10, 0.20, 0.02],  # the note raised it: named beyond the three
+        ]
+    )
+    got = reasons(X, eff, min_effect=0.05, flagged=np.array([False, False, False]))
     assert got == [
         [PHRASE["profile"], PHRASE["activity"], PHRASE["spelling"]],
         [PHRASE["note"], PHRASE["photo"]],
+        [PHRASE["profile"], PHRASE["activity"], PHRASE["spelling"], PHRASE["note"]],
     ]
-    assert reasons(X, eff, 0.05, np.array([False, False]), top=1) == [
+    assert reasons(X, eff, 0.05, np.array([False, False, False]), top=1) == [
         [PHRASE["profile"]],
         [PHRASE["note"]],
+        [PHRASE["profile"], PHRASE["note"]],
     ]
+
+
+def test_a_group_with_no_concrete_sign_is_skipped_and_the_next_takes_its_place():
+    """No vague phrase: 5 years of work history shows nothing to name, so career (the largest
+    effect) is left out and the three slots go to the next groups."""
+    X, eff = table([[0.06, 0.30, 0.40, 0.10, 0.0, 0.0]])
+    X["profile_years_experience"] = 5.0
+    got = reasons(X, eff, 0.05, np.array([False]))
+    assert got == [[PHRASE["profile"], PHRASE["spelling"], PHRASE["photo"]]]
 
 
 def test_min_effect_is_inclusive_and_nothing_below_it_is_named():
@@ -52,12 +76,27 @@ def test_min_effect_is_inclusive_and_nothing_below_it_is_named():
     assert got == [[PHRASE["photo"]], []]
 
 
-def test_fallback_names_smaller_effects_only_for_reported_rows_with_no_main_reason():
+def test_the_note_is_named_whenever_it_raised_the_score_by_the_fallback_effect():
     rows = [
-        [0.03, 0.02, FALLBACK_EFFECT, FALLBACK_EFFECT - 1e-4, 0.0, 0.0],  # reported: fallback
-        [0.03, 0.02, 0.0, 0.0, 0.0, 0.0],  # same effects, not reported: nothing
+        [0.0, 0.0, 0.0, 0.0, 0.0, FALLBACK_EFFECT],
+        [0.0, 0.0, 0.0, 0.0, 0.0, FALLBACK_EFFECT - 1e-4],
+        [0.0, 0.0, 0.0, 0.04, 0.0, FALLBACK_EFFECT - 1e-4],  # only the note could have been named
+    ]
+    X, eff = table(rows)
+    assert reasons(X, eff, 0.05, np.array([False, False, False])) == [[PHRASE["note"]], [], []]
+    # Other groups below min_effect are not named that way: only a report names them.
+    X, eff = table([[0.0, 0.0, 0.0, 0.04, 0.0, 0.0]])
+    assert reasons(X, eff, 0.05, np.array([False])) == [[]]
+
+
+def test_fallback_names_smaller_effects_only_for_reported_rows_with_no_main_reason():
+    """A reported row always gets a reason: with no group at min_effect, every group that raised
+    the score at all, largest first, at most three."""
+    rows = [
+        [0.03, 0.02, 0.001, 0.0005, 0.0, 0.0],  # reported: fallback, the fourth cut
+        [0.03, 0.02, 0.001, 0.0005, 0.0, 0.0],  # same effects, not reported: nothing
         [0.20, 0.04, 0.0, 0.0, 0.0, 0.0],  # reported with a main reason: no fallback added
-        [0.001, 0.0, 0.0, 0.0, 0.0, 0.0],  # reported, nothing reaches the fallback either
+        [0.0, -0.01, 1e-6, 0.0, -0.2, 0.0],  # reported: a group that raised it even a little
     ]
     X, eff = table(rows)
     got = reasons(X, eff, 0.05, flagged=np.array([True, False, True, True]))
@@ -65,14 +104,58 @@ def test_fallback_names_smaller_effects_only_for_reported_rows_with_no_main_reas
         [PHRASE["photo"], PHRASE["profile"], PHRASE["career"]],
         [],
         [PHRASE["photo"]],
-        [],
+        [PHRASE["career"]],
     ]
+
+
+def test_a_reported_row_nothing_raised_names_the_concrete_sign_with_the_largest_effect():
+    """Every group at its neutral value (effects 0), or only groups without a concrete sign
+    raised it: still one reason, the concrete sign that lowered the score least; never one that
+    lowered it while another left it unchanged. Rows not reported get none."""
+    X, eff = table(
+        [
+            [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            [-0.1, -0.2, 0.0, -0.05, 0.0, -0.3],
+            [-0.1, -0.2, -0.3, -0.05, -0.4, -0.5],
+            [-0.1, -0.2, -0.3, -0.05, -0.4, -0.5],
+        ]
+    )
+    got = reasons(X, eff, 0.05, flagged=np.array([True, True, True, False]))
+    assert got == [[PHRASE["photo"]], [PHRASE["career"]], [PHRASE["spelling"]], []]
+    # Only a group without a concrete sign raised it (5 years of work history): the next.
+    X, eff = table([[-0.1, 0.0, 0.2, -0.05, 0.0, 0.0]])
+    X["profile_years_experience"] = 5.0
+    assert reasons(X, eff, 0.05, np.array([True])) == [[PHRASE["profile"]]]
+
+
+PITCH = "invitation asks to move the talk to a messenger (WhatsApp, Telegram, ...)"
+
+
+def test_a_red_flag_is_named_first_and_the_policy_floor_last():
+    """`red`: the note has a red flag, named first whatever its effect (a monotonic model or the
+    floor may give it none); `floored`: kept from accept by the policy, which is said last."""
+    X = pd.DataFrame([{"photo_missing": 1.0, "invite_messenger": 1.0, "invite_has_note": 1.0}] * 2)
+    eff = pd.DataFrame([[0.3, 0.0, 0.0], [0.1, 0.4, 0.0]], columns=["photo", "pitch", "note"])
+    no = np.array([False, False])
+    assert reasons(X, eff, 0.05, no) == [["no profile photo"], [PITCH, "no profile photo"]]
+    got = reasons(X, eff, 0.05, no, red=np.array([True, True]))
+    assert got == [[PITCH, "no profile photo"], [PITCH, "no profile photo"]]
+    got = reasons(X, eff, 0.05, no, floored=np.array([True, False]), red=no)  # floored is red
+    assert got == [[PITCH, "no profile photo", FLOOR_REASON], [PITCH, "no profile photo"]]
+    # Floored with no pitch phrase to give (a red flag the phrases do not read): the policy alone.
+    X0 = pd.DataFrame([{"invite_has_note": 1.0}])
+    eff0 = pd.DataFrame([[0.0]], columns=["pitch"])
+    assert reasons(X0, eff0, 0.05, np.array([False]), floored=np.array([True])) == [[FLOOR_REASON]]
 
 
 def test_equal_effects_keep_the_groups_order():
     X, eff = table([[0.1, 0.1, 0.1, 0.1, 0.0, 0.0]])
     got = reasons(X, eff, 0.05, np.array([False]))
     assert got == [[PHRASE["photo"], PHRASE["profile"], PHRASE["career"]]]
+
+
+DISGUISED = "text disguised to slip past filters: "
+MACHINE = "generic, machine-like profile: "
 
 
 @pytest.mark.parametrize(
@@ -87,8 +170,8 @@ def test_equal_effects_keep_the_groups_order():
         ),
         ("photo", {"photo_reuse_count": 1.0}, "photo also used by 1 other profile"),
         ("photo", {"photo_reuse_count": 3.0}, "photo also used by 3 other profiles"),
-        ("photo", {"photo_reuse_count": 0.0}, "unusual profile photo"),
-        ("photo", {"photo_reuse_count": np.nan}, "unusual profile photo"),
+        ("photo", {"photo_reuse_count": 0.0}, None),
+        ("photo", {"photo_reuse_count": np.nan}, None),
         (
             "profile",
             {"profile_share_sections_filled": 0.499},
@@ -104,36 +187,64 @@ def test_equal_effects_keep_the_groups_order():
             {"profile_share_sections_filled": np.nan, "profile_n_skills": 0},
             "no skills listed",
         ),
-        ("profile", {"profile_share_sections_filled": 0.9}, "few details in the profile sections"),
+        (
+            "profile",
+            {"profile_share_sections_filled": 0.9, "profile_n_experience": 0},
+            "no positions listed",
+        ),
+        ("profile", {"profile_share_sections_filled": 0.9, "profile_n_experience": 2}, None),
         ("career", {"profile_overlapping_positions": 1}, "positions overlap in time"),
+        (
+            "career",
+            {"profile_overlapping_positions": 0, "profile_implausible_positions": 1},
+            "positions with impossible dates",
+        ),
         (
             "career",
             {"profile_headline_matches_experience": 0},
             "headline does not match the current position",
         ),
         ("career", {"profile_years_experience": 0.99}, "almost no work history"),
-        ("career", {"profile_years_experience": 1.0}, "work history looks unusual"),
-        ("career", {"profile_years_experience": np.nan}, "work history looks unusual"),
+        ("career", {"profile_years_experience": 1.0}, None),
+        ("career", {"profile_years_experience": np.nan}, None),
         ("spelling", {"text_spelling_error_rate": 0.03}, "3% of words misspelled"),
         (
             "spelling",
             {"text_spelling_error_rate": 0.029, "text_words_checked": 29},
-            "very little text written",
+            "very little text written (29 words)",
+        ),
+        ("spelling", {"text_spelling_error_rate": np.nan, "text_words_checked": 30}, None),
+        ("evasion", {"text_evasion_note_leet": 2}, DISGUISED + "digits for letters (leetspeak)"),
+        (
+            "evasion",
+            {"text_evasion_note_phone": 1, "text_evasion_note_compatibility": 4},
+            DISGUISED + "fullwidth or styled letters, a disguised phone number",
         ),
         (
-            "spelling",
-            {"text_spelling_error_rate": np.nan, "text_words_checked": 30},
-            "unusual writing",
+            "evasion",
+            {"text_evasion_zero_width": 1, "text_evasion_mixed_script": 2},
+            DISGUISED + "invisible characters, look-alike letters from other alphabets",
         ),
-        ("evasion", {"text_evasion": 1}, "hidden characters or look-alike letters in the text"),
-        ("evasion", {"text_evasion": 0}, "unusual characters in the text"),
+        ("evasion", {"text_evasion_spaced_letters": 1}, DISGUISED + "letters split by separators"),
+        (  # the note's own tricks, when known, stand for the whole-text counts
+            "evasion",
+            {"text_evasion_note_link": 1, "text_evasion_zero_width": 1},
+            DISGUISED + "a disguised link",
+        ),
+        ("evasion", {"text_evasion": 1}, None),  # a count of kinds alone names no trick
+        ("evasion", {"text_evasion_note_address": 0, "text_evasion_zero_width": 0}, None),
         ("activity", {"activity_none": 1}, "no activity on the network"),
-        ("activity", {"activity_none": 0}, "very little activity"),
+        (
+            "activity",
+            {"activity_none": 0, "activity_total_per_30d": 0.44},
+            "almost no activity (0.4 posts, comments or reactions a month)",
+        ),
+        ("activity", {"activity_none": 0, "activity_total_per_30d": 1.0}, None),
+        ("activity", {"activity_none": 0}, None),
         ("age", {"activity_account_age_days": 40.9}, "account created 40 days ago"),
-        ("age", {"activity_account_age_days": 365.25 * 1.5}, "account only 1.5 years old"),
-        ("age", {"activity_account_age_days": 365}, "account only 1.0 years old"),
-        ("age", {"activity_account_age_days": 4000}, "account only 11.0 years old"),
-        ("age", {"activity_account_age_days": np.nan}, "new account"),
+        ("age", {"activity_account_age_days": 364.9}, "account created 364 days ago"),
+        ("age", {"activity_account_age_days": 365.25 * 1.5}, None),  # no genuine median given
+        ("age", {"activity_account_age_days": np.nan}, None),
         (
             "network",
             {"activity_following_per_connection": 1.51},
@@ -144,35 +255,112 @@ def test_equal_effects_keep_the_groups_order():
             {"activity_following_per_connection": 1.5, "activity_connections": 49},
             "only 49 connections",
         ),
-        ("network", {"activity_connections": 50}, "unusual network"),
+        ("network", {"activity_connections": 50}, None),
         ("note", {"invite_has_note": 0}, "invitation has no personal note"),
         (
             "note",
             {"invite_has_note": 1, "invite_note_canned": 1},
             "invitation uses the default text",
         ),
-        ("note", {"invite_has_note": 1, "invite_note_canned": 0}, "impersonal invitation note"),
-        ("pitch", {"invite_messenger": 1}, "asks to continue on WhatsApp or by phone"),
-        ("pitch", {"invite_phone": 1}, "asks to continue on WhatsApp or by phone"),
-        ("pitch", {"invite_email": 1}, "asks to continue by e-mail"),
-        ("pitch", {"invite_job_begging": 1}, "asks for a job"),
-        ("pitch", {"invite_link": 1}, "invitation contains a link"),
-        ("pitch", {"invite_link": 0, "invite_money_words": 2}, "invitation contains a sales pitch"),
+        (
+            "note",
+            {"invite_has_note": 1, "invite_note_canned": 0, "invite_note_canned_similarity": 0.4},
+            "invitation note is close to the default text",
+        ),
+        (
+            "note",
+            {"invite_has_note": 1, "invite_note_canned": 0, "invite_note_canned_similarity": 0.39},
+            None,
+        ),
+        ("pitch", {"invite_messenger": 1, "invite_phone": 1}, PITCH),
+        ("pitch", {"invite_phone": 1}, "invitation gives a phone number to continue on"),
+        ("pitch", {"invite_email": 1}, "invitation asks to continue by e-mail"),
+        (
+            "pitch",
+            {"invite_link": 1, "invite_money_words": 2},
+            "invitation contains a sales pitch or money bait",
+        ),
+        ("pitch", {"invite_link": 1, "invite_job_begging": 1}, "invitation contains a link"),
+        ("pitch", {"invite_job_begging": 1}, "invitation asks for a job"),
+        ("pitch", {"invite_urgency_words": 1}, "invitation pushes for a quick reply"),
+        ("pitch", {"invite_link": 0, "invite_money_words": 0}, None),
         ("volume", {"invite_sent_last_7d": 20}, "sent 20 invitations in the last 7 days"),
         (
             "volume",
             {"invite_sent_last_7d": 19, "invite_acceptance_rate": 0.125},
             "only 12% of past invitations accepted",
         ),
-        ("volume", {"invite_sent_last_7d": np.nan}, "unusual invitation pattern"),
+        ("volume", {"invite_sent_last_7d": 19, "invite_acceptance_rate": 0.4}, None),
+        ("volume", {"invite_sent_last_7d": np.nan}, None),
         ("mutual", {"invite_mutual_connections": 0}, "no mutual connections"),
-        ("mutual", {"invite_mutual_connections": 2}, "few mutual connections"),
+        ("mutual", {"invite_mutual_connections": 1}, "only 1 mutual connection"),
+        ("mutual", {"invite_mutual_connections": 2}, "only 2 mutual connections"),
+        ("mutual", {"invite_mutual_connections": 3}, None),
+        (
+            "machine",
+            {"style_generic_per_100_words": 4.0},
+            MACHINE + "stock phrases (4 per 100 words)",
+        ),
+        ("machine", {"style_generic_per_100_words": 3.9}, None),
+        (
+            "machine",
+            {
+                "style_generic_per_100_words": 6.4,
+                "profile_employers_invented": 1,
+                "profile_career_countries": 3,
+                "style_repeated_phrasing": 0.5,
+                "style_sentence_length_cv": 0.1,
+            },
+            MACHINE + "stock phrases (6 per 100 words), employers named only with buzzwords, "
+            "a career over 3 countries",
+        ),
+        (
+            "machine",
+            {"style_repeated_phrasing": 0.08, "style_sentence_length_cv": 0.19},
+            MACHINE + "the same phrasing repeated across sections, sentences all of one length",
+        ),
+        (
+            "machine",
+            {
+                "profile_career_countries": 2,
+                "style_repeated_phrasing": 0.079,
+                "style_sentence_length_cv": 0.2,
+            },
+            None,
+        ),
     ],
 )
 def test_each_phrase_says_what_the_features_show(group, row, phrase):
+    """A phrase names the concrete sign; where the row shows none the group is not named (no
+    vague "unusual ..." phrase)."""
     X = pd.DataFrame([row], dtype=float)
     eff = pd.DataFrame([[1.0]], columns=[group])
-    assert reasons(X, eff, 0.05, np.array([False])) == [[phrase]]
+    assert reasons(X, eff, 0.05, np.array([False])) == [[phrase] if phrase else []]
+
+
+@pytest.mark.parametrize(
+    "days, typical, phrase",
+    [
+        (364.9, 365.25 * 10, "account created 364 days ago"),
+        (
+            365.25 * 1.5,
+            365.25 * 10,
+            "young account: 1.5 years old (genuine members' median 10.0 years)",
+        ),
+        (365.0, 1461.0, "young account: 1.0 years old (genuine members' median 4.0 years)"),
+        (365.0, 1460.0, None),  # a quarter of the median is not under it
+        (365.25 * 5.3, 365.25 * 10, None),  # 5.3 years is not young next to 10
+        (4000.0, 365.25 * 10, None),
+        (400.0, np.nan, None),
+        (np.nan, 365.25 * 10, None),
+    ],
+)
+def test_account_age_is_named_only_when_young_next_to_genuine_members(days, typical, phrase):
+    X = pd.DataFrame({"activity_account_age_days": [days]})
+    eff = pd.DataFrame([[1.0]], columns=["age"])
+    typ = pd.Series({"activity_account_age_days": typical, "photo_missing": 0.0})
+    got = reasons(X, eff, 0.05, np.array([False]), typical=typ)
+    assert got == [[phrase] if phrase else []]
 
 
 def test_every_column_belongs_to_at_most_one_group_and_groups_keep_their_order():

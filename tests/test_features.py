@@ -34,6 +34,21 @@ DEFINED_WHEN_ABSENT = {
     "text_evasion_mixed_script": "no text, no mixed scripts",
     "text_evasion_spaced_letters": "no text, no spaced-out letters",
     "text_evasion": "no text, no evasion",
+    # The note's tricks (docs/features.md: "0 without a note"), counted like the three above.
+    **{
+        f"text_evasion_note_{t}": "no note, no trick undone in it"
+        for t in (
+            "invisible",
+            "compatibility",
+            "confusable",
+            "separated",
+            "leet",
+            "messenger",
+            "link",
+            "address",
+            "phone",
+        )
+    },
 }
 
 

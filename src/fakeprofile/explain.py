@@ -397,9 +397,11 @@ def reasons(
                 picked.insert(0, pitch)
         if floored[i]:
             picked.append(FLOOR_REASON)
-        if not picked and flagged[i]:  # every sign at neutral value: name what is concrete
-            for g in names:
-                take(names.index(g))
+        if not picked and flagged[i]:
+            # No sign that raised the score can be named: the concrete sign with the largest
+            # effect (one that left the score as it was before one that lowered it).
+            for j in order[i]:
+                take(j)
                 if picked:
                     break
         out.append(picked)
