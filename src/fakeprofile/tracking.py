@@ -94,6 +94,8 @@ def datasets(features: Path, split: Path) -> dict[str, Any]:
     out = {}
     for part, context in (("train", "training"), ("val", "validation"), ("test", "test")):
         frame = df[df["part"] == part].drop(columns=[*drop, "part"]).reset_index(drop=True)
+        if frame.empty:  # no validation part under cross-fitting; MLflow cannot digest nothing
+            continue
         out[context] = from_pandas(
             frame,
             source=LocalArtifactDatasetSource(str(Path(features).resolve())),
