@@ -1,5 +1,6 @@
 """train.py: threshold choice against a brute-force search over every cut, calibration fitted
-on rows the classifier never saw, and the decision at the cuts themselves."""
+on out-of-fold predictions (rows the scoring classifier never saw), and the decision at the cuts
+themselves."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_limits
 
-from fakeprofile.train import Trained, choose_thresholds, fit_one
+from fakeprofile.models import Platt
+from fakeprofile.split import folds_of
+from fakeprofile.train import Trained, choose_thresholds, fit_one, out_of_fold
 
 
 def brute_force(p, y, min_precision, max_fake_rate, min_reports=20):
@@ -72,20 +75,28 @@ def _parts(rng, n):
 
 
 def test_calibration_is_fitted_on_rows_the_classifier_never_saw():
-    """Features are noise and a deep model memorises its training rows. Calibrated on those rows
-    the probabilities would be near 0 or 1; calibrated on held-out rows they stay near the base
-    rate (0.3) on new rows, as they must: nothing here predicts anything."""
+    """Cross-fitting: the calibrator sees only out-of-fold predictions, each from a model that
+    never saw the row. Features are noise and a deep model memorises its training rows.
+    Calibrated on in-sample predictions of the final classifier the probabilities would be near
+    0 or 1; calibrated out of fold they stay near the base rate (0.3) on new rows, as they must:
+    nothing here predicts anything."""
     rng = np.random.default_rng(3)
-    parts = {name: _parts(rng, n) for name, n in (("train", 800), ("val", 800), ("test", 800))}
-    X = {k: v[0] for k, v in parts.items()}
-    y = {k: v[1] for k, v in parts.items()}
+    X, y = _parts(rng, 1200)
+    X_new, _ = _parts(rng, 800)
+    fold = folds_of(y, np.arange(len(y)), 5, 0)
     params = {"hgb": {"max_iter": 60, "min_samples_leaf": 2, "max_leaf_nodes": 63}}
     thresholds = {"report_min_precision": 0.99, "accept_max_fake_rate": 0.03}
     with threadpool_limits(1):  # OpenMP threads on a busy shared machine only spin
-        trained = fit_one("hgb", params, 0, X, y, thresholds)
-    raw = trained.classifier.predict_proba(X["train"])[:, 1]
-    assert np.corrcoef(raw, y["train"])[0, 1] > 0.5  # it did memorise
-    p = trained.proba(X["test"])
+        trained = fit_one("hgb", params, 0, X, y, fold, thresholds)
+        oof = out_of_fold("hgb", params, 0, X, y, fold)
+    raw = trained.classifier.predict_proba(X)[:, 1]
+    assert np.corrcoef(raw, y)[0, 1] > 0.5  # the final classifier did memorise
+    assert abs(np.corrcoef(oof, y)[0, 1]) < 0.15  # its out-of-fold predictions did not
+    # The calibrator is Platt on exactly those out-of-fold predictions.
+    grid = np.linspace(0.001, 0.999, 50)
+    want = Platt().fit(oof, y).transform(grid)
+    np.testing.assert_allclose(trained.calibrator.transform(grid), want, rtol=1e-6, atol=1e-9)
+    p = trained.proba(X_new)
     assert abs(p.mean() - 0.3) < 0.05
     assert p.std() < 0.05
     assert (trained.decide(p) == "report").sum() == 0
