@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from fakeprofile.features import ProfileFeatures
+from fakeprofile.features import ProfileFeatures, evasion
 from fakeprofile.schema import ACTIVITY_NAMES, SECTION_NAMES
 
 # Features that are defined when their input is absent, and why. Everything else must be NaN.
@@ -35,20 +35,7 @@ DEFINED_WHEN_ABSENT = {
     "text_evasion_spaced_letters": "no text, no spaced-out letters",
     "text_evasion": "no text, no evasion",
     # The note's tricks (docs/features.md: "0 without a note"), counted like the three above.
-    **{
-        f"text_evasion_note_{t}": "no note, no trick undone in it"
-        for t in (
-            "invisible",
-            "compatibility",
-            "confusable",
-            "separated",
-            "leet",
-            "messenger",
-            "link",
-            "address",
-            "phone",
-        )
-    },
+    **{f"text_evasion_note_{t}": "no note, no trick undone in it" for t in evasion.TRICKS},
 }
 
 
