@@ -103,7 +103,7 @@ def _split(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
 def _repeated_share(words: pa.Array, parents: np.ndarray, n: int) -> np.ndarray:
     """Per text: the share of its word 3-grams (lower case) that occur more than once in it.
     Words are coded once for the whole chunk (dictionary_encode); 3-grams are three codes in one
-    int64, counted per row by sorting."""
+    int64, counted per row by hashing."""
     codes = pc.dictionary_encode(words).indices.to_numpy(zero_copy_only=False).astype(np.int64)
     if len(codes) < 3:
         return np.full(n, np.nan)
@@ -111,10 +111,11 @@ def _repeated_share(words: pa.Array, parents: np.ndarray, n: int) -> np.ndarray:
     gram = (codes[:-2] << 42) | (codes[1:-1] << 21) | codes[2:]
     rows, gram = parents[:-2][same], gram[same]
     total = np.bincount(rows, minlength=n).astype(float)
-    order = np.lexsort((gram, rows))
-    rows, gram = rows[order], gram[order]
-    first = np.r_[True, (rows[1:] != rows[:-1]) | (gram[1:] != gram[:-1])]
-    distinct = np.bincount(rows[first], minlength=n).astype(float)
+    # Distinct (row, 3-gram) pairs by hashing, not sorting: the 3-grams are numbered 0..k-1, so
+    # row * k + number is one int64 per pair.
+    number, kinds = pd.factorize(gram)
+    pairs = pd.unique(rows * max(len(kinds), 1) + number)
+    distinct = np.bincount(pairs // max(len(kinds), 1), minlength=n).astype(float)
     out = safe_div(total - distinct, total)
     out[total < 6] = np.nan
     return out
