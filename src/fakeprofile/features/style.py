@@ -121,14 +121,18 @@ def _repeated_share(words: pa.Array, parents: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _sentence_cv(words: pa.Array, parents: np.ndarray, n: int) -> np.ndarray:
-    """Per text: coefficient of variation of its sentences' lengths in words (NaN under 3). A
-    sentence ends with a word ending in . ! or ?, or with its text."""
-    if not len(parents):
-        return np.full(n, np.nan)
+def _ends(words: pa.Array) -> np.ndarray:
+    """Per word: does it end with . ! or ? (its last byte; lower case does not change it)."""
     offsets, data = utf8.buffers(words)
     last = data[np.maximum(offsets[1:] - 1, 0)]
-    ends = (last == ord(".")) | (last == ord("!")) | (last == ord("?"))
+    return (last == ord(".")) | (last == ord("!")) | (last == ord("?"))
+
+
+def _sentence_cv(ends: np.ndarray, parents: np.ndarray, n: int) -> np.ndarray:
+    """Per text: coefficient of variation of its sentences' lengths in words (NaN under 3). A
+    sentence ends with a word ending in . ! or ? (`ends`), or with its text."""
+    if not len(parents):
+        return np.full(n, np.nan)
     starts = np.r_[True, (parents[1:] != parents[:-1]) | ends[:-1]]
     sentence = np.cumsum(starts) - 1
     lengths = np.bincount(sentence).astype(float)
@@ -193,13 +197,19 @@ def compute(table: pa.Table) -> pd.DataFrame:
         pc.count_substring_regex(pc.binary_join_element_wise(headline, about, duties, "\n"), _SPECIFIC)
     )
     enough = n_words >= 20
-    body_words, body_parents = _split(pc.binary_join_element_wise(about, duties, "\n"))
+    # The body (about and duties) is the prose without the headline's words, which come first in
+    # each row: split once.
+    _, head_parents = _split(headline)
+    n_head = np.bincount(head_parents, minlength=n)
+    first = np.searchsorted(parents, np.arange(n))
+    body = np.arange(len(parents)) - first[parents] >= n_head[parents]
+    body_parents = parents[body]
     out = {
         "style_generic_per_100_words": np.where(enough, safe_div(100 * generic, n_words), np.nan),
         "style_specifics_per_100_words": np.where(
             enough, safe_div(100 * specific, n_words), np.nan
         ),
-        "style_sentence_length_cv": _sentence_cv(body_words, body_parents, n),
+        "style_sentence_length_cv": _sentence_cv(_ends(words)[body], body_parents, n),
         "style_repeated_phrasing": _repeated_share(words, parents, n),
     }
     # Employers
