@@ -188,14 +188,13 @@ def warm() -> None:
 def compute(table: pa.Table) -> pd.DataFrame:
     n = table.num_rows
     headline, about, duties = _own_prose(table)
-    prose = pc.utf8_lower(pc.binary_join_element_wise(headline, about, duties, "\n"))
+    written = pc.binary_join_element_wise(headline, about, duties, "\n")
+    prose = pc.utf8_lower(written)
     words, parents = _split(prose)
     n_words = np.bincount(parents, minlength=n).astype(float)
     generic = num(pc.count_substring_regex(prose, _GENERIC))
     # Specifics are read in the original case (acronyms, named tools).
-    specific = num(
-        pc.count_substring_regex(pc.binary_join_element_wise(headline, about, duties, "\n"), _SPECIFIC)
-    )
+    specific = num(pc.count_substring_regex(written, _SPECIFIC))
     enough = n_words >= 20
     # The body (about and duties) is the prose without the headline's words, which come first in
     # each row: split once.
