@@ -141,6 +141,18 @@ _BAIT_WORDS = set(_SPELLING) | {
 }
 _LEET = str.maketrans("4@31!|05$7+8", "aaeiiiossttb")
 _TOKEN = re.compile(r"[^\s,;:!?()\[\]{}\"']+")
+# A whole token (as _TOKEN cuts them) whose letters A-Z, once its other characters are dropped,
+# spell a messenger (any case): the only tokens the messenger step can rewrite, found in one pass
+# instead of a Python call per token. Letters are spelt [Ww] (no IGNORECASE, which would also take
+# some non-ASCII letters as Latin ones).
+_OTHER = r"[^A-Za-z\s,;:!?()\[\]{}\"']*"
+_MESSENGER_TOKEN = re.compile(
+    r"(?<![^\s,;:!?()\[\]{}\"'])" + _OTHER + "(?:"
+    + "|".join(
+        _OTHER.join(f"[{c.upper()}{c}]" for c in v) for v in sorted(_SPELLING, key=len, reverse=True)
+    )
+    + ")" + _OTHER + r"(?![^\s,;:!?()\[\]{}\"'])"
+)
 _HAS_LEET = re.compile(r"[A-Za-z][0-9@$!|+]+[A-Za-z]|[0-9@$!|+][A-Za-z]{2}")
 
 # Letters or digits split one by one by a separator ("W-h-a-t-s", "w h a t s", "7 7 0 0").
@@ -274,7 +286,7 @@ def _messengers(text: str, counts: list[int]) -> str:
             counts[5] += 1
         return CANONICAL[name]
 
-    text = _TOKEN.sub(one, text)
+    text = _MESSENGER_TOKEN.sub(one, text)
     return _AMBIGUOUS.sub(lambda m: m.group(0) + " (messenger)", text)
 
 

@@ -103,7 +103,7 @@ def _split(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
 def _repeated_share(words: pa.Array, parents: np.ndarray, n: int) -> np.ndarray:
     """Per text: the share of its word 3-grams (lower case) that occur more than once in it.
     Words are coded once for the whole chunk (dictionary_encode); 3-grams are three codes in one
-    int64, counted per row by sorting."""
+    int64, counted per row by hashing."""
     codes = pc.dictionary_encode(words).indices.to_numpy(zero_copy_only=False).astype(np.int64)
     if len(codes) < 3:
         return np.full(n, np.nan)
@@ -111,23 +111,28 @@ def _repeated_share(words: pa.Array, parents: np.ndarray, n: int) -> np.ndarray:
     gram = (codes[:-2] << 42) | (codes[1:-1] << 21) | codes[2:]
     rows, gram = parents[:-2][same], gram[same]
     total = np.bincount(rows, minlength=n).astype(float)
-    order = np.lexsort((gram, rows))
-    rows, gram = rows[order], gram[order]
-    first = np.r_[True, (rows[1:] != rows[:-1]) | (gram[1:] != gram[:-1])]
-    distinct = np.bincount(rows[first], minlength=n).astype(float)
+    # Distinct (row, 3-gram) pairs by hashing, not sorting: the 3-grams are numbered 0..k-1, so
+    # row * k + number is one int64 per pair.
+    number, kinds = pd.factorize(gram)
+    pairs = pd.unique(rows * max(len(kinds), 1) + number)
+    distinct = np.bincount(pairs // max(len(kinds), 1), minlength=n).astype(float)
     out = safe_div(total - distinct, total)
     out[total < 6] = np.nan
     return out
 
 
-def _sentence_cv(words: pa.Array, parents: np.ndarray, n: int) -> np.ndarray:
-    """Per text: coefficient of variation of its sentences' lengths in words (NaN under 3). A
-    sentence ends with a word ending in . ! or ?, or with its text."""
-    if not len(parents):
-        return np.full(n, np.nan)
+def _ends(words: pa.Array) -> np.ndarray:
+    """Per word: does it end with . ! or ? (its last byte; lower case does not change it)."""
     offsets, data = utf8.buffers(words)
     last = data[np.maximum(offsets[1:] - 1, 0)]
-    ends = (last == ord(".")) | (last == ord("!")) | (last == ord("?"))
+    return (last == ord(".")) | (last == ord("!")) | (last == ord("?"))
+
+
+def _sentence_cv(ends: np.ndarray, parents: np.ndarray, n: int) -> np.ndarray:
+    """Per text: coefficient of variation of its sentences' lengths in words (NaN under 3). A
+    sentence ends with a word ending in . ! or ? (`ends`), or with its text."""
+    if not len(parents):
+        return np.full(n, np.nan)
     starts = np.r_[True, (parents[1:] != parents[:-1]) | ends[:-1]]
     sentence = np.cumsum(starts) - 1
     lengths = np.bincount(sentence).astype(float)
@@ -183,22 +188,27 @@ def warm() -> None:
 def compute(table: pa.Table) -> pd.DataFrame:
     n = table.num_rows
     headline, about, duties = _own_prose(table)
-    prose = pc.utf8_lower(pc.binary_join_element_wise(headline, about, duties, "\n"))
+    written = pc.binary_join_element_wise(headline, about, duties, "\n")
+    prose = pc.utf8_lower(written)
     words, parents = _split(prose)
     n_words = np.bincount(parents, minlength=n).astype(float)
     generic = num(pc.count_substring_regex(prose, _GENERIC))
     # Specifics are read in the original case (acronyms, named tools).
-    specific = num(
-        pc.count_substring_regex(pc.binary_join_element_wise(headline, about, duties, "\n"), _SPECIFIC)
-    )
+    specific = num(pc.count_substring_regex(written, _SPECIFIC))
     enough = n_words >= 20
-    body_words, body_parents = _split(pc.binary_join_element_wise(about, duties, "\n"))
+    # The body (about and duties) is the prose without the headline's words, which come first in
+    # each row: split once.
+    _, head_parents = _split(headline)
+    n_head = np.bincount(head_parents, minlength=n)
+    first = np.searchsorted(parents, np.arange(n))
+    body = np.arange(len(parents)) - first[parents] >= n_head[parents]
+    body_parents = parents[body]
     out = {
         "style_generic_per_100_words": np.where(enough, safe_div(100 * generic, n_words), np.nan),
         "style_specifics_per_100_words": np.where(
             enough, safe_div(100 * specific, n_words), np.nan
         ),
-        "style_sentence_length_cv": _sentence_cv(body_words, body_parents, n),
+        "style_sentence_length_cv": _sentence_cv(_ends(words)[body], body_parents, n),
         "style_repeated_phrasing": _repeated_share(words, parents, n),
     }
     # Employers
