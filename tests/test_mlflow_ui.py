@@ -70,7 +70,8 @@ def test_two_runs_compare_on_the_headline_and_the_model_has_aliases(two_runs, se
         contexts = {
             t["value"] for d in inputs for t in d["tags"] if t["key"] == "mlflow.data.context"
         }
-        assert contexts == {"training", "validation", "test"}
+        # No validation part by default: calibration and thresholds are cross-fitted.
+        assert contexts == {"training", "test"}
         assert all(d["dataset"]["digest"] for d in inputs)
     assert kinds == ["logreg", "hgb"]  # newest first
     children = screenshots.rest(
@@ -172,6 +173,7 @@ def test_dvc_tables_fit_120_columns_and_plots_draw_one_line_per_model(two_runs):
         line = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))
         assert line["encoding"]["color"]["field"] == "model", plot_id
         models = {d["model"] for d in spec["data"]["values"]}
-        assert len(models) == 2 and all("AUC" in m for m in models), (plot_id, models)
+        # The model, the rule baseline and the peer.
+        assert len(models) == 3 and all("AUC" in m for m in models), (plot_id, models)
     roc = plots["ROC (log false-positive axis)"][0]["content"]
     assert roc["layer"][0]["encoding"]["x"]["scale"]["type"] == "log"

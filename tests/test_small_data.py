@@ -65,27 +65,36 @@ def test_small_data_with_nulls_through_the_whole_pipeline_and_mlflow(tmp_path, m
     for stage in ("validate", "featurize", "split", "train", "evaluate"):
         run([str(BIN / "fakeprofile"), stage], tmp_path)
     metrics = json.loads((tmp_path / "reports/metrics.json").read_text())
-    assert set(metrics["parts"]) == {f"fold_{k}" for k in range(5)}
+    report = json.loads((tmp_path / "reports/segments.json").read_text())
+    assert set(report["parts"]) == {f"fold_{k}" for k in range(5)}
     for role in ("model", "baseline", "peer"):
-        assert metrics[role]["test"]["rows"] == 500  # every labelled row tested, once
-        spread = metrics[role]["cv"]["roc_auc"]
+        assert report[role]["test"]["rows"] == 500  # every labelled row tested, once
+        spread = report[role]["cv"]["roc_auc"]
         assert 0 <= spread["std"] < 0.5 and 0.4 < spread["mean"] <= 1
+        assert metrics[role]["test"]["roc_auc"] == report[role]["test"]["roc_auc"]
     assert metrics["peer"]["kind"] == "peer"
     assert metrics["model"]["test"]["roc_auc"] > 0.7  # the generated fakes are still telling
     card = (tmp_path / "reports/model_card.md").read_text()
-    assert "peer (random forest on raw input fields)" in card and "±" in card
+    assert "peer (peer)" in card and "±" in card
     roc = pd.read_csv(tmp_path / "reports/plots/roc.csv")
-    assert set(roc["model"]) == {"model:" + metrics["model"]["kind"], "baseline:rules", "peer:peer"}
+    assert {m.split(" (AUC")[0] for m in roc["model"]} == {
+        "model: " + metrics["model"]["kind"],
+        "baseline: rules",
+        "peer: peer",
+    }
 
     run([str(BIN / "fakeprofile"), "export"], tmp_path)  # logs and registers in ./mlflow.db
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     mlflow.set_tracking_uri(uri)
     version = mlflow.MlflowClient().get_model_version_by_alias("fakeprofile", "champion")
-    run_data = mlflow.get_run(version.run_id).data
-    assert run_data.metrics["peer.test.roc_auc"] == pytest.approx(
-        metrics["peer"]["test"]["roc_auc"]
+    peer_runs = mlflow.search_runs(
+        filter_string=f"tags.role = 'peer' and tags.mlflow.parentRunId = '{version.run_id}'",
+        search_all_experiments=True,
+        output_format="list",
     )
+    assert len(peer_runs) == 1  # the peer baseline, a child run of the model's run
+    assert peer_runs[0].data.metrics["roc_auc"] == pytest.approx(metrics["peer"]["test"]["roc_auc"])
     model = mlflow.pyfunc.load_model("models:/fakeprofile@champion")
     batch = pd.DataFrame(records[:4])  # counts with NaN, a column of None, absent sections
     batch["connections"] = [None, None, 12, np.nan]

@@ -172,6 +172,7 @@ TRUSTED = [
     "fakeprofile.features.ProfileFeatures",
     "fakeprofile.features.photo.PhotoIndex",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn.tree._tree.Tree",  # the trees of the random-forest kinds (rf, peer)
 ]
 
 
