@@ -28,6 +28,19 @@ def run(cmd: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedPr
     return proc
 
 
+@pytest.fixture(autouse=True)
+def _no_leaked_tracking_uri():
+    """mlflow.set_tracking_uri() also sets MLFLOW_TRACKING_URI in os.environ, which every later
+    subprocess (`fakeprofile export`, `dvc repro`) would inherit and honour: put it back after
+    each test, so no test sends another's runs to its store."""
+    before = os.environ.get("MLFLOW_TRACKING_URI")
+    yield
+    if before is None:
+        os.environ.pop("MLFLOW_TRACKING_URI", None)
+    else:
+        os.environ["MLFLOW_TRACKING_URI"] = before
+
+
 @pytest.fixture(scope="session")
 def trained_project(tmp_path_factory) -> Path:
     """A fresh git + DVC repository holding this project's pipeline, with 3,000 profiles."""
