@@ -214,7 +214,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def _headline_lines(metrics: dict) -> str:
     """One line per model: its headline test numbers (decisions only where they mean something)."""
     lines = []
-    for role, m in metrics.items():
+    first = ("model", "baseline", "peer")
+    for role in sorted(metrics, key=lambda r: first.index(r) if r in first else len(first)):
+        m = metrics[role]
         t = m["test"]
         line = (
             f"{role:>8} ({m['kind']}): ROC AUC {t['roc_auc']:.4f}, PR AUC {t['pr_auc']:.4f}, "
