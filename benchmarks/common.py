@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psutil
 
-from fakeprofile import validate
+from fakeprofile.data import validate
 from fakeprofile.synth.generate import GenConfig, generate
 
 BIN = Path(sys.executable).parent

@@ -27,9 +27,7 @@ TRICKS = {
     "W-h-a-t-s-A-p-p": lambda n, lang: n.replace("WhatsApp", _word("WhatsApp", "dashes")),
     "Whats_App": lambda n, lang: n.replace("WhatsApp", _word("WhatsApp", "underscore")),
     "zero-width space": lambda n, lang: n.replace("WhatsApp", _word("WhatsApp", "zero_width")),
-    "U+034F / U+2066 / U+3164": lambda n, lang: n.replace(
-        "WhatsApp", "Wh\u034fats\u2066App\u3164"
-    ),
+    "U+034F / U+2066 / U+3164": lambda n, lang: n.replace("WhatsApp", "Wh\u034fats\u2066App\u3164"),
     "tag characters": lambda n, lang: n.replace("WhatsApp", _word("WhatsApp", "tag")),
     "misspelt (Watsapp)": lambda n, lang: n.replace("WhatsApp", "Watsapp"),
     "other messenger (Telegramm)": lambda n, lang: n.replace("WhatsApp", "Telegramm"),
@@ -49,7 +47,9 @@ def main(n: int = 60) -> None:
     model = load_model("models/fakeprofile.joblib")
     table = pq.read_table("data/processed/test_profiles.parquet")
     records = [
-        json.loads(json.dumps({k: v for k, v in r.items() if v is not None and k != "extra"}, default=str))
+        json.loads(
+            json.dumps({k: v for k, v in r.items() if v is not None and k != "extra"}, default=str)
+        )
         for r in table.to_pylist()
     ]
     own = model.score(records)
@@ -77,8 +77,10 @@ def main(n: int = 60) -> None:
             evasion.normalise_many = original
         rows.append((name, p, a, p0, a0))
     print(f"{len(accepted)} accepted test profiles x 6 languages; plain note: {plain['en']!r}")
-    print("| trick | mean score, normalised | change vs plain | max fall | accepted | "
-          "without normalising: mean score | accepted |")
+    print(
+        "| trick | mean score, normalised | change vs plain | max fall | accepted | "
+        "without normalising: mean score | accepted |"
+    )
     print("|---|---|---|---|---|---|---|")
     for name, p, a, p0, a0 in rows:
         print(

@@ -182,7 +182,7 @@ Real public data sets, not generated: neither is a professional network and neit
 photos, only counts, flags and dates (see that folder's README for provenance).
 
 Each data set is imported with its mapping (`fakeprofile import`, mappings shipped in
-`src/fakeprofile/mappings/`), then run through `dvc repro` with `split.method: cv` (5 folds,
+`src/fakeprofile/data/mappings/`), then run through `dvc repro` with `split.method: cv` (5 folds,
 stratified; every labelled row is tested once, by models fitted on the other four folds) and
 `train.model: auto` (kind and settings chosen by cross-validation inside each training part),
 exported with MLflow and scored with the registered model (`fakeprofile score --model

@@ -56,8 +56,8 @@ def _train(path: str, n: str) -> None:
     table, as the featurize stage does) and the classifier fit (hgb, params.yaml settings)."""
     import yaml
 
-    from fakeprofile import models
     from fakeprofile.features import ProfileFeatures
+    from fakeprofile.modeling import estimators as models
 
     params = yaml.safe_load((REPO / "params.yaml").read_text())["train"]
     n = int(n)

@@ -90,10 +90,10 @@ def _small_model(n: int, seed: int):
     from threadpoolctl import threadpool_limits
 
     from fakeprofile.features import ProfileFeatures
-    from fakeprofile.model import FakeProfileModel
-    from fakeprofile.split import folds_of
+    from fakeprofile.inference.predictor import FakeProfileModel
+    from fakeprofile.modeling.split import folds_of
+    from fakeprofile.modeling.train import fit_one
     from fakeprofile.synth.generate import make_profile
-    from fakeprofile.train import fit_one
 
     cfg = GenConfig(n=n, seed=seed, with_photos=False, workers=1)
     records = [make_profile(i, cfg)[0] for i in range(n)]

@@ -21,12 +21,36 @@ pytestmark = pytest.mark.slow
 
 # Pitches, money bait and channel moves per language, plain (written for this test).
 RED = {
-    "en": ["Write me on WhatsApp", "Great crypto investment, guaranteed profit", "Book a free demo: bit.ly/x1"],
-    "da": ["Skriv til mig på WhatsApp", "Tjen penge på krypto med garanti", "Se mere på www.tilbud.dk"],
-    "sv": ["Skriv till mig på Telegram", "Tjäna pengar på krypto, garanterad vinst", "Mejla mig: a.b@gmail.com"],
-    "nb": ["Send meg en melding på WhatsApp", "Tjene penger på investering med garanti", "Ring meg på +47 912 34 567"],
-    "nl": ["Stuur me een bericht op WhatsApp", "Geld verdienen met crypto, gegarandeerd rendement", "Kijk op bit.ly/x1"],
-    "de": ["Schreib mir auf WhatsApp", "Geld verdienen mit Krypto, garantierte Rendite", "Mehr unter www.angebot.de"],
+    "en": [
+        "Write me on WhatsApp",
+        "Great crypto investment, guaranteed profit",
+        "Book a free demo: bit.ly/x1",
+    ],
+    "da": [
+        "Skriv til mig på WhatsApp",
+        "Tjen penge på krypto med garanti",
+        "Se mere på www.tilbud.dk",
+    ],
+    "sv": [
+        "Skriv till mig på Telegram",
+        "Tjäna pengar på krypto, garanterad vinst",
+        "Mejla mig: a.b@gmail.com",
+    ],
+    "nb": [
+        "Send meg en melding på WhatsApp",
+        "Tjene penger på investering med garanti",
+        "Ring meg på +47 912 34 567",
+    ],
+    "nl": [
+        "Stuur me een bericht op WhatsApp",
+        "Geld verdienen met crypto, gegarandeerd rendement",
+        "Kijk op bit.ly/x1",
+    ],
+    "de": [
+        "Schreib mir auf WhatsApp",
+        "Geld verdienen mit Krypto, garantierte Rendite",
+        "Mehr unter www.angebot.de",
+    ],
 }
 VAGUE = (
     "unusual writing",
@@ -50,7 +74,9 @@ def model(trained_project):
 def records(trained_project) -> list[dict]:
     table = pq.read_table(trained_project / "data/processed/test_profiles.parquet")
     return [
-        json.loads(json.dumps({k: v for k, v in r.items() if v is not None and k != "extra"}, default=str))
+        json.loads(
+            json.dumps({k: v for k, v in r.items() if v is not None and k != "extra"}, default=str)
+        )
         for r in table.to_pylist()
     ]
 
@@ -101,7 +127,9 @@ def test_red_flag_features_only_raise_the_score(model, accepted):
     tricks=st.lists(st.sampled_from(WORD_TRICKS), min_size=1, max_size=3, unique=True),
     phone=st.sampled_from([PHONE, *PHONE_TRICKS.values(), "words"]),
 )
-def test_a_disguised_note_scores_no_lower_than_the_plain_one(model, accepted, k, lang, tricks, phone):
+def test_a_disguised_note_scores_no_lower_than_the_plain_one(
+    model, accepted, k, lang, tricks, phone
+):
     """Each trick and combinations: the disguised note scores within 0.02 of the plain one, or
     higher (the disguise is a sign of its own). Its decision is never "accept"."""
     r = accepted[k % len(accepted)]

@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fakeprofile import models, validate
 from fakeprofile.cli import main
 from fakeprofile.config import DEFAULTS, keys, load_params, number
+from fakeprofile.data import validate
 from fakeprofile.errors import UserError
 from fakeprofile.features import ProfileFeatures
+from fakeprofile.modeling import estimators as models
 
 
 @pytest.mark.parametrize(
@@ -118,7 +119,10 @@ BAD_SETTINGS = [
     ("generate:\n  n: true\n", "generate.n must be a whole number at least 1, got True"),
     ("train:\n  hgb:\n    max_iter: 2.5\n", "train.hgb.max_iter must be a whole number"),
     ("mlflow:\n  enabled: maybe\n", "mlflow.enabled must be true or false, got 'maybe'"),
-    ("split:\n  method: random\n", "split.method must be one of 'grouped', 'temporal', 'cv', got 'random'"),
+    (
+        "split:\n  method: random\n",
+        "split.method must be one of 'grouped', 'temporal', 'cv', got 'random'",
+    ),
     ("features:\n  as_of: 2026-06-31\n", "features.as_of must be a date (YYYY-MM-DD) or null"),
     ("score: 5\n", "score must be a section of settings (key: value lines), got 5"),
     # out of range: negative counts, shares outside 0-1

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from fakeprofile import evaluate
-from fakeprofile.train import Trained
+from fakeprofile.modeling import evaluate
+from fakeprofile.modeling.train import Trained
 
 
 @pytest.fixture(scope="module")
@@ -21,10 +21,10 @@ def scored(small_dataset, tmp_path_factory):
     the project's transformer; a real logistic regression and the checklist rules)."""
     from sklearn.model_selection import cross_val_predict
 
-    from fakeprofile import models
+    from fakeprofile.data.validate import Rules
+    from fakeprofile.data.validate import run as validate_run
     from fakeprofile.features import ProfileFeatures
-    from fakeprofile.validate import Rules
-    from fakeprofile.validate import run as validate_run
+    from fakeprofile.modeling import estimators as models
 
     raw, photos = small_dataset
     root = tmp_path_factory.mktemp("eval")

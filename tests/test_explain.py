@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fakeprofile.explain import (
+from fakeprofile.inference.explain import (
     FALLBACK_EFFECT,
     FLOOR_REASON,
     GROUPS,

@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fakeprofile.export import neutral_values
+from fakeprofile.tracking.export import neutral_values
 
 
 def test_neutral_values_are_medians_of_genuine_training_members_only(tmp_path):

@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pytest
 
+from fakeprofile.data.schema import ACTIVITY_NAMES, SECTION_NAMES
 from fakeprofile.features import ProfileFeatures, evasion
-from fakeprofile.schema import ACTIVITY_NAMES, SECTION_NAMES
 
 # Features that are defined when their input is absent, and why. Everything else must be NaN.
 DEFINED_WHEN_ABSENT = {

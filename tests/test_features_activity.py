@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from fakeprofile.data.schema import ACTIVITY_NAMES
 from fakeprofile.features import ProfileFeatures
-from fakeprofile.schema import ACTIVITY_NAMES
 
 AS_OF = date(2026, 6, 30)
 NAN = float("nan")

@@ -139,8 +139,8 @@ def test_career_equals_the_pandas_definition():
 
 # -- the section counts and the share of sections filled, against a per-record reference --------
 
+from fakeprofile.data.schema import SECTION_NAMES  # noqa: E402
 from fakeprofile.features import ProfileFeatures  # noqa: E402
-from fakeprofile.schema import SECTION_NAMES  # noqa: E402
 
 LISTS = {
     "experience": [{"title": "Chef"}],

@@ -47,8 +47,11 @@ def _word(word: str, how: str) -> str:
         return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in word)
     if how == "math_bold":
         return "".join(
-            chr(0x1D400 + ord(c) - 65) if "A" <= c <= "Z" else
-            chr(0x1D41A + ord(c) - 97) if "a" <= c <= "z" else c
+            chr(0x1D400 + ord(c) - 65)
+            if "A" <= c <= "Z"
+            else chr(0x1D41A + ord(c) - 97)
+            if "a" <= c <= "z"
+            else c
             for c in word
         )
     if how == "cyrillic":

@@ -39,7 +39,9 @@ def test_machine_style_is_read_in_every_language(generated, lang):
     assert honest["profile_career_countries"].median() == 1
     assert (machine["style_generic_per_100_words"] > 5).all()
     assert (honest["style_generic_per_100_words"].fillna(0) < 5).mean() > 0.98
-    assert machine["style_sentence_length_cv"].median() < honest["style_sentence_length_cv"].median()
+    assert (
+        machine["style_sentence_length_cv"].median() < honest["style_sentence_length_cv"].median()
+    )
 
 
 def _profile(headline: str, about: str, jobs: list[tuple[str, str, str]], location: str) -> dict:
@@ -65,8 +67,16 @@ LLM = _profile(
     "My holistic approach empowers organizations to unlock sustainable growth.",
     [
         ("Innovatech Solutions", "Toronto", "Spearheaded innovative campaigns that drove growth."),
-        ("BrightPath Consulting", "Dubai", "Fostered cross-functional collaboration to drive results."),
-        ("NexGen Dynamics", "Sydney", "Leveraged cutting-edge strategies to deliver impactful value."),
+        (
+            "BrightPath Consulting",
+            "Dubai",
+            "Fostered cross-functional collaboration to drive results.",
+        ),
+        (
+            "NexGen Dynamics",
+            "Sydney",
+            "Leveraged cutting-edge strategies to deliver impactful value.",
+        ),
     ],
     "London",
 )
@@ -76,14 +86,20 @@ HONEST = [
         "Payroll lead at Vestas",
         "I run payroll for 1,200 people in Aarhus and Ringkøbing. We moved from SAP HR to "
         "Workday in 2022. Before that, eight years at Danske Bank. Ask me about Danish holiday pay.",
-        [("Vestas", "Aarhus", "Payroll for DK and SE, 14 entities."), ("Danske Bank", "Copenhagen", "")],
+        [
+            ("Vestas", "Aarhus", "Payroll for DK and SE, 14 entities."),
+            ("Danske Bank", "Copenhagen", ""),
+        ],
         "Aarhus",
     ),
     _profile(
         "Bauingenieur bei Hochtief",
         "Seit 2015 plane ich Brücken in NRW, zuletzt die A45-Talbrücke bei Lüdenscheid. "
         "Ich arbeite mit Allplan und SOFiSTiK. Privat fahre ich Rennrad.",
-        [("Hochtief", "Essen", "Tragwerksplanung für drei Autobahnbrücken."), ("Ed. Züblin", "Stuttgart", "")],
+        [
+            ("Hochtief", "Essen", "Tragwerksplanung für drei Autobahnbrücken."),
+            ("Ed. Züblin", "Stuttgart", ""),
+        ],
         "Essen",
     ),
 ]

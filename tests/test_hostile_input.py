@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from conftest import BIN, write_jsonl
-from fakeprofile import schema, validate
+from fakeprofile.data import schema, validate
 from fakeprofile.features import ProfileFeatures
 from fakeprofile.features.photo import read_photo
 from fakeprofile.synth import photos as synth_photos
@@ -384,7 +384,7 @@ def test_manifest_pointing_to_another_file_is_refused(trained_project, tmp_path)
     import shutil
 
     from fakeprofile.errors import UserError
-    from fakeprofile.model import load_model
+    from fakeprofile.inference.predictor import load_model
 
     shutil.copy(trained_project / "models/fakeprofile.joblib", tmp_path / "other.joblib")
     shutil.copy(trained_project / "models/manifest.json", tmp_path / "manifest.json")

@@ -24,10 +24,12 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from conftest import BIN, REPO, write_jsonl
-from fakeprofile import cli, io, schema, score, validate
+from fakeprofile import cli
+from fakeprofile.data import io, schema, validate
 from fakeprofile.errors import UserError
 from fakeprofile.features import photo
-from fakeprofile.model import OUTPUT_SCHEMA
+from fakeprofile.inference import score
+from fakeprofile.inference.predictor import OUTPUT_SCHEMA
 from test_schema import FULL
 
 GOOD = {**FULL, "label": None, "photo": None}
@@ -476,7 +478,7 @@ def test_fuzz_parquet_reader(tmp_path_factory, rows, flip, group):
 
 def vouched(folder: Path, content: bytes, manifest: object = None) -> Path:
     """A model file with a manifest whose checksum matches it."""
-    from fakeprofile.model import MANIFEST, sha256
+    from fakeprofile.inference.predictor import MANIFEST, sha256
 
     folder.mkdir()
     path = folder / "fakeprofile.joblib"
@@ -504,7 +506,7 @@ def test_a_tampered_model_file_cannot_run_code(tmp_path):
     """A tampered file with a re-hashed manifest ran its code (pickle). The model file is skops:
     a file naming any type off the trusted list (here a function that runs a command) is
     refused before anything in it is built."""
-    from fakeprofile.model import load_model
+    from fakeprofile.inference.predictor import load_model
 
     marker = tmp_path / "ran"
     evil = skops_bytes(tmp_path, {"model": os.system, "arg": f"touch {marker}"})
@@ -518,7 +520,7 @@ def test_a_broken_model_file_or_manifest_is_one_line(tmp_path):
     gave a traceback."""
     import pickle
 
-    from fakeprofile.model import load_model
+    from fakeprofile.inference.predictor import load_model
 
     cases = [
         (vouched(tmp_path / "empty", b""), "the file is broken"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, run
-from fakeprofile import importer, schema
+from fakeprofile.data import importer, schema
 from fakeprofile.errors import UserError
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from fakeprofile import io
+from fakeprofile.data import io
 from fakeprofile.errors import UserError
 
 

@@ -18,21 +18,12 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 # Lowest first. A module may import its own layer and the layers before it, never a later one.
 LAYERS: dict[str, list[str]] = {
     "base": ["errors", "config", "interrupt", "jit", "progress"],  # used by every layer
-    "data": ["schema", "validate", "validate_arrow", "io", "safepath", "importer"],
+    "data": ["data"],
     "synth": ["synth"],  # beside data: the generator of the default data set
-    "features": ["features", "featurize"],
-    "modeling": ["models", "train", "split", "evaluate"],
-    "inference": [
-        "model",
-        "trees",
-        "explain",
-        "score",
-        "spark",
-        "registry",
-        "pyfunc",
-        "mlflow_model",
-    ],
-    "tracking": ["export", "tracking"],
+    "features": ["features"],
+    "modeling": ["modeling"],
+    "inference": ["inference"],
+    "tracking": ["tracking"],
     "cli": ["cli", ""],  # "" is the package itself: the Python API (fakeprofile.load_model)
 }
 # Layers only some layers may import, whatever their place in the order.
@@ -47,11 +38,11 @@ CONSTANTS = {("fakeprofile", "__version__")}
 ALLOWED: set[tuple[str, str]] = {
     # Issue 21 item 3 (one inference path): train.Trained carries inference (proba, decide) and
     # evaluates its trees with the compiled walker; inference moves out of training there.
-    ("fakeprofile.train", "fakeprofile.trees"),
+    ("fakeprofile.modeling.train", "fakeprofile.inference.trees"),
     # The same item: the exported model holds a train.Trained, and the compiled trees check
     # that they walk a pipeline that models.py built.
-    ("fakeprofile.model", "fakeprofile.train"),
-    ("fakeprofile.trees", "fakeprofile.models"),
+    ("fakeprofile.inference.predictor", "fakeprofile.modeling.train"),
+    ("fakeprofile.inference.trees", "fakeprofile.modeling.estimators"),
 }
 ALLOWED_CYCLES: list[set[str]] = []
 
@@ -176,15 +167,17 @@ def planted(tmp_path):
     """A copy of a few real modules' import lines, with one cycle and one upward import."""
     pkg = tmp_path / "fakeprofile"
     (pkg / "features").mkdir(parents=True)
+    (pkg / "data").mkdir()
     files = {
         "__init__.py": "__version__ = '0'\n",
         "errors.py": "",
-        "schema.py": "from fakeprofile import errors\n",
-        "validate.py": "from fakeprofile import schema\nfrom . import validate_arrow\n",
-        "validate_arrow.py": "def f():\n    from fakeprofile.validate import Rules\n",
+        "data/__init__.py": "",
+        "data/schema.py": "from fakeprofile import errors\n",
+        "data/validate.py": "from fakeprofile.data import schema\nfrom . import validate_arrow\n",
+        "data/validate_arrow.py": "def f():\n    from fakeprofile.data.validate import Rules\n",
         "features/__init__.py": "from fakeprofile.features import frame\n",
-        "features/frame.py": "from fakeprofile import schema, __version__\n",
-        "io.py": "from fakeprofile.features import frame\n",  # data -> features: upward
+        "features/frame.py": "from fakeprofile.data import schema\nfrom fakeprofile import __version__\n",
+        "data/io.py": "from fakeprofile.features import frame\n",  # data -> features: upward
     }
     for name, text in files.items():
         (pkg / name).write_text(text)
@@ -192,6 +185,9 @@ def planted(tmp_path):
 
 
 def test_the_checks_find_a_planted_cycle_and_upward_import(planted):
-    assert planted["fakeprofile.validate"] == {"fakeprofile.schema", "fakeprofile.validate_arrow"}
-    assert cycles(planted) == [{"fakeprofile.validate", "fakeprofile.validate_arrow"}]
-    assert violations(planted) == {("fakeprofile.io", "fakeprofile.features.frame")}
+    assert planted["fakeprofile.data.validate"] == {
+        "fakeprofile.data.schema",
+        "fakeprofile.data.validate_arrow",
+    }
+    assert cycles(planted) == [{"fakeprofile.data.validate", "fakeprofile.data.validate_arrow"}]
+    assert violations(planted) == {("fakeprofile.data.io", "fakeprofile.features.frame")}

@@ -19,7 +19,7 @@ from conftest import BIN, REPO, run
 sys.path.insert(0, str(REPO / "scripts"))
 import screenshots  # noqa: E402
 
-from fakeprofile import evaluate  # noqa: E402
+from fakeprofile.modeling import evaluate  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from conftest import BIN, REPO, run, write_jsonl
-from fakeprofile import evaluate
 from fakeprofile.errors import UserError
-from fakeprofile.model import load_model
+from fakeprofile.inference.predictor import load_model
+from fakeprofile.modeling import evaluate
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +66,7 @@ def test_a_change_to_any_code_the_logged_model_carries_re_exports_it(trained_pro
     """The model logged to MLflow packages the whole package (code_paths). A change to a module
     that no other stage reads (score.py) must still re-run export, or the registered model keeps
     scoring with the old code; and it re-runs nothing else."""
-    module = trained_project / "src/fakeprofile/score.py"
+    module = trained_project / "src/fakeprofile/inference/score.py"
     source = module.read_bytes()
     try:
         module.write_bytes(source + b"\n# changed\n")

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 PROBE = """
 import json, sys
-from fakeprofile import score
+from fakeprofile.inference import score
 by_uri = score.load("models:/fakeprofile@champion")
 by_file = score.load("models/fakeprofile.joblib")
 records = [json.loads(line) for line in open(sys.argv[1])]

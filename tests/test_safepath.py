@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from fakeprofile.safepath import UnsafePath, check_lexical, resolve_photo
+from fakeprofile.data.safepath import UnsafePath, check_lexical, resolve_photo
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from fakeprofile import schema
 from fakeprofile.cli import main
+from fakeprofile.data import schema
 
 FULL = {
     "profile_id": "p1",

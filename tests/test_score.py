@@ -20,7 +20,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import BIN, write_jsonl
-from fakeprofile import load_model, score
+from fakeprofile import load_model
+from fakeprofile.inference import score
 
 pytestmark = pytest.mark.slow
 
@@ -436,7 +437,7 @@ def test_arrow_and_dataframe_scores_are_the_same(trained_project, records):
 def test_pyfunc_answers_each_row(trained_project, records):
     """One bad record failed the whole request; a note starting with '[' was parsed as JSON;
     '[' * 100000 raised RecursionError. Now each row gets a score or its own error."""
-    from fakeprofile.pyfunc import FakeProfilePyfunc
+    from fakeprofile.inference.pyfunc import FakeProfilePyfunc
 
     pyfunc = FakeProfilePyfunc()
     pyfunc.model = load_model(str(trained_project / "models/fakeprofile.joblib"))

@@ -10,7 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from fakeprofile import score, validate
+from fakeprofile.data import validate
+from fakeprofile.inference import score
 from fakeprofile.synth.generate import GenConfig, make_profile
 
 ROWS = [

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import BIN
-from fakeprofile import validate
+from fakeprofile.data import validate
 from fakeprofile.synth.generate import GenConfig, generate
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fakeprofile.split import assign, cv_folds
+from fakeprofile.modeling.split import assign, cv_folds
 
 
 def frame(n=3000, seed=0):

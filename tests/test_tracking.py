@@ -12,10 +12,11 @@ import time
 
 import pytest
 
-from fakeprofile import cli, tracking
+from fakeprofile import cli
 from fakeprofile.errors import UserError
-from fakeprofile.registry import tracking_uri
-from fakeprofile.tracking import flatten
+from fakeprofile.inference.registry import tracking_uri
+from fakeprofile.tracking.runs import flatten
+from fakeprofile.tracking import runs as tracking
 
 CFG = {
     "enabled": True,
@@ -104,7 +105,7 @@ import sys
 import mlflow
 from mlflow import MlflowClient
 from pathlib import Path
-from fakeprofile import tracking
+from fakeprofile.tracking import runs as tracking
 uri = "sqlite:///{tmp_path}/mlflow.db"
 mlflow.set_tracking_uri(uri)
 cfg = {CFG!r}
@@ -148,7 +149,6 @@ def test_an_unreachable_server_is_reported_in_seconds(tmp_path, monkeypatch):
     with pytest.raises(UserError, match="cannot reach the MLflow tracking server"):
         tracking.promote(CFG, "1")
     assert time.monotonic() - t0 < 30
-
 
 
 def test_flatten_joins_nested_keys_with_dots():

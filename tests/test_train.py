@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from fakeprofile.errors import UserError
-from fakeprofile.models import RAW_FIELDS, ChecklistRules, Platt, build
-from fakeprofile.split import folds_of
-from fakeprofile.train import choose_thresholds, fit_one, out_of_fold
+from fakeprofile.modeling.estimators import RAW_FIELDS, ChecklistRules, Platt, build
+from fakeprofile.modeling.split import folds_of
+from fakeprofile.modeling.train import choose_thresholds, fit_one, out_of_fold
 
 
 def test_thresholds_meet_their_targets_on_the_data_they_were_chosen_on():
@@ -112,7 +112,9 @@ def test_auto_picks_the_candidate_that_cross_validates_best():
 def test_the_peer_sees_only_the_raw_input_fields():
     rng = np.random.default_rng(0)
     n = 400
-    X = pd.DataFrame({"activity_followers": rng.random(n), "text_spelling_error_rate": rng.random(n)})
+    X = pd.DataFrame(
+        {"activity_followers": rng.random(n), "text_spelling_error_rate": rng.random(n)}
+    )
     y = (X["text_spelling_error_rate"] > 0.5).to_numpy().astype(int)  # a derived feature decides
     peer = build("peer", {"peer": {"n_estimators": 20}}, 0).fit(X, y)
     changed = X.assign(text_spelling_error_rate=1 - X["text_spelling_error_rate"])

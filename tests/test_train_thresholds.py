@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_limits
 
-from fakeprofile.models import Platt
-from fakeprofile.split import folds_of
-from fakeprofile.train import Trained, choose_thresholds, fit_one, out_of_fold
+from fakeprofile.modeling.estimators import Platt
+from fakeprofile.modeling.split import folds_of
+from fakeprofile.modeling.train import Trained, choose_thresholds, fit_one, out_of_fold
 
 
 def brute_force(p, y, min_precision, max_fake_rate, min_reports=20):
@@ -106,7 +106,7 @@ def test_calibration_is_fitted_on_rows_the_classifier_never_saw():
 def test_proba_of_a_model_without_trees_is_calibrated_predict_proba():
     """The rule baseline has no trees to compile: its probability is Platt over predict_proba,
     and the decision follows the thresholds."""
-    from fakeprofile.models import ChecklistRules, Platt
+    from fakeprofile.modeling.estimators import ChecklistRules, Platt
 
     X = pd.DataFrame(
         {

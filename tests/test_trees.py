@@ -13,8 +13,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from fakeprofile import explain, models, train
-from fakeprofile.trees import Forest
+from fakeprofile.inference import explain
+from fakeprofile.inference.trees import Forest
+from fakeprofile.modeling import estimators as models
+from fakeprofile.modeling import train
 
 COLUMNS = [f"f{i}" for i in range(12)]
 GROUP_OF = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, explain.NO_GROUP, 3, explain.NO_GROUP])

@@ -9,8 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import REPO, write_jsonl
-from fakeprofile import validate
 from fakeprofile.cli import main
+from fakeprofile.data import validate
 from fakeprofile.errors import UserError
 from test_schema import FULL
 

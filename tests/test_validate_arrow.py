@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fakeprofile import schema, score, validate, validate_arrow
+from fakeprofile.data import schema, validate, validate_arrow
+from fakeprofile.inference import score
 from test_hostile_input import json_values, records
 from test_schema import FULL
 

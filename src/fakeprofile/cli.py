@@ -21,8 +21,8 @@ from fakeprofile.config import load_params, section
 from fakeprofile.errors import UserError
 
 if TYPE_CHECKING:
-    from fakeprofile import score
     from fakeprofile.features import ProfileFeatures
+    from fakeprofile.inference import score
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -37,7 +37,7 @@ def _date(value: object) -> date | None:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from fakeprofile.schema import json_schema_text
+    from fakeprofile.data.schema import json_schema_text
 
     text = json_schema_text()
     if args.output:
@@ -80,7 +80,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from fakeprofile import validate
+    from fakeprofile.data import validate
 
     params = load_params(args.params)
     data, p = section(params, "data"), section(params, "validate")
@@ -131,7 +131,7 @@ def transformer_from_params(params: dict, photo_dir: str | None) -> ProfileFeatu
 
 
 def cmd_featurize(args: argparse.Namespace) -> int:
-    from fakeprofile import featurize
+    from fakeprofile.features import featurize
 
     params = load_params(args.params)
     data = section(params, "data")
@@ -148,7 +148,7 @@ def cmd_featurize(args: argparse.Namespace) -> int:
 
 
 def cmd_split(args: argparse.Namespace) -> int:
-    from fakeprofile import split
+    from fakeprofile.modeling import split
 
     params = load_params(args.params)
     data, p = section(params, "data"), section(params, "split")
@@ -168,7 +168,7 @@ def cmd_split(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from fakeprofile import train
+    from fakeprofile.modeling import train
 
     params = load_params(args.params)
     data = section(params, "data")
@@ -190,8 +190,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from fakeprofile import evaluate
-    from fakeprofile.model import sha256
+    from fakeprofile.inference.predictor import sha256
+    from fakeprofile.modeling import evaluate
 
     params = load_params(args.params)
     data, ev = section(params, "data"), section(params, "evaluate")
@@ -234,7 +234,8 @@ def _headline_lines(metrics: dict) -> str:
 def cmd_export(args: argparse.Namespace) -> int:
     import pyarrow.parquet as pq
 
-    from fakeprofile import export, tracking
+    from fakeprofile.tracking import export
+    from fakeprofile.tracking import runs as tracking
 
     params = load_params(args.params)
     data, ev, ex = section(params, "data"), section(params, "evaluate"), section(params, "export")
@@ -274,7 +275,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_promote(args: argparse.Namespace) -> int:
     """Move the champion alias to a registered version by hand."""
-    from fakeprofile import tracking
+    from fakeprofile.tracking import runs as tracking
 
     params = load_params(args.params) if Path(args.params).is_file() else {}
     cfg = params.get("mlflow") or {
@@ -300,7 +301,7 @@ def _workers(value: int | str) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from fakeprofile import registry
+    from fakeprofile.inference import registry
 
     # A user task: outside the repository (no params.yaml) the defaults serve.
     params = load_params(args.params, {"score.workers": args.workers}, missing_ok=True)
@@ -310,13 +311,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     fetch = (
         registry.Fetch(model_ref) if args.engine != "spark" and registry.is_uri(model_ref) else None
     )
-    from fakeprofile import score
+    from fakeprofile.inference import score
 
     output = Path(args.output)
     rejects = args.rejects or str(output.with_name(output.name.split(".")[0] + ".rejects.jsonl"))
     chunk_rows = p["chunk_rows"]
     if args.engine == "spark":
-        from fakeprofile import spark
+        from fakeprofile.inference import spark
 
         summary = spark.run(
             args.input,
@@ -359,7 +360,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             bar.close()
     _print_summary(args, summary, output, rejects, model.version)
     if summary.damage:
-        from fakeprofile import validate
+        from fakeprofile.data import validate
 
         counts = validate.Counts(summary.read, summary.scored, summary.rejected)
         counts.damage = summary.damage
@@ -369,7 +370,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def _shown(text: str, limit: int = 60) -> str:
     """Text from the input (a field name, a reject reason), safe to print on a terminal."""
-    from fakeprofile.validate import key_text
+    from fakeprofile.data.validate import key_text
 
     return key_text(text, limit)
 
@@ -425,7 +426,7 @@ def _unknown_fields(names: list[str], fate: str) -> str:
     """One line naming input fields that are not in the input schema: a misnamed field would
     otherwise leave every profile scored without it, unnoticed. Names come from strangers:
     escaped (no terminal escapes or line breaks) and capped in length and number."""
-    from fakeprofile.validate import MAX_NAMED
+    from fakeprofile.data.validate import MAX_NAMED
 
     more = f", and {len(names) - MAX_SHOWN} more" if len(names) > MAX_SHOWN else ""
     total = f"{MAX_NAMED} or more" if len(names) >= MAX_NAMED else str(len(names))
@@ -437,7 +438,7 @@ def _unknown_fields(names: list[str], fate: str) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from fakeprofile import importer
+    from fakeprofile.data import importer
 
     output = Path(args.output)
     rejects = args.rejects or str(output.with_name(output.name.split(".")[0] + ".rejects.jsonl"))

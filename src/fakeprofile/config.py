@@ -159,7 +159,9 @@ class Train(Section):
 class Thresholds(Section):
     report_min_precision: Share = 0.99
     accept_max_fake_rate: Share = 0.03
-    red_flag_floor: StrictBool = True  # a note's red flag (pitch, bait, channel move) is never accepted
+    red_flag_floor: StrictBool = (
+        True  # a note's red flag (pitch, bait, channel move) is never accepted
+    )
 
 
 class Evaluate(Section):

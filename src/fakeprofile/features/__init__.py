@@ -187,7 +187,11 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
         out = pd.concat([p.reset_index(drop=True) for p in parts], axis=1)
         # text_evasion: how many kinds of trick the texts use; the checks over all texts stand
         # for the note's invisible, confusable and separated kinds too.
-        same = {"invisible": "zero_width", "confusable": "mixed_script", "separated": "spaced_letters"}
+        same = {
+            "invisible": "zero_width",
+            "confusable": "mixed_script",
+            "separated": "spaced_letters",
+        }
         kinds = [
             (out[f"text_evasion_note_{t}"] > 0)
             | ((out[f"text_evasion_{same[t]}"] > 0) if t in same else False)

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from fakeprofile.data.schema import ACTIVITY_NAMES
 from fakeprofile.features.frame import field, num, safe_div
-from fakeprofile.schema import ACTIVITY_NAMES
 
 
 def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:

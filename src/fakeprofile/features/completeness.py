@@ -9,10 +9,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fakeprofile.data.schema import SECTION_NAMES
 from fakeprofile.features import sets, utf8
 from fakeprofile.features.frame import field, length, list_len, num, present
 from fakeprofile.jit import compiled
-from fakeprofile.schema import SECTION_NAMES
 
 
 def _career(table: pa.Table, as_of_days: np.ndarray) -> dict[str, np.ndarray]:

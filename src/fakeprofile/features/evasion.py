@@ -93,8 +93,19 @@ _DIGIT_TRICK = re.compile(r"\d[OoIl]|[OoIl]\d|\d\s?/\s?\d")
 # --- ASCII-level tricks ------------------------------------------------------------------------
 
 MESSENGERS = {
-    "whatsapp": ("whatsapp", "whatsap", "watsapp", "watsap", "whatapp", "wattsapp", "whtsapp",
-                 "whatsaap", "whatssapp", "wazzap", "whatsappen"),
+    "whatsapp": (
+        "whatsapp",
+        "whatsap",
+        "watsapp",
+        "watsap",
+        "whatapp",
+        "wattsapp",
+        "whtsapp",
+        "whatsaap",
+        "whatssapp",
+        "wazzap",
+        "whatsappen",
+    ),
     "telegram": ("telegram", "telegramm", "telegran", "telgram", "telegarm", "telegramme"),
     "signal": ("signalapp",),
     "instagram": ("instagram", "instagramm", "insta", "instagrm"),
@@ -134,10 +145,42 @@ MESSENGER = (
 
 # Words leet may hide (their squeezed forms): messengers and the money and contact words.
 _BAIT_WORDS = set(_SPELLING) | {
-    "invest", "investment", "investing", "investor", "invests", "profit", "profits", "crypto",
-    "bitcoin", "forex", "trading", "income", "earn", "money", "cash", "free", "gratis", "email",
-    "mail", "contact", "call", "text", "message", "write", "dm", "phone", "number", "offer",
-    "bonus", "discount", "guaranteed", "return", "returns", "demo", "click", "link",
+    "invest",
+    "investment",
+    "investing",
+    "investor",
+    "invests",
+    "profit",
+    "profits",
+    "crypto",
+    "bitcoin",
+    "forex",
+    "trading",
+    "income",
+    "earn",
+    "money",
+    "cash",
+    "free",
+    "gratis",
+    "email",
+    "mail",
+    "contact",
+    "call",
+    "text",
+    "message",
+    "write",
+    "dm",
+    "phone",
+    "number",
+    "offer",
+    "bonus",
+    "discount",
+    "guaranteed",
+    "return",
+    "returns",
+    "demo",
+    "click",
+    "link",
 }
 _LEET = str.maketrans("4@31!|05$7+8", "aaeiiiossttb")
 _TOKEN = re.compile(r"[^\s,;:!?()\[\]{}\"']+")
@@ -147,11 +190,16 @@ _TOKEN = re.compile(r"[^\s,;:!?()\[\]{}\"']+")
 # some non-ASCII letters as Latin ones).
 _OTHER = r"[^A-Za-z\s,;:!?()\[\]{}\"']*"
 _MESSENGER_TOKEN = re.compile(
-    r"(?<![^\s,;:!?()\[\]{}\"'])" + _OTHER + "(?:"
+    r"(?<![^\s,;:!?()\[\]{}\"'])"
+    + _OTHER
+    + "(?:"
     + "|".join(
-        _OTHER.join(f"[{c.upper()}{c}]" for c in v) for v in sorted(_SPELLING, key=len, reverse=True)
+        _OTHER.join(f"[{c.upper()}{c}]" for c in v)
+        for v in sorted(_SPELLING, key=len, reverse=True)
     )
-    + ")" + _OTHER + r"(?![^\s,;:!?()\[\]{}\"'])"
+    + ")"
+    + _OTHER
+    + r"(?![^\s,;:!?()\[\]{}\"'])"
 )
 _HAS_LEET = re.compile(r"[A-Za-z][0-9@$!|+]+[A-Za-z]|[0-9@$!|+][A-Za-z]{2}")
 
@@ -195,14 +243,58 @@ LINK = (
 
 # Digits as words, in the six languages (only read as digits in a run that makes a number).
 DIGIT_WORDS = {
-    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
-    "six": "6", "seven": "7", "eight": "8", "nine": "9", "null": "0", "eins": "1", "ein": "1",
-    "zwei": "2", "zwo": "2", "drei": "3", "vier": "4", "fünf": "5", "fuenf": "5", "sechs": "6",
-    "sieben": "7", "acht": "8", "neun": "9", "nul": "0", "een": "1", "twee": "2", "drie": "3",
-    "vijf": "5", "zes": "6", "zeven": "7", "negen": "9", "en": "1", "et": "1", "to": "2",
-    "tre": "3", "fire": "4", "fem": "5", "seks": "6", "syv": "7", "sju": "7", "otte": "8",
-    "åtte": "8", "ni": "9", "noll": "0", "ett": "1", "två": "2", "fyra": "4", "sex": "6",
-    "åtta": "8", "nio": "9", "plus": "+",
+    "zero": "0",
+    "oh": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "null": "0",
+    "eins": "1",
+    "ein": "1",
+    "zwei": "2",
+    "zwo": "2",
+    "drei": "3",
+    "vier": "4",
+    "fünf": "5",
+    "fuenf": "5",
+    "sechs": "6",
+    "sieben": "7",
+    "acht": "8",
+    "neun": "9",
+    "nul": "0",
+    "een": "1",
+    "twee": "2",
+    "drie": "3",
+    "vijf": "5",
+    "zes": "6",
+    "zeven": "7",
+    "negen": "9",
+    "en": "1",
+    "et": "1",
+    "to": "2",
+    "tre": "3",
+    "fire": "4",
+    "fem": "5",
+    "seks": "6",
+    "syv": "7",
+    "sju": "7",
+    "otte": "8",
+    "åtte": "8",
+    "ni": "9",
+    "noll": "0",
+    "ett": "1",
+    "två": "2",
+    "fyra": "4",
+    "sex": "6",
+    "åtta": "8",
+    "nio": "9",
+    "plus": "+",
 }
 _NUMBER_WORD = r"(?:" + "|".join(sorted(DIGIT_WORDS, key=len, reverse=True)) + r")"
 _WORD_RUN = re.compile(
@@ -215,8 +307,25 @@ PHONE = r"\+?\d[\d\s().-]{7,}\d"
 _PHONE_RE = re.compile(PHONE)
 
 _STEMS = (
-    "ats", "tsap", "tele", "insta", "snap", "viber", "chat", "weixin", "skyp", "kik", "line",
-    "signal", "threema", "messeng", "wazz", "whts", "kakao", "wha", "wat",
+    "ats",
+    "tsap",
+    "tele",
+    "insta",
+    "snap",
+    "viber",
+    "chat",
+    "weixin",
+    "skyp",
+    "kik",
+    "line",
+    "signal",
+    "threema",
+    "messeng",
+    "wazz",
+    "whts",
+    "kakao",
+    "wha",
+    "wat",
 )
 _LINK_GATE = ("xxp", "[", "(", "{", "<", " dot ", " punkt ", " punt ")
 _SEP_GATE = re.compile(r"\w[ .\-_*·•~|/]{1,2}\w[ .\-_*·•~|/]{1,2}\w[ .\-_*·•~|/]{1,2}\w(?!\w)")
@@ -276,6 +385,7 @@ def _messengers(text: str, counts: list[int]) -> str:
         return CANONICAL[_SPELLING[joined]]
 
     text = _TWO_WORDS.sub(two, text)
+
     def one(m: re.Match) -> str:
         tok = m.group(0)
         core = re.sub(r"[^A-Za-z]", "", tok)
@@ -347,7 +457,13 @@ GATE = (
     r"|(?i:wh?att?s?a?p|wh?at+'?s\s|\bwe\s+chat|whts|tele?gr|insta|snap|viber|wechat|weixin|skyp|\bkik|\bline\b|signal|"
     r"threema|messeng|wazz|kakao|xxp| dot | punkt | punt |\s(?:at|snabel-?a|bij)\s+[a-z0-9-]+\s*"
     r"\.\s*(?:" + TLDS + r")\b)|[\[({<]|\d[OoIl]|[OoIl]\d|\d\s?/\s?\d"
-    r"|(?i:\b" + _NUMBER_WORD + r"\b[\s,\-/]+\b" + _NUMBER_WORD + r"\b[\s,\-/]+\b" + _NUMBER_WORD + r"\b)"
+    r"|(?i:\b"
+    + _NUMBER_WORD
+    + r"\b[\s,\-/]+\b"
+    + _NUMBER_WORD
+    + r"\b[\s,\-/]+\b"
+    + _NUMBER_WORD
+    + r"\b)"
 )
 
 
@@ -381,9 +497,12 @@ def normalise(text: str) -> tuple[str, list[int]]:
         counts[0] = len(text) - len(kept)
         folded = unicodedata.normalize("NFKC", kept)
         if folded != kept:
-            counts[1] = sum(
-                a != b for a, b in zip(unicodedata.normalize("NFC", kept), folded, strict=False)
-            ) or 1
+            counts[1] = (
+                sum(
+                    a != b for a, b in zip(unicodedata.normalize("NFC", kept), folded, strict=False)
+                )
+                or 1
+            )
         skeleton = folded.translate(_skeleton_table())
         counts[2] = sum(a != b for a, b in zip(folded, skeleton, strict=True))
         text = skeleton

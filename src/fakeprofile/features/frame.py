@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fakeprofile import schema
+from fakeprofile.data import schema
 from fakeprofile.errors import UserError
 
 

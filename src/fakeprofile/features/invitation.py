@@ -283,9 +283,13 @@ def normalise_notes(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
     names = [inv.type.field(k).name for k in range(inv.type.num_fields)]
     at = names.index("message")
     note = pa.array(uniq, type=pa.string()).take(pa.array(idx))
-    children[at] = pc.if_else(pc.is_null(raw.combine_chunks()), pa.nulls(len(note), pa.string()), note)
+    children[at] = pc.if_else(
+        pc.is_null(raw.combine_chunks()), pa.nulls(len(note), pa.string()), note
+    )
     rebuilt = pa.StructArray.from_arrays(children, fields=list(inv.type), mask=inv.is_null())
-    return table.set_column(table.schema.get_field_index("invitation"), "invitation", rebuilt), tricks[idx]
+    return table.set_column(
+        table.schema.get_field_index("invitation"), "invitation", rebuilt
+    ), tricks[idx]
 
 
 def compute(table: pa.Table, tricks: np.ndarray | None = None) -> pd.DataFrame:

@@ -30,8 +30,8 @@ import pandas as pd
 from PIL import Image
 
 from fakeprofile.config import DEFAULTS
+from fakeprofile.data.safepath import UnsafePath, resolve_photo
 from fakeprofile.features import sets
-from fakeprofile.safepath import UnsafePath, resolve_photo
 
 DESC_SIZE = 8
 DESC_DIM = DESC_SIZE * (DESC_SIZE // 2) * 3

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from fakeprofile import interrupt
-from fakeprofile.io import atomic_path
+from fakeprofile.data.io import atomic_path
 from fakeprofile.synth import machine, photos
 from fakeprofile.synth.lexicon import FAKE_FIRST, FAKE_LAST, LANGUAGE_WEIGHTS, LEX
 
@@ -485,11 +485,7 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
         activity = "low"
 
     crude_career = fake and kind != "careful_fake"
-    experience = (
-        _experience(c, rng.randint(*n_exp), career_years, crude_career)
-        if n_exp[1]
-        else []
-    )
+    experience = _experience(c, rng.randint(*n_exp), career_years, crude_career) if n_exp[1] else []
     education = (
         _education(c, career_years)
         if (rng.random() < (0.3 if kind == "bulk_created" else 0.85))
@@ -581,11 +577,7 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
     )
 
     sections = {
-        s: (
-            int(rng.expovariate(1.0) * (0.2 if crude else 1.0))
-            if rng.random() < 0.6
-            else 0
-        )
+        s: (int(rng.expovariate(1.0) * (0.2 if crude else 1.0)) if rng.random() < 0.6 else 0)
         for s in (
             "certifications",
             "volunteering",

@@ -16,18 +16,70 @@ import random
 
 # Employers made of corporate buzzwords, and the world cities such careers wander through.
 BUZZ_FIRST = (
-    "Global", "Apex", "Nova", "Horizon", "Synergy", "Vertex", "Pinnacle", "Quantum", "Nexus",
-    "Summit", "Catalyst", "Prime", "Elevate", "Bright", "Future", "Green", "Smart", "Next",
-    "Insight", "Strategic", "Innovative", "Dynamic", "Blue", "Evolve", "Visionary",
+    "Global",
+    "Apex",
+    "Nova",
+    "Horizon",
+    "Synergy",
+    "Vertex",
+    "Pinnacle",
+    "Quantum",
+    "Nexus",
+    "Summit",
+    "Catalyst",
+    "Prime",
+    "Elevate",
+    "Bright",
+    "Future",
+    "Green",
+    "Smart",
+    "Next",
+    "Insight",
+    "Strategic",
+    "Innovative",
+    "Dynamic",
+    "Blue",
+    "Evolve",
+    "Visionary",
 )
 BUZZ_SECOND = (
-    "Solutions", "Innovations", "Partners", "Dynamics", "Ventures", "Strategies", "Consulting",
-    "Group", "Technologies", "Systems", "Labs", "Insights", "Global", "Advisory", "Enterprises",
+    "Solutions",
+    "Innovations",
+    "Partners",
+    "Dynamics",
+    "Ventures",
+    "Strategies",
+    "Consulting",
+    "Group",
+    "Technologies",
+    "Systems",
+    "Labs",
+    "Insights",
+    "Global",
+    "Advisory",
+    "Enterprises",
 )
 WORLD_CITIES = (
-    "Singapore", "Dubai", "New York", "Toronto", "Sydney", "Hong Kong", "São Paulo", "Zurich",
-    "San Francisco", "Mumbai", "Cape Town", "Tokyo", "Chicago", "Melbourne", "Doha", "Lagos",
-    "Mexico City", "Kuala Lumpur", "Bangalore", "Johannesburg",
+    "Singapore",
+    "Dubai",
+    "New York",
+    "Toronto",
+    "Sydney",
+    "Hong Kong",
+    "São Paulo",
+    "Zurich",
+    "San Francisco",
+    "Mumbai",
+    "Cape Town",
+    "Tokyo",
+    "Chicago",
+    "Melbourne",
+    "Doha",
+    "Lagos",
+    "Mexico City",
+    "Kuala Lumpur",
+    "Bangalore",
+    "Johannesburg",
 )
 
 STYLE: dict[str, dict[str, list[str]]] = {
@@ -209,7 +261,8 @@ def texts(
     about += [rng.choice(plain["about"]) for _ in range(rng.randint(1, 3) if polish < 0.7 else 0)]
     rng.shuffle(about)
     duties = [
-        rng.choice(style["duty"] if rng.random() < polish else plain["duty"]) for _ in range(n_duties)
+        rng.choice(style["duty"] if rng.random() < polish else plain["duty"])
+        for _ in range(n_duties)
     ]
     return {
         "headline": rng.choice(style["headline"]).format_map(slots),

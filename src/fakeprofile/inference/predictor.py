@@ -21,7 +21,6 @@ import pandas as pd
 import pyarrow as pa
 import skops.io
 
-from fakeprofile import explain
 from fakeprofile.config import DEFAULTS
 from fakeprofile.errors import UserError
 from fakeprofile.features import (
@@ -33,7 +32,8 @@ from fakeprofile.features import (
     tokens,
 )
 from fakeprofile.features.frame import to_table
-from fakeprofile.train import Trained
+from fakeprofile.inference import explain
+from fakeprofile.modeling.train import Trained
 
 MANIFEST = "manifest.json"
 # What scoring gives per record, in this order (`score` as a DataFrame, `score_arrow` as a table).
@@ -162,13 +162,13 @@ class FakeProfileModel:
 # The only types a model file may hold beyond skops' defaults (numpy, builtins, scikit-learn's
 # estimators): loading builds these and nothing else.
 TRUSTED = [
-    "fakeprofile.model.FakeProfileModel",
-    "fakeprofile.train.Trained",
-    "fakeprofile.models.Platt",
-    "fakeprofile.models.DropEmptyColumns",
-    "fakeprofile.models.ChecklistRules",
-    "fakeprofile.models.RedFlagsRaise",
-    "fakeprofile.models.SelectColumns",
+    "fakeprofile.inference.predictor.FakeProfileModel",
+    "fakeprofile.modeling.train.Trained",
+    "fakeprofile.modeling.estimators.Platt",
+    "fakeprofile.modeling.estimators.DropEmptyColumns",
+    "fakeprofile.modeling.estimators.ChecklistRules",
+    "fakeprofile.modeling.estimators.RedFlagsRaise",
+    "fakeprofile.modeling.estimators.SelectColumns",
     "fakeprofile.features.ProfileFeatures",
     "fakeprofile.features.photo.PhotoIndex",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",

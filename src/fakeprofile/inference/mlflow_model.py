@@ -5,6 +5,6 @@ MLflow runs it when loading the model; `set_model` names the pyfunc to serve.
 
 import mlflow.models
 
-from fakeprofile.pyfunc import FakeProfilePyfunc
+from fakeprofile.inference.pyfunc import FakeProfilePyfunc
 
 mlflow.models.set_model(FakeProfilePyfunc())

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from numba.cpython.unsafe.numbers import trailing_zeros
 
-from fakeprofile.explain import NO_GROUP
+from fakeprofile.inference.explain import NO_GROUP
 from fakeprofile.jit import compiled
 
 ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -59,7 +59,7 @@ class Forest:
         from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.pipeline import Pipeline
 
-        from fakeprofile.models import DropEmptyColumns
+        from fakeprofile.modeling.estimators import DropEmptyColumns
 
         est = classifier
         if isinstance(est, Pipeline):

@@ -26,11 +26,11 @@ import pyarrow.compute as pc
 import pyarrow.json as pj
 import pydantic_core
 
-from fakeprofile import schema
-from fakeprofile.safepath import UnsafePath, check_photo
+from fakeprofile.data import schema
+from fakeprofile.data.safepath import UnsafePath, check_photo
 
 if TYPE_CHECKING:
-    from fakeprofile.schema import Rules
+    from fakeprofile.data.schema import Rules
 
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 # The one datetime form taken here; pydantic reads many more, and those go the slow way.

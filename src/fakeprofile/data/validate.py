@@ -19,11 +19,11 @@ import numpy as np
 import pyarrow as pa
 from pydantic import ValidationError
 
-from fakeprofile import io, schema, validate_arrow
 from fakeprofile.config import DEFAULTS
+from fakeprofile.data import io, schema, validate_arrow
+from fakeprofile.data.safepath import UnsafePath, check_photo
+from fakeprofile.data.schema import Rules  # noqa: F401 - validate.Rules, its name for callers
 from fakeprofile.errors import UserError
-from fakeprofile.safepath import UnsafePath, check_photo
-from fakeprofile.schema import Rules  # noqa: F401 - validate.Rules, its name for callers
 
 MAX_NAMED = schema.MAX_NAMED
 

@@ -13,9 +13,9 @@ import joblib
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from fakeprofile.data.io import atomic_path, check_targets
 from fakeprofile.errors import UserError
 from fakeprofile.features import ProfileFeatures
-from fakeprofile.io import atomic_path, check_targets
 
 # Columns carried beside the features: identity, label and what metrics are broken down by.
 KEEP = ("profile_id", "label", "fake_kind", "created_at")

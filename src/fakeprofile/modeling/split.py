@@ -19,8 +19,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sklearn.model_selection import StratifiedGroupKFold
 
+from fakeprofile.data.io import atomic_path
 from fakeprofile.errors import UserError
-from fakeprofile.io import atomic_path
 
 PARTS = ("train", "val", "test")
 

@@ -16,7 +16,7 @@ import pydantic_core
 from mlflow.models import ModelSignature
 from mlflow.types.schema import AnyType, Array, ColSpec, DataType, Schema
 
-from fakeprofile import io, schema
+from fakeprofile.data import io, schema
 
 # Counts are typed Any, not long: pandas holds a column of counts with a missing one as float
 # (NaN), or as objects (None) when all are missing, and MLflow refuses either as long ("Can not
@@ -95,7 +95,7 @@ def _plain(value: Any) -> Any:
 
 class FakeProfilePyfunc(mlflow.pyfunc.PythonModel):
     def load_context(self, context: Any) -> None:
-        from fakeprofile.model import load_model
+        from fakeprofile.inference.predictor import load_model
 
         self.model = load_model(context.artifacts["model"])
 
@@ -105,7 +105,7 @@ class FakeProfilePyfunc(mlflow.pyfunc.PythonModel):
         """One answer per row, in order: a score, decision and reasons, or, for a row that is
         not a valid record, decision "error" and the reason in `error` (one bad record no
         longer fails the whole request)."""
-        from fakeprofile import validate
+        from fakeprofile.data import validate
 
         rows = model_input.to_dict("records")
         lines = [(i, _line(row)) for i, row in enumerate(rows)]

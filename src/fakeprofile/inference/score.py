@@ -27,10 +27,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from fakeprofile import interrupt, io, jit, registry, schema, validate
+from fakeprofile import interrupt, jit
 from fakeprofile.config import DEFAULTS
+from fakeprofile.data import io, schema, validate
 from fakeprofile.errors import UserError
-from fakeprofile.model import OUTPUT_SCHEMA, FakeProfileModel, load_model
+from fakeprofile.inference import registry
+from fakeprofile.inference.predictor import OUTPUT_SCHEMA, FakeProfileModel, load_model
 
 FORMATS = (".parquet", ".csv", ".jsonl")
 

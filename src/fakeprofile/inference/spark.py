@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from fakeprofile import io, registry, score, validate
 from fakeprofile.config import DEFAULTS
+from fakeprofile.data import io, validate
 from fakeprofile.errors import UserError
+from fakeprofile.inference import registry, score
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -106,7 +107,7 @@ def _executor_model(name: str, is_mlflow: bool) -> Any:
 
             _LOADED[name] = mlflow.pyfunc.load_model(local).unwrap_python_model().model
         else:
-            from fakeprofile.model import load_model
+            from fakeprofile.inference.predictor import load_model
 
             _LOADED[name] = load_model(local)
     return _LOADED[name]

@@ -6,7 +6,7 @@ every scoring worker forked from it. So a short-lived child process asks the sto
 model's files into a temporary folder; this process loads the file from there, checksum checked
 against its manifest like any exported file.
 
-Run as `python -m fakeprofile.registry URI FOLDER` (the child): writes `FOLDER/resolved.json`.
+Run as `python -m fakeprofile.inference.registry URI FOLDER` (the child): writes `FOLDER/resolved.json`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from fakeprofile.errors import UserError
 
 if TYPE_CHECKING:
-    from fakeprofile.model import FakeProfileModel
+    from fakeprofile.inference.predictor import FakeProfileModel
 
 MLFLOW_SCHEMES = ("models:/", "runs:/", "mlflow-artifacts:")
 RESOLVED = "resolved.json"
@@ -151,7 +151,7 @@ class Fetch:
         self.uri = uri
         self._folder = tempfile.TemporaryDirectory(prefix="fakeprofile-model-")
         self._child = subprocess.Popen(
-            [sys.executable, "-m", "fakeprofile.registry", uri, self._folder.name],
+            [sys.executable, "-m", "fakeprofile.inference.registry", uri, self._folder.name],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -159,7 +159,7 @@ class Fetch:
 
     def model(self) -> FakeProfileModel:
         """Wait for the child and load the file it fetched; the temporary copy is then removed."""
-        from fakeprofile.model import load_model
+        from fakeprofile.inference.predictor import load_model
 
         try:
             _, stderr = self._child.communicate()

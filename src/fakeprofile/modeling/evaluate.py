@@ -30,9 +30,9 @@ from sklearn.metrics import (  # noqa: E402
     roc_curve,
 )
 
+from fakeprofile.data.io import atomic_path  # noqa: E402
 from fakeprofile.features.lexicon import LANGS  # noqa: E402
-from fakeprofile.io import atomic_path  # noqa: E402
-from fakeprofile.train import ROLES, Trained, load_parts  # noqa: E402
+from fakeprofile.modeling.train import ROLES, Trained, load_parts  # noqa: E402
 
 DECISIONS = ("accept", "ask", "report")
 
@@ -407,9 +407,7 @@ def model_card(
     head = " | ".join(f"{r} ({metrics[r]['kind']})" for r in roles)
     table = "\n".join(
         f"| {k} | "
-        + " | ".join(
-            _cell(report[r], k) if k in metrics[r]["test"] else "—" for r in roles
-        )
+        + " | ".join(_cell(report[r], k) if k in metrics[r]["test"] else "—" for r in roles)
         + " |"
         for k in HEADLINE
     )

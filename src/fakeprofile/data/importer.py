@@ -38,9 +38,9 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
-from fakeprofile import schema
+from fakeprofile.data import schema
+from fakeprofile.data.io import atomic_path, check_targets, iter_lines
 from fakeprofile.errors import UserError
-from fakeprofile.io import atomic_path, check_targets, iter_lines
 
 MAPPINGS = Path(__file__).parent / "mappings"
 MISSING = ("", "NA", "N/A", "NaN", "nan", "null", "NULL", "None")

@@ -36,11 +36,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 from mlflow import MlflowClient
 
-from fakeprofile import pyfunc
 from fakeprofile.config import check_section
 from fakeprofile.errors import UserError
-from fakeprofile.model import MANIFEST
-from fakeprofile.registry import check_reachable, http_settings, repo_root, tracking_uri
+from fakeprofile.inference import pyfunc
+from fakeprofile.inference.predictor import MANIFEST
+from fakeprofile.inference.registry import check_reachable, http_settings, repo_root, tracking_uri
+
+PACKAGE = Path(__file__).resolve().parents[1]  # shipped to MLflow as the model's code
 
 # Metrics where smaller is better (the gate compares the other way round).
 LOWER_IS_BETTER = {"brier", "fakes_among_accepted"}
@@ -189,9 +191,9 @@ def log_run(
                 mlflow.log_table(segments_table(report_path), artifact_file="segments.json")
             info = mlflow.pyfunc.log_model(
                 name="model",
-                python_model=str(Path(__file__).parent / "mlflow_model.py"),  # models from code
+                python_model=str(PACKAGE / "inference" / "mlflow_model.py"),  # models from code
                 artifacts={"model": str(model_path), "manifest": str(model_path.parent / MANIFEST)},
-                code_paths=[str(Path(__file__).parent)],
+                code_paths=[str(PACKAGE)],
                 signature=pyfunc.signature(),
                 input_example=pd.DataFrame(example),
                 registered_model_name=cfg["registered_model"],

@@ -30,15 +30,15 @@ from scipy.special import expit
 from sklearn.metrics import roc_auc_score
 from threadpoolctl import ThreadpoolController
 
-from fakeprofile import models
+from fakeprofile.data.io import atomic_path
 from fakeprofile.errors import UserError
 from fakeprofile.features import invitation
-from fakeprofile.io import atomic_path
+from fakeprofile.modeling import estimators as models
+from fakeprofile.modeling.split import folds_of, groups_of
 from fakeprofile.progress import bar
-from fakeprofile.split import folds_of, groups_of
 
 if TYPE_CHECKING:
-    from fakeprofile.trees import Forest
+    from fakeprofile.inference.trees import Forest
 
 SMALL_BATCH = 2_000  # rows under which prediction runs on one thread
 
@@ -94,7 +94,7 @@ class Trained:
         """The classifier's trees in compiled form (see trees.py), or None if it has none. Built
         on first use for these feature columns and kept, but never pickled: it is derived.
         (trees.py is imported here, not at the top, since it loads Numba: half a second.)"""
-        from fakeprofile.trees import Forest
+        from fakeprofile.inference.trees import Forest
 
         key = tuple(columns)
         cached = self.__dict__.get("_forest")

@@ -12,8 +12,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from fakeprofile import __version__
-from fakeprofile.io import atomic_path
-from fakeprofile.model import MANIFEST, FakeProfileModel, save_model, sha256
+from fakeprofile.data.io import atomic_path
+from fakeprofile.inference.predictor import MANIFEST, FakeProfileModel, save_model, sha256
 
 
 def neutral_values(features: str | Path, split: str | Path, names: list[str]) -> pd.Series:

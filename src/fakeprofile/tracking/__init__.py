@@ -1,0 +1,1 @@
+"""Tracking layer: exporting a trained model and logging runs, inputs and registered versions to MLflow."""
