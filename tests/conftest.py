@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -18,6 +19,21 @@ from fakeprofile.synth.generate import GenConfig, generate  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO / "scripts"))  # the screenshot script's MLflow server helpers
+import screenshots  # noqa: E402
+
+
+@contextlib.contextmanager
+def mlflow_server(store: Path):
+    """A real `mlflow server` for a SQLite store on a free loopback port; yields its base URL."""
+    port = screenshots.free_port()
+    proc = screenshots.start_server(f"sqlite:///{store}", port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        screenshots.wait_for(base)
+        yield base
+    finally:
+        screenshots.stop(proc)
 
 
 def run(cmd: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:

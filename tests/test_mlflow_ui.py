@@ -14,11 +14,7 @@ import sys
 import pytest
 from PIL import Image, ImageStat
 
-from conftest import BIN, REPO, run
-
-sys.path.insert(0, str(REPO / "scripts"))
-import screenshots  # noqa: E402
-
+from conftest import BIN, REPO, mlflow_server, run, screenshots
 from fakeprofile.modeling import evaluate  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -41,14 +37,8 @@ def two_runs(trained_project, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(two_runs):
-    port = screenshots.free_port()
-    proc = screenshots.start_server(f"sqlite:///{two_runs / 'mlflow.db'}", port)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        screenshots.wait_for(base)
+    with mlflow_server(two_runs / "mlflow.db") as base:
         yield base
-    finally:
-        screenshots.stop(proc)
 
 
 def test_two_runs_compare_on_the_headline_and_the_model_has_aliases(two_runs, server):

@@ -7,16 +7,12 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 
 import pandas as pd
 import pytest
 import yaml
 
-from conftest import BIN, REPO, run, write_jsonl
+from conftest import BIN, REPO, mlflow_server, run, screenshots, write_jsonl
 from fakeprofile.errors import UserError
 from fakeprofile.inference.predictor import load_model
 from fakeprofile.modeling import evaluate
@@ -91,56 +87,14 @@ def test_exported_model_scores_and_refuses_tampering(trained_project, tmp_path):
         load_model(bad)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_mlflow_server_shows_the_run_params_metrics_tags_and_model(trained_project):
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(BIN / "mlflow"),
-            "server",
-            "--backend-store-uri",
-            f"sqlite:///{trained_project / 'mlflow.db'}",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-        ],
-        cwd=trained_project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/api/2.0/mlflow"
-
-    def call(path: str, body: dict | None = None) -> dict:
-        req = urllib.request.Request(
-            base + path,
-            data=json.dumps(body).encode() if body else None,
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return json.loads(resp.read())
-
-    try:
-        for _ in range(120):
-            try:
-                exp = call("/experiments/get-by-name?experiment_name=fakeprofile")
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("mlflow server did not answer")
+    with mlflow_server(trained_project / "mlflow.db") as base:
+        exp = screenshots.rest(base, "/experiments/get-by-name?experiment_name=fakeprofile")
         search = {
             "experiment_ids": [exp["experiment"]["experiment_id"]],
             "order_by": ["attributes.start_time ASC"],
         }
-        runs = call("/runs/search", search)["runs"]
+        runs = screenshots.rest(base, "/runs/search", search)["runs"]
         assert len(runs) >= 1  # the dvc repro run comes first (other tests may add more)
         data = runs[0]["data"]
         params = {p["key"]: p["value"] for p in data["params"]}
@@ -150,11 +104,9 @@ def test_mlflow_server_shows_the_run_params_metrics_tags_and_model(trained_proje
         saved = json.loads((trained_project / "reports/metrics.json").read_text())
         assert metrics["roc_auc"] == pytest.approx(saved["model"]["test"]["roc_auc"])
         assert {"git_commit", "dvc_exp_name", "data_sha256", "model_kind"} <= set(tags)
-        model = call("/registered-models/get?name=fakeprofile")["registered_model"]
-        assert any(a["alias"] == "champion" for a in model.get("aliases", []))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        model = screenshots.rest(base, "/registered-models/get?name=fakeprofile")
+        aliases = model["registered_model"].get("aliases", [])
+        assert any(a["alias"] == "champion" for a in aliases)
 
 
 def test_stages_run_on_data_without_pictures_or_invitations(small_dataset, tmp_path):

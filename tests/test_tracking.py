@@ -15,8 +15,8 @@ import pytest
 from fakeprofile import cli
 from fakeprofile.errors import UserError
 from fakeprofile.inference.registry import tracking_uri
-from fakeprofile.tracking.runs import flatten
 from fakeprofile.tracking import runs as tracking
+from fakeprofile.tracking.runs import flatten
 
 CFG = {
     "enabled": True,
