@@ -239,7 +239,7 @@ def _load_file(path: Path) -> FakeProfileModel:
     if untrusted:
         raise UserError(
             f"refusing to load {path}: it holds types that are not on the trusted list "
-            f"({', '.join(untrusted[:5])})"
+            f"({', '.join(untrusted[:5])}); if an older fakeprofile exported it, export it again"
         )
     try:
         model = skops.io.load(path, trusted=TRUSTED)
