@@ -384,12 +384,12 @@ def test_manifest_pointing_to_another_file_is_refused(trained_project, tmp_path)
     import shutil
 
     from fakeprofile.errors import UserError
-    from fakeprofile.inference.predictor import load_model
+    from fakeprofile.inference.predictor import load
 
     shutil.copy(trained_project / "models/fakeprofile.joblib", tmp_path / "other.joblib")
     shutil.copy(trained_project / "models/manifest.json", tmp_path / "manifest.json")
     with pytest.raises(UserError, match="describes"):
-        load_model(tmp_path / "other.joblib")
+        load(tmp_path / "other.joblib")
 
 
 @pytest.mark.slow

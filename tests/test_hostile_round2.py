@@ -506,12 +506,12 @@ def test_a_tampered_model_file_cannot_run_code(tmp_path):
     """A tampered file with a re-hashed manifest ran its code (pickle). The model file is skops:
     a file naming any type off the trusted list (here a function that runs a command) is
     refused before anything in it is built."""
-    from fakeprofile.inference.predictor import load_model
+    from fakeprofile.inference.predictor import load
 
     marker = tmp_path / "ran"
     evil = skops_bytes(tmp_path, {"model": os.system, "arg": f"touch {marker}"})
     with pytest.raises(UserError, match="not on the trusted list.*system"):
-        load_model(vouched(tmp_path / "evil", evil))
+        load(vouched(tmp_path / "evil", evil))
     assert not marker.exists()
 
 
@@ -520,7 +520,7 @@ def test_a_broken_model_file_or_manifest_is_one_line(tmp_path):
     gave a traceback."""
     import pickle
 
-    from fakeprofile.inference.predictor import load_model
+    from fakeprofile.inference.predictor import load
 
     cases = [
         (vouched(tmp_path / "empty", b""), "the file is broken"),
@@ -535,7 +535,7 @@ def test_a_broken_model_file_or_manifest_is_one_line(tmp_path):
     ]
     for path, message in cases:
         with pytest.raises(UserError, match=message) as err:
-            load_model(path)
+            load(path)
         assert "\n" not in str(err.value)
 
 

@@ -7,7 +7,7 @@ import sys
 
 CODE = """
 from fakeprofile.features import invitation
-from fakeprofile.inference import trees
+from fakeprofile.kernels import trees
 
 print(
     invitation.canned_similarity("I'd like to connect with you!"),

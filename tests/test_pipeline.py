@@ -14,7 +14,7 @@ import yaml
 
 from conftest import BIN, REPO, mlflow_server, run, screenshots, write_jsonl
 from fakeprofile.errors import UserError
-from fakeprofile.inference.predictor import load_model
+from fakeprofile.inference.predictor import load
 from fakeprofile.modeling import evaluate
 
 pytestmark = pytest.mark.slow
@@ -74,17 +74,17 @@ def test_a_change_to_any_code_the_logged_model_carries_re_exports_it(trained_pro
 
 
 def test_exported_model_scores_and_refuses_tampering(trained_project, tmp_path):
-    model = load_model(trained_project / "models/fakeprofile.joblib")
+    model = load(trained_project / "models/fakeprofile.joblib")
     scored = model.score([{"profile_id": "x", "about": "Hello"}])
     assert 0 <= scored["score"][0] <= 1 and scored["decision"][0] in {"accept", "ask", "report"}
     bad = tmp_path / "fakeprofile.joblib"
     bad.write_bytes((trained_project / "models/fakeprofile.joblib").read_bytes() + b"\0")
     shutil.copy(trained_project / "models/manifest.json", tmp_path / "manifest.json")
     with pytest.raises(UserError, match="sha256"):
-        load_model(bad)
+        load(bad)
     (tmp_path / "manifest.json").unlink()
     with pytest.raises(UserError, match="manifest"):
-        load_model(bad)
+        load(bad)
 
 
 def test_mlflow_server_shows_the_run_params_metrics_tags_and_model(trained_project):
@@ -133,5 +133,5 @@ def test_stages_run_on_data_without_pictures_or_invitations(small_dataset, tmp_p
     assert "photo_reuse_count" in empty and "invite_has_note" in empty
     metrics = json.loads((tmp_path / "reports/metrics.json").read_text())
     assert 0.5 < metrics["model"]["test"]["roc_auc"] <= 1.0
-    scored = load_model(tmp_path / "models/fakeprofile.joblib").score(records[:50])
+    scored = load(tmp_path / "models/fakeprofile.joblib").score(records[:50])
     assert scored["score"].between(0, 1).all() and len(scored) == 50

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.slow
 
 PROBE = """
 import json, sys
-from fakeprofile.inference import score
-by_uri = score.load("models:/fakeprofile@champion")
-by_file = score.load("models/fakeprofile.joblib")
+from fakeprofile.inference import predictor
+by_uri = predictor.load("models:/fakeprofile@champion")
+by_file = predictor.load("models/fakeprofile.joblib")
 records = [json.loads(line) for line in open(sys.argv[1])]
 a, b = by_uri.score(records), by_file.score(records)
 print(json.dumps({

@@ -418,7 +418,7 @@ def test_cli_pyfunc_and_served_model_agree(trained_project, records, tmp_path):
 
 
 def test_python_api_scores_one_invitation(trained_project, records):
-    model = score.load(trained_project / "models/fakeprofile.joblib")
+    model = load_model(trained_project / "models/fakeprofile.joblib")
     one = model.score([records[0]])
     assert one.columns.tolist() == ["profile_id", "score", "decision", "reasons", "model_version"]
     assert len(one) == 1
@@ -426,7 +426,7 @@ def test_python_api_scores_one_invitation(trained_project, records):
 
 def test_arrow_and_dataframe_scores_are_the_same(trained_project, records):
     """Batch scoring takes `score_arrow`, the Python API and the pyfunc `score`: one answer."""
-    model = score.load(trained_project / "models/fakeprofile.joblib")
+    model = load_model(trained_project / "models/fakeprofile.joblib")
     table = model.score_arrow(records[:300])
     frame = model.score(records[:300])
     assert table.schema == score.OUTPUT_SCHEMA

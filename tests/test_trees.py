@@ -1,4 +1,4 @@
-"""trees.py must give scikit-learn's raw scores bit for bit, for rows and for group-neutral copies,
+"""kernels/trees.py must give scikit-learn's raw scores bit for bit, for rows and for group-neutral copies,
 including missing values, infinities and values exactly on a split threshold."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from fakeprofile.inference import explain
-from fakeprofile.inference.trees import Forest
+from fakeprofile.kernels.trees import Forest
 from fakeprofile.modeling import estimators as models
-from fakeprofile.modeling import train
+from fakeprofile.modeling.fitted import Trained, compiled_trees
 
 COLUMNS = [f"f{i}" for i in range(12)]
 GROUP_OF = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, explain.NO_GROUP, 3, explain.NO_GROUP])
@@ -62,7 +62,7 @@ def _hostile_rows(clf: object, columns: list[str]) -> pd.DataFrame:
 def test_raw_scores_equal_scikit_learns_bit_for_bit(fitted):
     clf, X, _ = fitted
     columns = list(X.columns)
-    forest = Forest.of(clf, columns)
+    forest = compiled_trees(clf, columns)
     assert forest is not None
     rows = pd.concat([X.iloc[:1000], _hostile_rows(clf, columns)])
     expected = clf[-1]._raw_predict(clf[0].transform(rows))[:, 0]
@@ -77,7 +77,9 @@ def test_neutral_copies_equal_scikit_learn_on_the_copies(fitted):
     neutral = np.append(np.nanmedian(X.to_numpy()[:, :-1], axis=0), np.nan)
     neutral[4] = np.nan  # a neutral value may itself be missing
     want = np.random.default_rng(3).random((len(rows), 4)) < 0.5
-    base, copies = Forest.of(clf, columns).raw_neutral(rows.to_numpy(), want, group_of, neutral)
+    base, copies = compiled_trees(clf, columns).raw_neutral(
+        rows.to_numpy(), want, group_of, neutral
+    )
 
     r, g = np.nonzero(want)
     built = rows.to_numpy()[r]
@@ -89,9 +91,9 @@ def test_neutral_copies_equal_scikit_learn_on_the_copies(fitted):
     assert np.array_equal(base, clf[-1]._raw_predict(clf[0].transform(rows))[:, 0])
 
 
-def _trained(clf: object, X: pd.DataFrame, y: np.ndarray) -> train.Trained:
+def _trained(clf: object, X: pd.DataFrame, y: np.ndarray) -> Trained:
     p = clf.predict_proba(X)[:, 1]
-    return train.Trained("test", clf, models.Platt().fit(p, y), 0.2, 0.8)
+    return Trained("test", clf, models.Platt().fit(p, y), 0.2, 0.8)
 
 
 @pytest.mark.parametrize("kind", ["trees", "other"])
@@ -141,7 +143,7 @@ def test_other_models_have_no_forest(fitted):
     assert np.array_equal(forest.raw(Xd.to_numpy()), full._raw_predict(Xd)[:, 0])
     logreg = make_pipeline(models.DropEmptyColumns(), StandardScaler(), LogisticRegression())
     Xf = X.drop(columns="empty").fillna(0)
-    assert Forest.of(logreg.fit(Xf, y), list(Xf.columns)) is None
+    assert compiled_trees(logreg.fit(Xf, y), list(Xf.columns)) is None
     categorical = HistGradientBoostingClassifier(max_iter=3, categorical_features=[3])
     Xc = X.drop(columns="empty").fillna(0).abs()
     assert Forest.of(categorical.fit(Xc, y), list(Xc.columns)) is None

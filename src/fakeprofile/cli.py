@@ -311,7 +311,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     fetch = (
         registry.Fetch(model_ref) if args.engine != "spark" and registry.is_uri(model_ref) else None
     )
-    from fakeprofile.inference import score
+    from fakeprofile.inference import predictor, score
 
     output = Path(args.output)
     rejects = args.rejects or str(output.with_name(output.name.split(".")[0] + ".rejects.jsonl"))
@@ -336,7 +336,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         from fakeprofile.features import lexicon
 
         lexicon.load_tables()
-    model = fetch.model() if fetch is not None else score.load(model_ref)
+    model = predictor.load(fetch if fetch is not None else model_ref)
     bar = None
     if not args.quiet and sys.stderr.isatty():
         from tqdm import tqdm

@@ -1,3 +1,4 @@
-"""Inference layer: the exported predictor, its loading (file or MLflow URI), compiled trees, reasons,
-and the batch, Spark and MLflow pyfunc adapters over it. Never imports training.
+"""Inference layer: the exported predictor and its one loader (file or MLflow URI), reasons, and the
+batch, Spark and MLflow pyfunc adapters over it. Never imports training: a fitted model is
+modeling/fitted.py, its compiled trees kernels/trees.py.
 """

@@ -1,11 +1,13 @@
-"""The exported scoring model: feature transformer, classifier, calibration and thresholds in one
-object, plus the manifest that vouches for the file.
+"""The exported scoring model: feature transformer, fitted model (classifier, calibration and
+thresholds) and neutral values in one object, plus the manifest that vouches for the file; and
+`load`, the one way to load it, which the batch command, the Spark engine, the MLflow pyfunc and
+the Python API (`fakeprofile.load_model`) all use.
 
 The file is written with skops, not pickle: loading it builds only the types on an explicit
 trusted list (this package's model classes, scikit-learn's and numpy's) and calls no function
 named by the file, so a tampered file cannot run code even with a re-hashed manifest (a sha256
-checks integrity, not authenticity). `load_model` also refuses a file whose sha256 does not
-match the manifest beside it, or whose version and kind differ from the manifest's.
+checks integrity, not authenticity). `load` also refuses a file whose sha256 does not match the
+manifest beside it, or whose version and kind differ from the manifest's.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ from fakeprofile.features import (
     tokens,
 )
 from fakeprofile.features.frame import to_table
-from fakeprofile.inference import explain
-from fakeprofile.modeling.train import Trained
+from fakeprofile.inference import explain, registry
+from fakeprofile.modeling.fitted import Trained
 
 MANIFEST = "manifest.json"
 # What scoring gives per record, in this order (`score` as a DataFrame, `score_arrow` as a table).
@@ -163,7 +165,7 @@ class FakeProfileModel:
 # estimators): loading builds these and nothing else.
 TRUSTED = [
     "fakeprofile.inference.predictor.FakeProfileModel",
-    "fakeprofile.modeling.train.Trained",
+    "fakeprofile.modeling.fitted.Trained",
     "fakeprofile.modeling.estimators.Platt",
     "fakeprofile.modeling.estimators.DropEmptyColumns",
     "fakeprofile.modeling.estimators.ChecklistRules",
@@ -177,7 +179,7 @@ TRUSTED = [
 
 
 def save_model(model: FakeProfileModel, path: str | Path) -> None:
-    """Write `model` in skops' format (a zip of JSON and numpy arrays), which load_model reads
+    """Write `model` in skops' format (a zip of JSON and numpy arrays), which `load` reads
     without running code from the file."""
     skops.io.dump(model, path)
 
@@ -190,11 +192,24 @@ def sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def load_model(path: str | Path) -> FakeProfileModel:
+def load(ref: str | Path | registry.Fetch) -> FakeProfileModel:
+    """The model `ref` names: an exported file, or an MLflow model URI ("models:/fakeprofile@champion",
+    "runs:/<run id>/model") whose exported file a child process fetches from the store (see
+    registry.py), or such a fetch already started (the command line starts it before its own
+    imports, so the two overlap). Either way the file is checked as `_load_file` says."""
+    if isinstance(ref, registry.Fetch) or registry.is_uri(ref):
+        fetch = ref if isinstance(ref, registry.Fetch) else registry.Fetch(str(ref))
+        try:
+            return _load_file(fetch.path())
+        finally:
+            fetch.cleanup()
+    return _load_file(Path(ref))
+
+
+def _load_file(path: Path) -> FakeProfileModel:
     """Load an exported model after checking its sha256 against the manifest beside it, and
     the model's version and kind against the manifest's. A missing, broken or mismatched file
     or manifest is one line (UserError), never a traceback."""
-    path = Path(path)
     manifest_path = path.parent / MANIFEST
     if not path.is_file():
         raise UserError(f"model file not found: {path} (run `make run` to train and export one)")
@@ -224,7 +239,7 @@ def load_model(path: str | Path) -> FakeProfileModel:
     if untrusted:
         raise UserError(
             f"refusing to load {path}: it holds types that are not on the trusted list "
-            f"({', '.join(untrusted[:5])})"
+            f"({', '.join(untrusted[:5])}); if an older fakeprofile exported it, export it again"
         )
     try:
         model = skops.io.load(path, trusted=TRUSTED)

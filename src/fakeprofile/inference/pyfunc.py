@@ -95,9 +95,9 @@ def _plain(value: Any) -> Any:
 
 class FakeProfilePyfunc(mlflow.pyfunc.PythonModel):
     def load_context(self, context: Any) -> None:
-        from fakeprofile.inference.predictor import load_model
+        from fakeprofile.inference.predictor import load
 
-        self.model = load_model(context.artifacts["model"])
+        self.model = load(context.artifacts["model"])
 
     def predict(
         self, context: Any, model_input: pd.DataFrame, params: dict | None = None

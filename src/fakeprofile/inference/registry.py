@@ -3,8 +3,8 @@
 The registered model wraps the exported file unchanged, and scoring needs only that file.
 Importing MLflow to find it costs a long start-up and much memory, in this process and in
 every scoring worker forked from it. So a short-lived child process asks the store and copies the
-model's files into a temporary folder; this process loads the file from there, checksum checked
-against its manifest like any exported file.
+model's files into a temporary folder; `predictor.load` loads the file from there, checksum
+checked against its manifest like any exported file.
 
 Run as `python -m fakeprofile.inference.registry URI FOLDER` (the child): writes `FOLDER/resolved.json`.
 """
@@ -17,12 +17,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fakeprofile.errors import UserError
-
-if TYPE_CHECKING:
-    from fakeprofile.inference.predictor import FakeProfileModel
 
 MLFLOW_SCHEMES = ("models:/", "runs:/", "mlflow-artifacts:")
 RESOLVED = "resolved.json"
@@ -144,12 +140,13 @@ def fetch(uri: str, folder: str) -> dict[str, str]:
 
 
 class Fetch:
-    """The child process that fetches a model (see the module doc). Start it early: it runs while
-    this process imports what scoring needs, so the two start-ups overlap."""
+    """The child process that fetches a model's exported file (see the module doc). Start it
+    early: it runs while this process imports what scoring needs, so the two start-ups overlap.
+    The copy lives in a temporary folder (named `prefix`...) until `cleanup`."""
 
-    def __init__(self, uri: str):
+    def __init__(self, uri: str, prefix: str = "fakeprofile-model-"):
         self.uri = uri
-        self._folder = tempfile.TemporaryDirectory(prefix="fakeprofile-model-")
+        self._folder = tempfile.TemporaryDirectory(prefix=prefix)
         self._child = subprocess.Popen(
             [sys.executable, "-m", "fakeprofile.inference.registry", uri, self._folder.name],
             stdout=subprocess.DEVNULL,
@@ -157,27 +154,24 @@ class Fetch:
             text=True,
         )
 
-    def model(self) -> FakeProfileModel:
-        """Wait for the child and load the file it fetched; the temporary copy is then removed."""
-        from fakeprofile.inference.predictor import load_model
+    def path(self) -> Path:
+        """Wait for the child: the fetched exported file, with its manifest beside it."""
+        _, stderr = self._child.communicate()
+        answer = Path(self._folder.name) / RESOLVED
+        if not answer.is_file():
+            last = (stderr.strip().splitlines() or ["no message"])[-1]
+            raise UserError(f"cannot load {self.uri} from the MLflow store: {last}")
+        result = json.loads(answer.read_text(encoding="utf-8"))
+        if "error" in result:
+            raise UserError(result["error"])
+        return Path(result["path"])
 
-        try:
-            _, stderr = self._child.communicate()
-            answer = Path(self._folder.name) / RESOLVED
-            if not answer.is_file():
-                last = (stderr.strip().splitlines() or ["no message"])[-1]
-                raise UserError(f"cannot load {self.uri} from the MLflow store: {last}")
-            result = json.loads(answer.read_text(encoding="utf-8"))
-            if "error" in result:
-                raise UserError(result["error"])
-            return load_model(result["path"])
-        finally:
-            self._folder.cleanup()
-
-
-def load(uri: str) -> FakeProfileModel:
-    """The model a models:/ or runs:/ URI names."""
-    return Fetch(uri).model()
+    def cleanup(self) -> None:
+        """Remove the temporary copy (the child is stopped first if it still runs)."""
+        if self._child.poll() is None:
+            self._child.kill()
+            self._child.wait()
+        self._folder.cleanup()
 
 
 if __name__ == "__main__":

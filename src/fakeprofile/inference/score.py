@@ -31,8 +31,7 @@ from fakeprofile import interrupt, jit
 from fakeprofile.config import DEFAULTS
 from fakeprofile.data import io, schema, validate
 from fakeprofile.errors import UserError
-from fakeprofile.inference import registry
-from fakeprofile.inference.predictor import OUTPUT_SCHEMA, FakeProfileModel, load_model
+from fakeprofile.inference.predictor import OUTPUT_SCHEMA, FakeProfileModel
 
 FORMATS = (".parquet", ".csv", ".jsonl")
 
@@ -50,13 +49,6 @@ class Summary:
     def line(self) -> str:
         per = ", ".join(f"{k} {v}" for k, v in self.decisions.items())
         return f"{self.read} read, {self.scored} scored, {self.rejected} rejected ({per})"
-
-
-def load(model: str | Path) -> FakeProfileModel:
-    """An exported model file (checksum-verified) or an MLflow model URI from the project store."""
-    if registry.is_uri(model):
-        return registry.load(str(model))
-    return load_model(model)
 
 
 def table_lines(table: pa.Table, numbers: Iterable[int]) -> Iterator[validate.Line]:

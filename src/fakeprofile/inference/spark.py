@@ -1,12 +1,12 @@
 """Scale-out: score a Parquet dataset of invitations on Apache Spark with the same model.
 
-The driver fetches the model once (an exported file with its manifest, or a logged MLflow model
-with the code and artifacts it was logged with) and ships it to the executors with
+The driver finds the exported model file once (a path, or the file behind an MLflow model URI,
+fetched from the store), checks it, and ships it with its manifest to the executors with
 `SparkContext.addFile`, so executors need no access to the MLflow store or the repository: the
 photo-reuse index and every other fitted state are inside the model. Each executor loads it once
-per Python worker and runs `score.score_chunk` on Arrow batches (`DataFrame.mapInArrow`, the
-Arrow form of `mapInPandas`: nested lists of structs keep their types, where pandas would turn
-them into objects). That is the local engine's own code path, validation included, so the scores,
+per Python worker (`predictor.load`, as every engine does) and runs `score.score_chunk` on Arrow
+batches (`DataFrame.mapInArrow`, the Arrow form of `mapInPandas`: nested lists of structs keep
+their types, where pandas would turn them into objects). That is the local engine's own code path, validation included, so the scores,
 decisions, reasons and rejects are the same.
 
 Differences from the local engine, by the nature of a cluster job: the output is a Parquet
@@ -22,19 +22,17 @@ from __future__ import annotations
 
 import atexit
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from fakeprofile.config import DEFAULTS
 from fakeprofile.data import io, validate
 from fakeprofile.errors import UserError
-from fakeprofile.inference import registry, score
+from fakeprofile.inference import predictor, registry, score
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -47,7 +45,8 @@ RESULT_SCHEMA = (
     .append(pa.field("reason", pa.string()))
     .append(pa.field("unknown", pa.list_(pa.string())))
 )
-_LOADED: dict[str, Any] = {}  # per executor Python worker: shipped model name -> model
+# Per executor Python worker: shipped model name -> model.
+_LOADED: dict[str, predictor.FakeProfileModel] = {}
 
 
 def session(master: str | None = None, app: str = "fakeprofile score") -> SparkSession:
@@ -76,40 +75,31 @@ def session(master: str | None = None, app: str = "fakeprofile score") -> SparkS
     return spark
 
 
-def _ship_model(spark: SparkSession, model: str) -> tuple[str, bool]:
-    """Add the model to the Spark job's files: (name under SparkFiles, is an MLflow model).
+def _ship_model(spark: SparkSession, model: str) -> str:
+    """Add the exported model file and its manifest to the Spark job's files: its name under
+    SparkFiles. It is loaded here first, so a wrong or tampered model fails before any work.
 
-    An MLflow model is downloaded to a temporary folder. Executors fetch it from there while
-    the job runs, and the DataFrames are lazy, so the folder is removed when this program exits,
-    not before (it held a copy of the model per run, left in /tmp)."""
-    sc = spark.sparkContext
-    if registry.is_uri(model):
-        work = tempfile.mkdtemp(prefix="fakeprofile-spark-")
-        atexit.register(shutil.rmtree, work, ignore_errors=True)
-        local = registry.download(model, work)
-        sc.addFile(local, recursive=True)
-        return Path(local).name, True
+    A model from the MLflow store is fetched into a temporary folder. Executors fetch it from
+    there while the job runs, and the DataFrames are lazy, so the folder is removed when this
+    program exits, not before (it held a copy of the model per run, left in /tmp)."""
     path = Path(model)
-    score.load(path)  # checksum and manifest checked here, on the driver, before any work
+    if registry.is_uri(model):
+        fetch = registry.Fetch(model, prefix="fakeprofile-spark-")
+        atexit.register(fetch.cleanup)
+        path = fetch.path()
+    predictor.load(path)
+    sc = spark.sparkContext
     sc.addFile(str(path.resolve()))
-    sc.addFile(str((path.parent / "manifest.json").resolve()))
-    return path.name, False
+    sc.addFile(str((path.parent / predictor.MANIFEST).resolve()))
+    return path.name
 
 
-def _executor_model(name: str, is_mlflow: bool) -> Any:
+def _executor_model(name: str) -> predictor.FakeProfileModel:
     """The shipped model, loaded once per executor Python worker."""
     if name not in _LOADED:
         from pyspark import SparkFiles
 
-        local = SparkFiles.get(name)
-        if is_mlflow:
-            import mlflow.pyfunc
-
-            _LOADED[name] = mlflow.pyfunc.load_model(local).unwrap_python_model().model
-        else:
-            from fakeprofile.inference.predictor import load_model
-
-            _LOADED[name] = load_model(local)
+        _LOADED[name] = predictor.load(SparkFiles.get(name))
     return _LOADED[name]
 
 
@@ -131,12 +121,12 @@ def _result(chunk: score.Chunk) -> pa.RecordBatch:
 
 
 def _scorer(
-    name: str, is_mlflow: bool, rules: validate.Rules, photos: str | None
+    name: str, rules: validate.Rules, photos: str | None
 ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """The function mapInArrow runs on each partition: Arrow batches in, result batches out."""
 
     def score_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        model = _executor_model(name, is_mlflow)
+        model = _executor_model(name)
         for batch in batches:
             table = pa.Table.from_batches([batch])
             rows = (table.column(ROW).to_numpy() + 1).tolist()
@@ -186,7 +176,7 @@ def _score_dataset(
     spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(chunk_rows))
 
     rules = rules or validate.Rules(photo_dir=Path(photos) if photos else None)
-    name, is_mlflow = _ship_model(spark, str(model))
+    name = _ship_model(spark, str(model))
     try:
         data = spark.read.parquet(str(input_path))
     except Exception as exc:  # Spark raises its own AnalysisException for a missing path
@@ -194,7 +184,7 @@ def _score_dataset(
     score.unknown_columns(data.columns, input_path)
     data = data.withColumn(ROW, F.monotonically_increasing_id())
     result = data.mapInArrow(
-        _scorer(name, is_mlflow, rules, photos), from_arrow_schema(RESULT_SCHEMA)
+        _scorer(name, rules, photos), from_arrow_schema(RESULT_SCHEMA)
     ).persist()
     unknown = result.select(F.explode("unknown").alias("field")).distinct()
     result = result.drop("unknown")

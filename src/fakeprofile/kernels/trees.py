@@ -18,6 +18,8 @@ Leaves are added in scikit-learn's order (the baseline, then tree by tree), so e
 bit for bit what `HistGradientBoostingClassifier` computes (tests/test_trees.py checks it on the
 model and on copies). Only a binary classifier on numeric features with at most 64 leaves per
 tree is covered; for anything else `Forest.of` gives None and callers use the estimator itself.
+Plain arrays in and out: which model holds the trees and which columns form a reason's group is
+the caller's business (modeling/fitted.py, inference/explain.py).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from typing import Any
 import numpy as np
 from numba.cpython.unsafe.numbers import trailing_zeros
 
-from fakeprofile.inference.explain import NO_GROUP
 from fakeprofile.jit import compiled
 
 ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -53,19 +54,11 @@ class Forest:
     baseline: float
 
     @classmethod
-    def of(cls, classifier: Any, columns: list[str]) -> Forest | None:
-        """The forest of a fitted binary HistGradientBoostingClassifier (alone or at the end of a
-        Pipeline whose other steps only drop columns), or None if it is something else."""
+    def of(cls, est: Any, columns: list[str]) -> Forest | None:
+        """The forest of a fitted binary HistGradientBoostingClassifier whose features are among
+        `columns` (the full feature table), or None if it is something else."""
         from sklearn.ensemble import HistGradientBoostingClassifier
-        from sklearn.pipeline import Pipeline
 
-        from fakeprofile.modeling.estimators import DropEmptyColumns
-
-        est = classifier
-        if isinstance(est, Pipeline):
-            if not all(isinstance(s, DropEmptyColumns) for s in est[:-1]):
-                return None
-            est = est[-1]
         if not isinstance(est, HistGradientBoostingClassifier) or est.n_trees_per_iteration_ != 1:
             return None
         if est.is_categorical_ is not None and np.any(est.is_categorical_):
@@ -81,7 +74,7 @@ class Forest:
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         """Raw scores (log-odds) of the rows of X (the full feature table, float64)."""
-        none = np.full(X.shape[1], NO_GROUP)
+        none = np.full(X.shape[1], -1)
         base, _ = self.raw_neutral(X, np.zeros((len(X), 0), bool), none, np.zeros(X.shape[1]))
         return base
 
@@ -99,11 +92,11 @@ class Forest:
     ) -> tuple[np.ndarray, np.ndarray]:
         """(raw scores, raw scores with group g at neutral values where want[row, g], else NaN).
 
-        group_of: per column, its group's number (0 .. want.shape[1] - 1) or NO_GROUP; neutral:
-        per column, the value it takes when its group is set to neutral."""
+        group_of: per column, its group's number (0 .. want.shape[1] - 1), negative for a column
+        in no group; neutral: per column, the value it takes when its group is set to neutral."""
         groups = want.shape[1]
         group_of = np.asarray(group_of, dtype=np.int64)
-        slot = np.where(group_of == NO_GROUP, groups, group_of)  # ungrouped columns: last slot
+        slot = np.where(group_of < 0, groups, group_of)  # ungrouped columns: the last slot
         trees = len(self.leaf_value)
         # Each group's masks at its neutral values: the same for every row.
         at_neutral = np.full((groups + 1, trees), ALL)

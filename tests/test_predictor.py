@@ -1,0 +1,89 @@
+"""The exported model is served without the training code: `predictor.load` (behind every engine
+and `fakeprofile.load_model`) loads and scores it in a process where training cannot be imported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from fakeprofile.errors import UserError
+from fakeprofile.inference.predictor import MANIFEST, load, save_model, sha256
+from fakeprofile.synth.generate import GenConfig, make_profile
+
+TRAINING = (
+    "fakeprofile.modeling.train",
+    "fakeprofile.modeling.split",
+    "fakeprofile.modeling.evaluate",
+)
+
+PROBE = """
+import json, sys
+for name in sys.argv[3:]:
+    sys.modules[name] = None  # `import` of it now raises ImportError
+import fakeprofile
+model = fakeprofile.load_model(sys.argv[1])
+records = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8")]
+scored = model.score(records)
+blocked = []
+for name in sys.argv[3:]:
+    try:
+        __import__(name)
+    except ImportError:
+        blocked.append(name)
+print(json.dumps({
+    "blocked": blocked,
+    "score": scored["score"].tolist(),
+    "decision": scored["decision"].tolist(),
+    "reasons": scored["reasons"].map(list).tolist(),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def exported(small_model, tmp_path_factory):
+    """The small model written as `fakeprofile export` writes it: the skops file and a manifest
+    that vouches for it."""
+    folder = tmp_path_factory.mktemp("model")
+    path = folder / "fakeprofile.joblib"
+    save_model(small_model, path)
+    manifest = {
+        "artifact": path.name,
+        "sha256": sha256(path),
+        "version": small_model.version,
+        "model_kind": small_model.trained.kind,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return path
+
+
+def test_an_exported_model_scores_where_training_code_cannot_be_imported(
+    small_model, exported, tmp_path
+):
+    cfg = GenConfig(n=300, seed=23, with_photos=False, workers=1)
+    records = [json.loads(json.dumps(make_profile(i, cfg)[0], default=str)) for i in range(cfg.n)]
+    src = tmp_path / "records.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(exported), str(src), *TRAINING],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    found = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert found["blocked"] == list(TRAINING)
+    expected = small_model.score(records)
+    assert found["score"] == expected["score"].tolist()
+    assert found["decision"] == expected["decision"].tolist()
+    assert found["reasons"] == expected["reasons"].map(list).tolist()
+    assert len(set(found["decision"])) > 1  # the scores decide something, so equality says much
+
+
+def test_a_file_and_a_path_string_load_alike_and_a_missing_file_is_one_line(exported, tmp_path):
+    assert load(str(exported)).version == load(exported).version
+    with pytest.raises(UserError, match="model file not found") as err:
+        load(tmp_path / "none.joblib")
+    assert "\n" not in str(err.value)
