@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fakeprofile.features import registry
 from fakeprofile.inference.explain import (
     FALLBACK_EFFECT,
     FLOOR_REASON,
-    GROUPS,
     effects,
     group_columns,
     reasons,
@@ -378,7 +378,7 @@ def test_every_column_belongs_to_at_most_one_group_and_groups_keep_their_order()
         "text_lang_en",
     ]
     got = group_columns(columns)
-    assert list(got) == [g for g in GROUPS if g in got]
+    assert list(got) == [g for g in registry.reason_groups() if g in got]
     assert got == {
         "photo": ["photo_missing"],
         "profile": ["profile_has_about"],

@@ -19,24 +19,12 @@ import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from fakeprofile.config import DEFAULTS
-from fakeprofile.features import activity, completeness, invitation, style, text
+from fakeprofile.features import invitation, registry
+from fakeprofile.features.family import Inputs
 from fakeprofile.features.frame import field, num, to_table
-from fakeprofile.features.photo import DESC_DIM, PhotoIndex, PhotoInfo, read_photos
+from fakeprofile.features.photo import PhotoIndex, PhotoInfo, descriptors, read_photos
 
-__all__ = ["INCREASING", "ProfileFeatures"]
-
-# Features that can only raise the probability of "fake" (monotonic constraints in the trees):
-# the note's red flags, job begging, and every evasion count. A pitch or a channel move must
-# never be outweighed by an otherwise complete profile.
-INCREASING = (
-    *invitation.RED_FLAGS,
-    "invite_job_begging",
-    "text_evasion",
-    "text_evasion_zero_width",
-    "text_evasion_mixed_script",
-    "text_evasion_spaced_letters",
-    *(f"text_evasion_note_{t}" for t in invitation.evasion.TRICKS),
-)
+__all__ = ["ProfileFeatures"]
 
 FIT_CHUNK = 50_000  # rows whose features are computed at once in fit_transform
 
@@ -98,7 +86,7 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
     def _fit(self, table: pa.Table, infos: list[PhotoInfo | None]) -> None:
-        _, desc, ids = self._descriptors(table, infos)
+        _, desc, ids = descriptors(table, infos)
         self.photo_index_ = PhotoIndex(self.reuse_threshold, seed=self.seed).fit(desc, ids)
         # Column names come from the code, not the data: one row is enough to list them.
         self.feature_names_out_ = np.array(
@@ -128,16 +116,6 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
             photos, self.photo_dir, self.max_photo_bytes, self.max_photo_pixels, progress
         )
 
-    @staticmethod
-    def _descriptors(
-        table: pa.Table, infos: list[PhotoInfo | None]
-    ) -> tuple[list[int], np.ndarray, np.ndarray]:
-        """Rows with a readable, non-placeholder picture, their descriptors and profile ids."""
-        ids = table.column("profile_id").to_pylist()
-        keep = [i for i, p in enumerate(infos) if p is not None and p.readable and not p.flat]
-        desc = np.array([infos[i].descriptor for i in keep], dtype=np.uint8).reshape(-1, DESC_DIM)
-        return keep, desc, np.array([ids[i] for i in keep], dtype=object)
-
     def _as_of_days(self, table: pa.Table) -> np.ndarray:
         sent = field(table, "invitation", "sent_at")
         sent_days = num(pc.cast(pc.cast(sent, pa.date32()), pa.int32()))
@@ -148,54 +126,11 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
         )
         return np.where(np.isnan(sent_days), default, sent_days)
 
-    def _photo(self, table: pa.Table, infos: list[PhotoInfo | None]) -> pd.DataFrame:
-        n = table.num_rows
-        has_flag = num(table.column("has_photo"))
-        has_path = table.column("photo").is_valid().to_numpy(zero_copy_only=False)
-        present = np.where(
-            np.isnan(has_flag), has_path.astype(float), np.maximum(has_flag, has_path)
-        )
-        read = np.array([p is not None for p in infos], dtype=bool)
-        ok = np.array([p is not None and p.readable for p in infos], dtype=bool)
-        out = {"photo_missing": 1.0 - present}  # framed once (see completeness.compute)
-        out["photo_unreadable"] = np.where(read, (~ok).astype(float), np.nan)
-        out["photo_placeholder_or_flat"] = np.array(
-            [p.flat if p is not None and p.readable else np.nan for p in infos], dtype=float
-        )
-        out["photo_width"] = np.array([p.width if p is not None else np.nan for p in infos], float)
-        out["photo_height"] = np.array(
-            [p.height if p is not None else np.nan for p in infos], dtype=float
-        )
-        reuse = np.full(n, np.nan)
-        keep, desc, ids = self._descriptors(table, infos)
-        if keep:
-            reuse[keep] = self.photo_index_.count(desc, ids)
-        out["photo_reuse_count"] = reuse
-        return pd.DataFrame(out)
-
     def _features(self, table: pa.Table, infos: list[PhotoInfo | None]) -> pd.DataFrame:
+        """Every registered family's columns, in registry order (features/registry.py)."""
         as_of_days = self._as_of_days(table)
+        # Done once, before any family reads the note (features/evasion).
         table, tricks = invitation.normalise_notes(table)
-        parts = [
-            self._photo(table, infos),
-            completeness.compute(table, as_of_days),
-            text.compute(table, self.min_zipf),
-            activity.compute(table, as_of_days),
-            invitation.compute(table, tricks),
-            style.compute(table),
-        ]
-        out = pd.concat([p.reset_index(drop=True) for p in parts], axis=1)
-        # text_evasion: how many kinds of trick the texts use; the checks over all texts stand
-        # for the note's invisible, confusable and separated kinds too.
-        same = {
-            "invisible": "zero_width",
-            "confusable": "mixed_script",
-            "separated": "spaced_letters",
-        }
-        kinds = [
-            (out[f"text_evasion_note_{t}"] > 0)
-            | ((out[f"text_evasion_{same[t]}"] > 0) if t in same else False)
-            for t in invitation.evasion.TRICKS
-        ]
-        out["text_evasion"] = np.sum(kinds, axis=0).astype(np.float64)
-        return out.astype(np.float64)
+        inputs = Inputs(table, tricks, as_of_days, infos, self.photo_index_, self.min_zipf)
+        parts = [family.compute(inputs).reset_index(drop=True) for family in registry.families()]
+        return pd.concat(parts, axis=1).astype(np.float64)

@@ -27,11 +27,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from PIL import Image
 
 from fakeprofile.config import DEFAULTS
 from fakeprofile.data.safepath import UnsafePath, resolve_photo
 from fakeprofile.features import sets
+from fakeprofile.features.frame import num
 
 DESC_SIZE = 8
 DESC_DIM = DESC_SIZE * (DESC_SIZE // 2) * 3
@@ -304,3 +306,39 @@ class PhotoIndex:
     def keys_unsorted(self) -> np.ndarray:
         """Bucket keys of the fitted descriptors, in corpus order."""
         return self._keys(self.desc)
+
+
+def descriptors(
+    table: pa.Table, infos: list[PhotoInfo | None]
+) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Rows with a readable, non-placeholder picture, their descriptors and profile ids."""
+    ids = table.column("profile_id").to_pylist()
+    keep = [i for i, p in enumerate(infos) if p is not None and p.readable and not p.flat]
+    desc = np.array([infos[i].descriptor for i in keep], dtype=np.uint8).reshape(-1, DESC_DIM)
+    return keep, desc, np.array([ids[i] for i in keep], dtype=object)
+
+
+def compute(table: pa.Table, infos: list[PhotoInfo | None], index: PhotoIndex) -> pd.DataFrame:
+    """The photo columns of a table whose pictures `read_photos` decoded (`infos`), reuse counted
+    against the fitted `index`."""
+    n = table.num_rows
+    has_flag = num(table.column("has_photo"))
+    has_path = table.column("photo").is_valid().to_numpy(zero_copy_only=False)
+    present = np.where(np.isnan(has_flag), has_path.astype(float), np.maximum(has_flag, has_path))
+    read = np.array([p is not None for p in infos], dtype=bool)
+    ok = np.array([p is not None and p.readable for p in infos], dtype=bool)
+    out = {"photo_missing": 1.0 - present}  # framed once (see completeness.compute)
+    out["photo_unreadable"] = np.where(read, (~ok).astype(float), np.nan)
+    out["photo_placeholder_or_flat"] = np.array(
+        [p.flat if p is not None and p.readable else np.nan for p in infos], dtype=float
+    )
+    out["photo_width"] = np.array([p.width if p is not None else np.nan for p in infos], float)
+    out["photo_height"] = np.array(
+        [p.height if p is not None else np.nan for p in infos], dtype=float
+    )
+    reuse = np.full(n, np.nan)
+    keep, desc, ids = descriptors(table, infos)
+    if keep:
+        reuse[keep] = index.count(desc, ids)
+    out["photo_reuse_count"] = reuse
+    return pd.DataFrame(out)

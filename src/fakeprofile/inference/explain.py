@@ -1,7 +1,8 @@
 """Reasons behind a score, in words a member understands, and faithful to the model.
 
 Method (documented in the README): features are grouped by the sign a careful member would name
-(photo, profile depth, spelling, activity, the note, ...). For each group we set the row's features
+(photo, profile depth, spelling, activity, the note, ...); the feature families declare the groups,
+their columns and phrases (features/registry.py). For each group we set the row's features
 to *neutral* values, the medians of genuine members in the training part, and score again. The drop
 in probability is that group's effect on this profile. A group is named as a reason only if its
 effect is at least `min_effect`, and at most three are named, largest first; only profiles that are
@@ -16,6 +17,10 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+
+from fakeprofile.features import registry
+from fakeprofile.features.family import Phrase
+from fakeprofile.features.phrases import pitch as _pitch
 
 NO_GROUP = -1  # in a column-to-group map: the column belongs to no group
 
@@ -37,274 +42,14 @@ class Row:
         return None if j is None else self._values[j]
 
 
-# A phrase names the concrete sign behind a group's effect, or None when the row shows no sign
-# that can be named plainly; such a group is then not given as a reason.
-Phrase = Callable[[Row | dict], str | None]
-
-
-def _pct(x: float) -> str:
-    return f"{round(100 * x)}%"
-
-
-def _known(x: float | None) -> bool:
-    return x is not None and x == x
-
-
-def _photo(r: dict) -> str | None:
-    if r.get("photo_missing") == 1:
-        return "no profile photo"
-    if r.get("photo_unreadable") == 1:
-        return "profile photo could not be read"
-    if r.get("photo_placeholder_or_flat") == 1:
-        return "default placeholder photo"
-    n = r.get("photo_reuse_count")
-    if _known(n) and n >= 1:
-        return f"photo also used by {int(n)} other profile{'s' if n != 1 else ''}"
-    return None
-
-
-def _profile(r: dict) -> str | None:
-    share = r.get("profile_share_sections_filled")
-    if _known(share) and share < 0.5:
-        return f"thin profile: {_pct(share)} of sections filled"
-    if r.get("profile_about_length") == 0:
-        return "no about text"
-    if r.get("profile_n_skills") == 0:
-        return "no skills listed"
-    if r.get("profile_n_experience") == 0:
-        return "no positions listed"
-    return None
-
-
-def _career(r: dict) -> str | None:
-    if (r.get("profile_overlapping_positions") or 0) > 0:
-        return "positions overlap in time"
-    if (r.get("profile_implausible_positions") or 0) > 0:
-        return "positions with impossible dates"
-    if r.get("profile_headline_matches_experience") == 0:
-        return "headline does not match the current position"
-    years = r.get("profile_years_experience")
-    if _known(years) and years < 1:
-        return "almost no work history"
-    return None
-
-
-def _spelling(r: dict) -> str | None:
-    rate = r.get("text_spelling_error_rate")
-    if _known(rate) and rate >= 0.03:
-        return f"{_pct(rate)} of words misspelled"
-    words = r.get("text_words_checked")
-    if _known(words) and words < 30:
-        return f"very little text written ({int(words)} words)"
-    return None
-
-
-_TRICK_NAMES = {
-    "invisible": "invisible characters",
-    "compatibility": "fullwidth or styled letters",
-    "confusable": "look-alike letters from other alphabets",
-    "separated": "letters split by separators",
-    "leet": "digits for letters (leetspeak)",
-    "messenger": "a misspelt messenger name",
-    "link": "a disguised link",
-    "address": "a disguised e-mail address",
-    "phone": "a disguised phone number",
-}
-
-
-def _evasion(r: dict) -> str | None:
-    found = [name for t, name in _TRICK_NAMES.items() if (r.get(f"text_evasion_note_{t}") or 0) > 0]
-    if not found:
-        if (r.get("text_evasion_zero_width") or 0) > 0:
-            found.append(_TRICK_NAMES["invisible"])
-        if (r.get("text_evasion_mixed_script") or 0) > 0:
-            found.append(_TRICK_NAMES["confusable"])
-        if (r.get("text_evasion_spaced_letters") or 0) > 0:
-            found.append(_TRICK_NAMES["separated"])
-    if found:
-        return "text disguised to slip past filters: " + ", ".join(found)
-    return None
-
-
-def _activity(r: dict) -> str | None:
-    if r.get("activity_none") == 1:
-        return "no activity on the network"
-    total = r.get("activity_total_per_30d")
-    if _known(total) and total < 1:
-        return f"almost no activity ({total:.1f} posts, comments or reactions a month)"
-    return None
-
-
-def _age(r: Row | dict) -> str | None:
-    """Named only when the account is young next to genuine members': under a year, or under a
-    quarter of their median age."""
-    days = r.get("activity_account_age_days")
-    if not _known(days):
-        return None
-    typical = getattr(r, "typical", {}).get("activity_account_age_days")
-    if days < 365:
-        return f"account created {int(days)} days ago"
-    if _known(typical) and days < 0.25 * typical:
-        return (
-            f"young account: {days / 365.25:.1f} years old "
-            f"(genuine members' median {typical / 365.25:.1f} years)"
-        )
-    return None
-
-
-def _network(r: dict) -> str | None:
-    ratio = r.get("activity_following_per_connection")
-    if _known(ratio) and ratio > 1.5:
-        return "follows far more people than it is connected to"
-    conn = r.get("activity_connections")
-    if _known(conn) and conn < 50:
-        return f"only {int(conn)} connections"
-    return None
-
-
-def _note(r: dict) -> str | None:
-    if r.get("invite_has_note") == 0:
-        return "invitation has no personal note"
-    if r.get("invite_note_canned") == 1:
-        return "invitation uses the default text"
-    sim = r.get("invite_note_canned_similarity")
-    if _known(sim) and sim >= 0.4:
-        return "invitation note is close to the default text"
-    return None
-
-
-def _pitch(r: dict) -> str | None:
-    if (r.get("invite_messenger") or 0) > 0:
-        return "invitation asks to move the talk to a messenger (WhatsApp, Telegram, ...)"
-    if (r.get("invite_phone") or 0) > 0:
-        return "invitation gives a phone number to continue on"
-    if (r.get("invite_email") or 0) > 0:
-        return "invitation asks to continue by e-mail"
-    if (r.get("invite_money_words") or 0) > 0:
-        return "invitation contains a sales pitch or money bait"
-    if (r.get("invite_link") or 0) > 0:
-        return "invitation contains a link"
-    if (r.get("invite_job_begging") or 0) > 0:
-        return "invitation asks for a job"
-    if (r.get("invite_urgency_words") or 0) > 0:
-        return "invitation pushes for a quick reply"
-    return None
-
-
-def _volume(r: dict) -> str | None:
-    sent = r.get("invite_sent_last_7d")
-    if _known(sent) and sent >= 20:
-        return f"sent {int(sent)} invitations in the last 7 days"
-    rate = r.get("invite_acceptance_rate")
-    if _known(rate) and rate < 0.4:
-        return f"only {_pct(rate)} of past invitations accepted"
-    return None
-
-
-def _mutual(r: dict) -> str | None:
-    m = r.get("invite_mutual_connections")
-    if m == 0:
-        return "no mutual connections"
-    if _known(m) and m < 3:
-        return f"only {int(m)} mutual connection{'s' if m != 1 else ''}"
-    return None
-
-
-def _machine(r: dict) -> str | None:
-    signs = []
-    generic = r.get("style_generic_per_100_words")
-    if _known(generic) and generic >= 4:
-        signs.append(f"stock phrases ({generic:.0f} per 100 words)")
-    if (r.get("profile_employers_invented") or 0) > 0:
-        signs.append("employers named only with buzzwords")
-    countries = r.get("profile_career_countries")
-    if _known(countries) and countries >= 3:
-        signs.append(f"a career over {int(countries)} countries")
-    repeated = r.get("style_repeated_phrasing")
-    if _known(repeated) and repeated >= 0.08:
-        signs.append("the same phrasing repeated across sections")
-    cv = r.get("style_sentence_length_cv")
-    if _known(cv) and cv < 0.2:
-        signs.append("sentences all of one length")
-    if signs:
-        return "generic, machine-like profile: " + ", ".join(signs[:3])
-    return None
-
-
-# group name -> (feature prefixes or names, phrase)
-GROUPS: dict[str, tuple[tuple[str, ...], Phrase]] = {
-    "photo": (("photo_",), _photo),
-    "profile": (
-        (
-            "profile_has_",
-            "profile_n_",
-            "profile_share_",
-            "profile_about_",
-            "profile_headline_length",
-        ),
-        _profile,
-    ),
-    "career": (
-        (
-            "profile_years_",
-            "profile_overlapping_",
-            "profile_implausible_",
-            "profile_headline_matches",
-        ),
-        _career,
-    ),
-    "spelling": (("text_spelling_", "text_words_checked"), _spelling),
-    "evasion": (("text_evasion",), _evasion),
-    "activity": (
-        (
-            "activity_posts",
-            "activity_articles",
-            "activity_comments",
-            "activity_reactions",
-            "activity_shares",
-            "activity_total",
-            "activity_none",
-        ),
-        _activity,
-    ),
-    "age": (("activity_account_age_days",), _age),
-    "network": (("activity_connections", "activity_followers", "activity_following"), _network),
-    "note": (("invite_has_note", "invite_note_"), _note),
-    "pitch": (
-        (
-            "invite_link",
-            "invite_phone",
-            "invite_email",
-            "invite_messenger",
-            "invite_money_",
-            "invite_urgency_",
-            "invite_job_",
-            "invite_contact_",
-        ),
-        _pitch,
-    ),
-    "volume": (("invite_sent_last_7d", "invite_acceptance_rate"), _volume),
-    "mutual": (("invite_mutual_connections",), _mutual),
-    "machine": (
-        (
-            "style_",
-            "profile_employers_",
-            "profile_career_countries",
-            "profile_positions_abroad",
-        ),
-        _machine,
-    ),
-}
-# Groups about the invitation note: named whenever they raised the score at all.
-NOTE_GROUPS = ("pitch", "note", "evasion")
 FLOOR_REASON = "never accepted with such a note (policy: thresholds.red_flag_floor in params.yaml)"
 
 
 def group_columns(columns: list[str]) -> dict[str, list[str]]:
     """The feature columns of each reason group (every column belongs to at most one group)."""
     out = {}
-    for name, (prefixes, _) in GROUPS.items():
-        cols = [c for c in columns if c.startswith(prefixes)]
+    for name, group in registry.reason_groups().items():
+        cols = [c for c in columns if c.startswith(group.columns)]
         if cols:
             out[name] = cols
     return out
@@ -362,6 +107,9 @@ def reasons(
     their note, which is always named. `typical` (genuine members'
     medians) lets a phrase compare, e.g. account age."""
     names = list(effect.columns)
+    groups = registry.reason_groups()
+    phrase_of: list[Phrase] = [groups[n].phrase for n in names]
+    note_group = [groups[n].note for n in names]
     values = effect.to_numpy()
     order = np.argsort(-values, axis=1, kind="stable")
     index = {c: j for j, c in enumerate(X.columns)}
@@ -375,7 +123,7 @@ def reasons(
         picked: list[str] = []
 
         def take(j: int, row: Row = row, picked: list[str] = picked) -> None:
-            phrase = GROUPS[names[j]][1](row)
+            phrase = phrase_of[j](row)
             if phrase and phrase not in picked:
                 picked.append(phrase)
 
@@ -384,7 +132,7 @@ def reasons(
                 break
             take(j)
         for j in order[i]:  # the note, whenever it raised the score
-            if names[j] in NOTE_GROUPS and values[i, j] >= FALLBACK_EFFECT:
+            if note_group[j] and values[i, j] >= FALLBACK_EFFECT:
                 take(j)
         if not picked and flagged[i]:
             for j in order[i]:

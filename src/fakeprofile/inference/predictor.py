@@ -25,14 +25,7 @@ import skops.io
 
 from fakeprofile.config import DEFAULTS
 from fakeprofile.errors import UserError
-from fakeprofile.features import (
-    ProfileFeatures,
-    completeness,
-    invitation,
-    spelling,
-    text,
-    tokens,
-)
+from fakeprofile.features import ProfileFeatures, invitation, registry
 from fakeprofile.features.frame import to_table
 from fakeprofile.inference import explain, registry
 from fakeprofile.modeling.fitted import Trained
@@ -118,18 +111,13 @@ class FakeProfileModel:
     def warm(self) -> None:
         """Load now what scoring loads on first use (the word lists and the compiled code), so
         that worker processes forked after this share it instead of each loading its own."""
-        spelling.warm(self.featurizer.min_zipf)
+        registry.load_all(self.featurizer)
         self.compile()
 
     def compile(self) -> None:
-        """Compile (or load from Numba's cache) every loop scoring runs in compiled code: the
-        tokenizer, character counts and spaced-out letters, language totals, the canned-note
-        check, the career counts and the trees. Needs no word lists."""
-        tokens.warm()
-        text.warm()
-        spelling.compile_loops()
-        invitation.warm()
-        completeness.warm()
+        """Compile (or load from Numba's cache) every loop scoring runs in compiled code: each
+        feature family's (features/registry.py) and the trees. Needs no word lists."""
+        registry.compile_all()
         forest = self.trained.forest(list(self.featurizer.get_feature_names_out()))
         if forest is not None:
             forest.warm()

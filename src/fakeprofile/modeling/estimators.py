@@ -27,7 +27,7 @@ from sklearn.preprocessing import StandardScaler
 
 from fakeprofile.config import DEFAULTS
 from fakeprofile.errors import UserError
-from fakeprofile.features import INCREASING
+from fakeprofile.features import registry
 
 KINDS = ("rules", "logreg", "hgb", "rf", "peer")
 
@@ -76,20 +76,8 @@ class ChecklistRules(ClassifierMixin, BaseEstimator):
         self.misspelled_above = misspelled_above
 
     def flags(self, X: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "photo": (X["photo_missing"] == 1)
-                | (X["photo_placeholder_or_flat"] == 1)
-                | (X["photo_reuse_count"] >= 2),
-                "thin_profile": X["profile_share_sections_filled"] < self.thin_below,
-                "misspelled": X["text_spelling_error_rate"] > self.misspelled_above,
-                "no_activity": X["activity_none"] == 1,
-                "no_personal_note": (X["invite_has_note"] == 0) | (X["invite_note_canned"] == 1),
-                "pitch_or_bait": (X["invite_money_words"] > 0)
-                | (X["invite_contact_bait"] == 1)
-                | (X["invite_link"] > 0),
-            }
-        )
+        """One column per flag the feature families declare (features/registry.py)."""
+        return pd.DataFrame({flag.name: flag.test(X, self) for flag in registry.checklist_flags()})
 
     def fit(self, X: pd.DataFrame, y: Any) -> ChecklistRules:
         self.classes_ = np.array([0, 1])
@@ -138,13 +126,14 @@ class SelectColumns(TransformerMixin, BaseEstimator):
 
 
 class RedFlagsRaise(HistGradientBoostingClassifier):
-    """Gradient-boosted trees in which each feature of features.INCREASING (the note's red flags,
-    evasion counts) can only raise the score: a monotonic constraint per such column present at
+    """Gradient-boosted trees in which each feature the families declare increasing
+    (registry.increasing: the note's red flags, evasion counts) can only raise the score: a monotonic constraint per such column present at
     fit. So a complete, established profile cannot make a pitch or a channel move look safer."""
 
     def fit(self, X: pd.DataFrame, y: Any, sample_weight: Any = None) -> RedFlagsRaise:
         columns = list(getattr(X, "columns", []))
-        self.monotonic_cst = {c: 1 for c in columns if c in INCREASING} or None
+        up = registry.increasing()
+        self.monotonic_cst = {c: 1 for c in columns if c in up} or None
         return super().fit(X, y, sample_weight=sample_weight)
 
 
