@@ -14,7 +14,7 @@ import pytest
 
 from fakeprofile import cli
 from fakeprofile.errors import UserError
-from fakeprofile.inference.registry import tracking_uri
+from fakeprofile.inference.model_uri import tracking_uri
 from fakeprofile.tracking import runs as tracking
 from fakeprofile.tracking.runs import flatten
 

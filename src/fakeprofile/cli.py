@@ -301,7 +301,7 @@ def _workers(value: int | str) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from fakeprofile.inference import registry
+    from fakeprofile.inference import model_uri
 
     # A user task: outside the repository (no params.yaml) the defaults serve.
     params = load_params(args.params, {"score.workers": args.workers}, missing_ok=True)
@@ -309,7 +309,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     model_ref = args.model or section(params, "export")["model"]
     # A model in the MLflow store is fetched by a child process while this one imports.
     fetch = (
-        registry.Fetch(model_ref) if args.engine != "spark" and registry.is_uri(model_ref) else None
+        model_uri.Fetch(model_ref) if args.engine != "spark" and model_uri.is_uri(model_ref) else None
     )
     from fakeprofile.inference import predictor, score
 

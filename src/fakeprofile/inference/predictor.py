@@ -27,7 +27,7 @@ from fakeprofile.config import DEFAULTS
 from fakeprofile.errors import UserError
 from fakeprofile.features import ProfileFeatures, invitation, registry
 from fakeprofile.features.frame import to_table
-from fakeprofile.inference import explain, registry
+from fakeprofile.inference import explain, model_uri
 from fakeprofile.modeling.fitted import Trained
 
 MANIFEST = "manifest.json"
@@ -180,13 +180,13 @@ def sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def load(ref: str | Path | registry.Fetch) -> FakeProfileModel:
+def load(ref: str | Path | model_uri.Fetch) -> FakeProfileModel:
     """The model `ref` names: an exported file, or an MLflow model URI ("models:/fakeprofile@champion",
     "runs:/<run id>/model") whose exported file a child process fetches from the store (see
-    registry.py), or such a fetch already started (the command line starts it before its own
+    model_uri.py), or such a fetch already started (the command line starts it before its own
     imports, so the two overlap). Either way the file is checked as `_load_file` says."""
-    if isinstance(ref, registry.Fetch) or registry.is_uri(ref):
-        fetch = ref if isinstance(ref, registry.Fetch) else registry.Fetch(str(ref))
+    if isinstance(ref, model_uri.Fetch) or model_uri.is_uri(ref):
+        fetch = ref if isinstance(ref, model_uri.Fetch) else model_uri.Fetch(str(ref))
         try:
             return _load_file(fetch.path())
         finally:

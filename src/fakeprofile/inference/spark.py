@@ -32,7 +32,7 @@ import pyarrow as pa
 from fakeprofile.config import DEFAULTS
 from fakeprofile.data import io, validate
 from fakeprofile.errors import UserError
-from fakeprofile.inference import predictor, registry, score
+from fakeprofile.inference import model_uri, predictor, score
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -83,8 +83,8 @@ def _ship_model(spark: SparkSession, model: str) -> str:
     there while the job runs, and the DataFrames are lazy, so the folder is removed when this
     program exits, not before (it held a copy of the model per run, left in /tmp)."""
     path = Path(model)
-    if registry.is_uri(model):
-        fetch = registry.Fetch(model, prefix="fakeprofile-spark-")
+    if model_uri.is_uri(model):
+        fetch = model_uri.Fetch(model, prefix="fakeprofile-spark-")
         atexit.register(fetch.cleanup)
         path = fetch.path()
     predictor.load(path)

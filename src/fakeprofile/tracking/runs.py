@@ -39,8 +39,8 @@ from mlflow import MlflowClient
 from fakeprofile.config import check_section
 from fakeprofile.errors import UserError
 from fakeprofile.inference import pyfunc
+from fakeprofile.inference.model_uri import check_reachable, http_settings, repo_root, tracking_uri
 from fakeprofile.inference.predictor import MANIFEST
-from fakeprofile.inference.registry import check_reachable, http_settings, repo_root, tracking_uri
 
 PACKAGE = Path(__file__).resolve().parents[1]  # shipped to MLflow as the model's code
 

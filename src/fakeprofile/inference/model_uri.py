@@ -6,7 +6,7 @@ every scoring worker forked from it. So a short-lived child process asks the sto
 model's files into a temporary folder; `predictor.load` loads the file from there, checksum
 checked against its manifest like any exported file.
 
-Run as `python -m fakeprofile.inference.registry URI FOLDER` (the child): writes `FOLDER/resolved.json`.
+Run as `python -m fakeprofile.inference.model_uri URI FOLDER` (the child): writes `FOLDER/resolved.json`.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ class Fetch:
         self.uri = uri
         self._folder = tempfile.TemporaryDirectory(prefix=prefix)
         self._child = subprocess.Popen(
-            [sys.executable, "-m", "fakeprofile.inference.registry", uri, self._folder.name],
+            [sys.executable, "-m", "fakeprofile.inference.model_uri", uri, self._folder.name],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
