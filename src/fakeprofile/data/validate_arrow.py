@@ -15,6 +15,7 @@ compares the two on valid and on mutated records.
 from __future__ import annotations
 
 import io
+import json
 import math
 from collections.abc import Iterator
 from datetime import date
@@ -28,6 +29,7 @@ import pyarrow.json as pj
 import pydantic_core
 
 from fakeprofile.data import schema
+from fakeprofile.data.io import row_bytes
 from fakeprofile.data.safepath import UnsafePath, check_photo
 
 if TYPE_CHECKING:
@@ -137,8 +139,14 @@ def _value(arr: pa.Array, spec: schema.Spec, path: str, rules: Rules) -> pa.Arra
         low = spec.low if spec.low is not None else -math.inf
         _between(arr, low, spec.high, spec.open_low)
     elif spec.kind == "date":
+        if pa.types.is_date32(arr.type):  # Arrow input, typed by _conform
+            _between(arr, *span)
+            return arr
         return _dates(arr, span)
     elif spec.kind == "datetime":
+        if pa.types.is_timestamp(arr.type):  # Arrow input in UTC (_conform)
+            _between(pc.cast(arr, pa.date32()), *span)
+            return arr
         return _timestamps(arr, span)
     elif spec.kind == "list":
         _between(pc.list_value_length(arr), spec.min_length, spec.max_length)
@@ -303,3 +311,113 @@ def check_batch(
         return table
     except (_Reject, pa.ArrowException, ValueError, OverflowError):
         return None
+
+
+# --- Arrow input (Parquet, Spark batches): checked as Arrow, no JSON in between -----------------
+_UNITS = ("s", "ms", "us")
+_NUMBERS = (pa.types.is_integer, pa.types.is_floating)
+
+
+def _conform(arr: pa.Array, t: pa.DataType, names: list[str], prefix: str) -> pa.Array:
+    """An input column in the stored type `t`, if its own type means the same values as the
+    JSON of its rows would (an int column for a count, a UTC timestamp for a date-time); else
+    _Reject. Struct children the schema lacks are named in `names` and dropped."""
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    at = arr.type
+    if pa.types.is_struct(t):
+        _require(pa.types.is_struct(at))
+        children = []
+        for f in t:
+            i = at.get_field_index(f.name)
+            child = pc.struct_field(arr, i) if i >= 0 else pa.nulls(len(arr), f.type)
+            children.append(_conform(child, f.type, names, f"{prefix}{f.name}."))
+        if len(arr) > arr.null_count:
+            names.extend(prefix + f.name for f in at if t.get_field_index(f.name) < 0)
+        mask = arr.is_null() if arr.null_count else None
+        return pa.StructArray.from_arrays(children, fields=list(t), mask=mask)
+    if pa.types.is_list(t):
+        _require(pa.types.is_list(at) or pa.types.is_large_list(at))
+        values = arr.flatten()
+        offsets = pc.subtract(arr.offsets, arr.offsets[0]).cast(pa.int32())
+        _require(len(values) == offsets[-1].as_py())  # no items hidden under a null list
+        items = _conform(values, t.value_type, names, prefix)
+        return pa.ListArray.from_arrays(offsets, items, mask=arr.is_null())
+    if pa.types.is_string(t):
+        _require(pa.types.is_string(at) or pa.types.is_large_string(at))
+    elif pa.types.is_int64(t):
+        _require(pa.types.is_integer(at))
+    elif pa.types.is_floating(t):
+        _require(any(is_kind(at) for is_kind in _NUMBERS))
+    elif pa.types.is_timestamp(t):
+        _require(pa.types.is_timestamp(at) and at.unit in _UNITS and at.tz in (None, "UTC"))
+    else:
+        _require(at == t)
+    return arr if at == t else arr.cast(t)  # a safe cast: overflow or lost digits refuse
+
+
+def _json_bound(table: pa.Table) -> int:
+    """An upper bound on each row's length as a JSON line: at most 8 bytes per byte Arrow holds
+    (a value's key, quotes and escapes included) for keys of the schema's length."""
+    names = [f.name for f in table.schema]
+    longest = max(len(n) for n in names) if names else 0
+    sizes = np.zeros(table.num_rows, np.int64)
+    for col in table.columns:
+        sizes += np.concatenate([row_bytes(c) for c in col.chunks]) if col.num_chunks else 0
+    return int(sizes.max(initial=0)) * max(8, (longest + 40) // 8 + 1) + 2
+
+
+def _extra_names(extra: pa.Array) -> list[str]:
+    """The keys of the `extra` column (our own layout's unknown fields, a JSON object a row):
+    its rows' unknown fields. Anything else there (not an object, a key twice or also a
+    column, NaN) is for the per-row path to reject or read."""
+    names: list[str] = []
+    if pa.types.is_dictionary(extra.type):
+        extra = extra.dictionary_decode()
+    _require(pa.types.is_string(extra.type) or pa.types.is_large_string(extra.type))
+    for text in extra.drop_null().to_pylist():
+        try:
+            fields = json.loads(text, object_pairs_hook=schema.no_duplicates, parse_constant=_nan)
+        except (ValueError, RecursionError):
+            raise _Reject from None
+        _require(
+            isinstance(fields, dict) and not any(k in schema.ARROW_SCHEMA.names for k in fields)
+        )
+        names.extend(fields)
+    return names
+
+
+def _nan(name: str) -> float:
+    raise ValueError(name)
+
+
+def check_table(
+    table: pa.Table, rules: Rules, max_line_bytes: int | None, unknown: set[str] | None = None
+) -> pa.Table | None:
+    """The table the per-row path would give for the rows of an Arrow `table` (Parquet, a
+    Spark batch), with the unknown fields left out (`extra` null, as scoring keeps it), if
+    every row is valid; else None. Checked as Arrow: the columns are typed already."""
+    try:
+        # no row could be too long a line (Spark's batches have no such limit: None)
+        _require(max_line_bytes is None or _json_bound(table) <= max_line_bytes)
+        names: list[str] = []
+        out = {}
+        for spec in schema.PROFILE:
+            if spec.name in table.column_names:
+                col = table.column(spec.name).combine_chunks()
+                col = _conform(col, spec.arrow, names, f"{spec.name}.")
+            else:
+                col = pa.nulls(table.num_rows, spec.arrow)
+            out[spec.name] = _value(col, spec, spec.name, rules)
+        for name in table.column_names:
+            if name == "extra":
+                names.extend(_extra_names(table.column(name).combine_chunks()))
+            elif name not in out and table.column(name).null_count < table.num_rows:
+                names.append(name)
+        out["extra"] = pa.nulls(table.num_rows, pa.string())
+        result = pa.Table.from_arrays(list(out.values()), schema=schema.ARROW_SCHEMA)
+    except (_Reject, pa.ArrowException, ValueError, OverflowError):
+        return None
+    if unknown is not None:
+        schema.add_names(unknown, names)
+    return result
