@@ -420,8 +420,9 @@ def test_cli_pyfunc_and_served_model_agree(trained_project, records, tmp_path):
 def test_python_api_scores_one_invitation(trained_project, records):
     model = load_model(trained_project / "models/fakeprofile.joblib")
     one = model.score([records[0]])
-    assert one.columns.tolist() == ["profile_id", "score", "decision", "reasons", "model_version"]
-    assert len(one) == 1
+    columns = ["profile_id", "score", "decision", "reasons", "model_version", "error"]
+    assert one.columns.tolist() == columns
+    assert len(one) == 1 and one["error"].isna().all()
 
 
 def test_arrow_and_dataframe_scores_are_the_same(trained_project, records):
@@ -430,7 +431,9 @@ def test_arrow_and_dataframe_scores_are_the_same(trained_project, records):
     table = model.score_arrow(records[:300])
     frame = model.score(records[:300])
     assert table.schema == score.OUTPUT_SCHEMA
-    assert table.to_pylist() == frame.assign(reasons=frame["reasons"].map(list)).to_dict("records")
+    assert frame["error"].isna().all()
+    frame = frame.drop(columns="error").assign(reasons=frame["reasons"].map(list))
+    assert table.to_pylist() == frame.to_dict("records")
     assert any(table.column("reasons").to_pylist())  # some rows have reasons to compare
 
 

@@ -12,13 +12,13 @@ import random
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fakeprofile.data import schema, validate, validate_arrow
-from fakeprofile.inference import score
+from fakeprofile.data import check, schema, validate, validate_arrow
 from test_hostile_input import json_values, records
 from test_schema import FULL
 
@@ -245,7 +245,7 @@ def test_the_validate_and_score_stages_use_it(small_dataset, tmp_path):
     assert Path(tmp_path / "r.jsonl").read_text() == ""
     # Parquet input and Spark batches are re-encoded as JSON lines: in the form read in bulk.
     table = pq.read_table(tmp_path / "v.parquet")
-    lines = [raw for _, raw in score.table_lines(table, range(1, table.num_rows + 1))]
+    lines = [raw for _, raw in check.table_lines(table, range(1, table.num_rows + 1))]
     assert compare(lines) is not None
 
 
@@ -386,3 +386,73 @@ def test_unknown_keys_are_named_alike_by_both_paths():
     assert clashing == {"meta"}
     # Keeping the unknown fields needs them parsed: that batch goes line by line.
     assert validate_arrow.check_batch(clash, RULES, keep_extra=True) is None
+
+
+def _near_limits(spec: schema.Spec) -> st.SearchStrategy:
+    """JSON values for one field, at and just past the limits its Spec (derived from the pydantic
+    models) states, and a few of other types."""
+    other = st.sampled_from([None, True, "x", 7, -1, 1.5, [], {}])
+    if spec.kind == "str":
+        top = spec.max_length or 20
+        lengths = [spec.min_length, max(spec.min_length - 1, 0), top, top + 1, 3]
+        text = st.sampled_from(lengths).map(lambda n: "é" * n)
+        if spec.choices:
+            text |= st.sampled_from([*spec.choices, "other"])
+        return text | other
+    if spec.kind in ("int", "float"):
+        low, high = spec.low or 0, spec.high or 10**6
+        edges = [low - 1, low, low + 1, high - 1, high, high + 1]
+        numbers = st.sampled_from(edges) | st.integers(low - 2, high + 2)
+        if spec.kind == "float":
+            numbers |= st.floats(low - 0.5, high + 0.5, allow_nan=False)
+        return numbers | other
+    if spec.kind == "bool":
+        return st.booleans() | other
+    if spec.kind in ("date", "datetime"):
+        days = st.dates(min_value=date(1949, 12, 1), max_value=date(2026, 7, 31))
+        if spec.kind == "date":
+            return days.map(date.isoformat) | st.just("2023-02-30") | other
+        zones = st.sampled_from(["", "Z", "+02:00", "-05:00", "+14:00"])
+        stamp = st.tuples(days, st.times(), zones).map(
+            lambda t: f"{t[0].isoformat()}T{t[1].isoformat()}{t[2]}"
+        )
+        return stamp | other
+    if spec.kind == "list":
+        top = spec.max_length or 5
+        edge = st.sampled_from([top, top + 1]).map(
+            lambda n: [None if spec.item.kind == "model" else "s"] * n
+        )
+        return st.lists(_near_limits(spec.item), max_size=3) | edge | other
+    return (
+        st.fixed_dictionaries({}, optional={f.name: _near_limits(f) for f in spec.fields}) | other
+    )
+
+
+near_limits = st.fixed_dictionaries(
+    {"profile_id": st.text(min_size=1, max_size=5)},
+    optional={f.name: _near_limits(f) for f in schema.PROFILE if f.name != "profile_id"},
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(near_limits, min_size=1, max_size=4))
+def test_arrow_validator_agrees_with_pydantic_at_the_derived_limits(batch_records):
+    """Records at and past every limit of schema.Spec: the Arrow path (JSON lines, and the
+    same rows as an Arrow table) never accepts what pydantic rejects, nor reads it otherwise."""
+    raws = [json.dumps(r).encode() for r in batch_records]
+    compare(raws)
+    compare(raws, keep_extra=False)
+    slow, rejects = slow_table(raws)
+    if not rejects:  # the valid rows, as Parquet and Spark hand them over
+        got = validate_arrow.check_table(slow, RULES, None)
+        assert got is not None and got.drop(["extra"]).equals(slow.drop(["extra"]))
+    try:
+        table = pa.Table.from_pylist(batch_records)  # types as Arrow infers them
+    except (pa.ArrowException, OverflowError):
+        return
+    numbers = list(range(table.num_rows))
+    fast = validate_arrow.check_table(table, RULES, None)
+    rows, _, rejects = validate.check_lines(check.table_lines(table, numbers), RULES)
+    if fast is not None:
+        assert not rejects, rejects[0].reason
+        assert fast.drop(["extra"]).equals(schema.rows_to_table(rows).drop(["extra"]))

@@ -12,11 +12,13 @@ hostile record cannot smuggle a 50 MB "about" text into feature extraction.
 from __future__ import annotations
 
 import json
+import types
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import pyarrow as pa
 import pydantic_core
@@ -52,8 +54,20 @@ LABELS = ("fake", "genuine")
 
 @dataclass(frozen=True)
 class Rules:
-    """What makes a parsed record acceptable beyond its types (`validate.Rules`; here so that
-    both validators can read it without importing each other)."""
+    """What makes a parsed record acceptable beyond its types. Both validators (records.py,
+    pydantic; validate_arrow.py, Arrow) read the rules from here, in this order."""
+
+    # Dates that must lie in [earliest_date, as_of], as dotted paths (a list's items share
+    # their list's path). An education end date may lie ahead: an expected graduation.
+    dated: ClassVar[tuple[str, ...]] = (
+        "created_at",
+        "invitation.sent_at",
+        "experience.start",
+        "education.start",
+    )
+    # (list, start, end): an item of the list may not end before it starts
+    ordered: ClassVar[tuple[tuple[str, str, str], ...]] = (("experience", "start", "end"),)
+    photo_field: ClassVar[str] = "photo"  # a path that must stay inside `photo_dir`
 
     photo_dir: Path | None = None
     require_label: bool = False
@@ -174,74 +188,98 @@ def json_schema_text() -> str:
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-# --- Arrow layout -------------------------------------------------------------------------------
-# Validated records are stored as Parquet with this exact layout, so that every stage (and the
-# scorer, which validates raw records the same way) hands features the same columns and types.
+# --- Derived from the models: the Arrow layout and the limits the fast validator checks -------
+# Validated records are stored as Parquet in the layout the models give, so that every stage (and
+# the scorer, which validates raw records the same way) hands features the same columns and
+# types; validate_arrow checks the limits read here, so a field or limit is written only above.
 
-_str = pa.string()
-_experience = pa.struct(
-    [
-        ("title", _str),
-        ("company", _str),
-        ("location", _str),
-        ("start", pa.date32()),
-        ("end", pa.date32()),
-        ("description", _str),
-    ]
-)
-_education = pa.struct(
-    [
-        ("school", _str),
-        ("degree", _str),
-        ("field", _str),
-        ("start", pa.date32()),
-        ("end", pa.date32()),
-        ("description", _str),
-    ]
-)
+
+@dataclass(frozen=True)
+class Spec:
+    """One field as its pydantic annotation states it: kind, limits, and children."""
+
+    name: str
+    kind: str  # str, int, float, bool, date, datetime, list or model
+    arrow: pa.DataType
+    required: bool = False
+    min_length: int = 0  # characters of a text, items of a list
+    max_length: int | None = None
+    low: float | None = None  # ge, or gt when `open_low`
+    open_low: bool = False
+    high: float | None = None  # le
+    choices: tuple[str, ...] | None = None  # a Literal
+    item: Spec | None = None  # of a list
+    fields: tuple[Spec, ...] = ()  # of a model
+
+
+_ARROW = {
+    str: pa.string(),
+    int: pa.int64(),
+    float: pa.float64(),
+    bool: pa.bool_(),
+    date: pa.date32(),
+    datetime: pa.timestamp("us", tz="UTC"),
+}
+
+
+def _spec(name: str, annotation: Any, required: bool = False, meta: tuple = ()) -> Spec:
+    """The Spec of one annotation: Annotated limits collected, Optional unwrapped."""
+    limits: dict[str, Any] = {}
+
+    def collect(m: Any) -> None:
+        for inner in getattr(m, "metadata", None) or ():  # a FieldInfo inside Annotated
+            collect(inner)
+        for attr, key in (("min_length", "min_length"), ("max_length", "max_length")):
+            if getattr(m, attr, None) is not None:
+                limits[key] = getattr(m, attr)
+        if getattr(m, "ge", None) is not None:
+            limits["low"] = m.ge
+        if getattr(m, "gt", None) is not None:
+            limits.update(low=m.gt, open_low=True)
+        if getattr(m, "le", None) is not None:
+            limits["high"] = m.le
+
+    for m in meta:
+        collect(m)
+    tp = annotation
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is Annotated:
+            tp, *extra = typing.get_args(tp)
+            for m in extra:
+                collect(m)
+        elif origin in (typing.Union, types.UnionType):
+            (tp,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        else:
+            break
+    if origin is list:
+        item = _spec("", typing.get_args(tp)[0], required=True)
+        return Spec(name, "list", pa.list_(item.arrow), required, item=item, **limits)
+    if origin is Literal:
+        choices = typing.get_args(tp)
+        return Spec(name, "str", pa.string(), required, choices=choices, **limits)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        fields = model_specs(tp)
+        arrow = pa.struct([(f.name, f.arrow) for f in fields])
+        return Spec(name, "model", arrow, required, fields=fields, **limits)
+    return Spec(name, tp.__name__, _ARROW[tp], required, **limits)
+
+
+def model_specs(model: type[BaseModel]) -> tuple[Spec, ...]:
+    """The Specs of a model's fields, in their order."""
+    return tuple(
+        _spec(n, f.annotation, f.is_required(), tuple(f.metadata))
+        for n, f in model.model_fields.items()
+    )
+
+
+PROFILE = model_specs(Profile)
 SECTION_NAMES = tuple(Sections.model_fields)
 ACTIVITY_NAMES = ("posts", "articles", "comments", "reactions", "shares")
 
 ARROW_SCHEMA = pa.schema(
-    [
-        ("profile_id", _str),
-        ("label", _str),
-        ("fake_kind", _str),
-        ("name", _str),
-        ("username", _str),
-        ("headline", _str),
-        ("location", _str),
-        ("website", _str),
-        ("created_at", pa.date32()),
-        ("photo", _str),
-        ("has_photo", pa.bool_()),
-        ("about", _str),
-        ("experience", pa.list_(_experience)),
-        ("education", pa.list_(_education)),
-        ("skills", pa.list_(_str)),
-        ("languages", pa.list_(_str)),
-        ("sections", pa.struct([(n, pa.int64()) for n in SECTION_NAMES])),
-        ("connections", pa.int64()),
-        ("followers", pa.int64()),
-        ("following", pa.int64()),
-        (
-            "activity",
-            pa.struct([(n, pa.int64()) for n in (*ACTIVITY_NAMES, "window_days")]),
-        ),
-        (
-            "invitation",
-            pa.struct(
-                [
-                    ("message", _str),
-                    ("sent_at", pa.timestamp("us", tz="UTC")),
-                    ("mutual_connections", pa.int64()),
-                    ("invitations_sent_last_7d", pa.int64()),
-                    ("acceptance_rate", pa.float64()),
-                ]
-            ),
-        ),
-        ("extra", _str),  # unknown fields, kept verbatim as a JSON object
-    ]
+    [(f.name, f.arrow) for f in PROFILE]
+    + [("extra", pa.string())]  # unknown fields, kept verbatim as a JSON object
 )
 
 KNOWN_FIELDS = frozenset(Profile.model_fields)

@@ -7,21 +7,24 @@ counts always add up: read = valid + rejected.
 from __future__ import annotations
 
 import hashlib
-import json
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from pydantic import ValidationError
 
 from fakeprofile.config import DEFAULTS
-from fakeprofile.data import io, schema, validate_arrow
-from fakeprofile.data.safepath import UnsafePath, check_photo
+from fakeprofile.data import io, schema
+from fakeprofile.data.check import check_batch
+from fakeprofile.data.records import (  # noqa: F401 - their names for callers of validate
+    Line,
+    Reject,
+    check_line,
+    check_lines,
+    check_rules,
+    key_text,
+)
 from fakeprofile.data.schema import Rules  # noqa: F401 - validate.Rules, its name for callers
 from fakeprofile.errors import UserError
 
@@ -39,154 +42,6 @@ class Counts:
 
     def summary(self) -> str:
         return f"{self.read} read, {self.valid} valid, {self.rejected} rejected"
-
-
-def _pydantic_reason(exc: ValidationError) -> str:
-    err = exc.errors(include_url=False)[0]
-    loc = ".".join(str(p) for p in err["loc"]) or "record"
-    if err["type"] == "json_invalid":
-        return f"malformed JSON: {err['msg']}"
-    if err["type"] == "model_type" and not err["loc"]:
-        return "record is not a JSON object"
-    more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{loc}: {err['msg']}{more}"
-
-
-def _readable_id(raw: bytes) -> str | None:
-    """The profile_id of a rejected line, if it can be read at all (for the rejects file)."""
-    try:
-        obj = json.loads(raw)
-    except (ValueError, RecursionError):
-        return None
-    pid = obj.get("profile_id") if isinstance(obj, dict) else None
-    return pid[:200] if isinstance(pid, str) else None
-
-
-def _dates(p: schema.Profile) -> Iterator[tuple[str, date]]:
-    """Dates that must not lie in the future (an education end date may: expected graduation)."""
-    if p.created_at:
-        yield "created_at", p.created_at
-    if p.invitation and p.invitation.sent_at:
-        yield "invitation.sent_at", p.invitation.sent_at.date()
-    for i, e in enumerate(p.experience or []):
-        if e.start:
-            yield f"experience.{i}.start", e.start
-    for i, e in enumerate(p.education or []):
-        if e.start:
-            yield f"education.{i}.start", e.start
-
-
-def check_rules(p: schema.Profile, rules: Rules) -> str | None:
-    """The reason `p` must be rejected, or None."""
-    if rules.require_label and p.label is None:
-        return "label: required for training data ('fake' or 'genuine')"
-    for name, d in _dates(p):
-        if d > rules.as_of:
-            return f"{name}: date {d} is in the future"
-        if d < rules.earliest_date:
-            return f"{name}: date {d} is implausibly early"
-    for i, e in enumerate(p.experience or []):
-        if e.start and e.end and e.end < e.start:
-            return f"experience.{i}: ends before it starts"
-    if p.photo is not None:
-        try:
-            check_photo(p.photo, rules.photo_dir)
-        except UnsafePath as exc:
-            return f"photo: {exc}"
-    return None
-
-
-def check_line(raw: bytes | None, rules: Rules) -> tuple[schema.Profile | None, str | None]:
-    """Parse and check one raw line: (profile, None) if valid, else (None, reason)."""
-    if raw is None:
-        return None, "line too long"
-    if isinstance(raw, str):  # io.Unreadable: the reason it could not be read
-        return None, str(raw)
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, f"not UTF-8 text (byte {exc.start})"
-    try:
-        profile = schema.Profile.model_validate_json(raw)
-    except ValidationError as exc:
-        return None, _pydantic_reason(exc)
-    except (ValueError, RecursionError) as exc:  # pragma: no cover - parser limits
-        return None, f"malformed JSON: {exc}"
-    if (key := schema.duplicate_key(raw)) is not None:
-        return None, f"duplicate key: {key_text(key)} appears twice in one object"
-    reason = check_rules(profile, rules)
-    return (None, reason) if reason else (profile, None)
-
-
-def key_text(key: str, limit: int = 60) -> str:
-    """A key name from the input, safe to print and to keep: control and format characters
-    (ANSI escapes, newlines, bidirectional overrides) and lone surrogates as escapes, and
-    capped in length."""
-    out = "".join(
-        repr(c)[1:-1] if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in key[:limit]
-    )
-    return out + ("..." if len(key) > limit else "")
-
-
-@dataclass
-class Reject:
-    line: int
-    profile_id: str | None
-    reason: str
-
-    def to_json(self) -> str:
-        """One JSON line. An id or reason holding a lone surrogate (JSON can write "\\ud800",
-        UTF-8 cannot) is written with ASCII escapes instead of failing the whole run."""
-        text = json.dumps(self.__dict__, ensure_ascii=False)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            text = json.dumps(self.__dict__, ensure_ascii=True)
-        return text
-
-
-Line = tuple[int, bytes | None]
-
-
-def check_lines(
-    lines: Iterable[Line], rules: Rules, unknown: set[str] | None = None
-) -> tuple[list[dict], list[int], list[Reject]]:
-    """Check a batch of (line number, raw line): the valid rows (for schema.rows_to_table), their
-    line numbers, and the rejects; the valid rows' unknown keys (schema.unknown_keys) are added
-    to `unknown`. Duplicates are not looked for here (see `Dedup`), so batches can be checked in
-    any process and in any order."""
-    rows: list[dict[str, Any]] = []
-    line_nos: list[int] = []
-    rejects: list[Reject] = []
-    for line_no, raw in lines:
-        profile, reason = check_line(raw, rules)
-        if profile is None:
-            pid = _readable_id(raw) if isinstance(raw, bytes) else None
-            rejects.append(Reject(line_no, pid, reason))
-        else:
-            rows.append(schema.to_row(profile))
-            line_nos.append(line_no)
-            if unknown is not None:  # pydantic drops nested unknown keys: read them here
-                schema.add_names(unknown, schema.unknown_keys_in(raw))
-    return rows, line_nos, rejects
-
-
-def check_batch(
-    lines: list[Line], rules: Rules, keep_extra: bool = True, unknown: set[str] | None = None
-) -> tuple[pa.Table, list[int], list[Reject]]:
-    """Check a batch of (line number, raw line): the valid rows as a table of
-    schema.ARROW_SCHEMA, their line numbers, and the rejects.
-
-    A batch whose lines are all plainly valid is read by Arrow in one go (validate_arrow: 27 µs
-    a row against 130, or 52 keeping unknown fields); any other goes line by line through
-    pydantic, which also names each reason.
-    `keep_extra=False` may leave the `extra` column (unknown fields) null: scoring ignores it.
-    The valid rows' unknown keys, at any depth, are added to `unknown` either way."""
-    table = validate_arrow.check_batch([raw for _, raw in lines], rules, keep_extra, unknown)
-    if table is not None:
-        return table, [n for n, _ in lines], []
-    rows, line_nos, rejects = check_lines(lines, rules, unknown)
-    return schema.rows_to_table(rows), line_nos, rejects
 
 
 class Dedup:

@@ -15,6 +15,8 @@ compares the two on valid and on mutated records.
 from __future__ import annotations
 
 import io
+import json
+import math
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -27,17 +29,20 @@ import pyarrow.json as pj
 import pydantic_core
 
 from fakeprofile.data import schema
+from fakeprofile.data.io import row_bytes
 from fakeprofile.data.safepath import UnsafePath, check_photo
 
 if TYPE_CHECKING:
     from fakeprofile.data.schema import Rules
 
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
-# The one datetime form taken here; pydantic reads many more, and those go the slow way.
+# The one date-time form taken here (parsed by Arrow); pydantic reads many more, and those go
+# the slow way. A missing zone is UTC, as `schema.to_row` takes it.
 _DATETIME = (
-    r"^(?P<day>\d{4}-\d{2}-\d{2})T(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d):(?P<s>[0-5]\d)"
-    r"(?:\.(?P<frac>\d{1,6}))?(?P<zone>Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$"
+    r"^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?"
+    r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$"
 )
+_ZONE = r"(?:Z|[+-]\d\d:\d\d)$"
 MAX_BRACKETS = 1_000  # per line; a profile has a few dozen
 MAX_KEYS = 2_000  # colons per line; a profile has about a hundred
 # Lines up to this many bytes are not counted: they cannot nest deeper than 4,096 levels (the
@@ -72,86 +77,40 @@ def _require(ok: bool) -> None:
         raise _Reject
 
 
-def _between(arr: pa.Array, low: object, high: object) -> None:
-    """Every non-null value lies in [low, high] (NaN does not).
+def _between(arr: pa.Array, low: object, high: object, open_low: bool = False) -> None:
+    """Every non-null value lies in [low, high] ((low, high] if `open_low`; NaN does not).
 
     One min_max per column (some fifty per batch) instead of comparing every value twice:
     min_max passes over NaN, unless all values are NaN (then the comparisons fail)."""
     extremes = pc.min_max(arr).as_py()
     if extremes["min"] is not None:
-        _require(low <= extremes["min"] and extremes["max"] <= high)
+        lowest, highest = extremes["min"], extremes["max"]
+        _require(lowest > low if open_low else lowest >= low)
+        _require(high is None or highest <= high)
     if pa.types.is_floating(arr.type):
         _require(not pc.any(pc.is_nan(arr)).as_py())
 
 
-def _text(arr: pa.Array, limit: int) -> None:
-    _between(pc.utf8_length(arr), 0, limit)
-
-
-def _count(arr: pa.Array, low: int = 0, high: int = schema.COUNT_MAX) -> None:
-    _between(arr, low, high)
-
-
-def _items(arr: pa.Array) -> pa.Array:
-    """The items of a list column (none may be null: pydantic refuses null items)."""
-    _between(pc.list_value_length(arr), 0, schema.MAX_ITEMS)
-    values = arr.flatten()
-    _require(values.null_count == 0)
-    return values
-
-
-def _dates(arr: pa.Array, rules_range: tuple[date, date]) -> pa.Array:
-    """YYYY-MM-DD strings as date32, within the rules' range."""
+def _dates(arr: pa.Array, span: tuple[date, date]) -> pa.Array:
+    """YYYY-MM-DD strings as date32, within `span`."""
     _require(pc.all(pc.match_substring_regex(arr, _DATE)).as_py() is not False)
     try:
         days = pc.cast(arr, pa.date32())
     except pa.ArrowInvalid:  # not a calendar date (2023-02-30)
         raise _Reject from None
-    _between(days, *rules_range)
+    _between(days, *span)
     return days
 
 
-def _timestamps(arr: pa.Array, rules_range: tuple[date, date]) -> pa.Array:
-    """ISO 8601 date-times as UTC microseconds (no zone: UTC, as `schema.to_row` takes it).
-    The rules check the date as written, in its own zone, as pydantic's `.date()` does."""
-    if len(arr) == arr.null_count:
-        return pa.nulls(len(arr), pa.timestamp("us", tz="UTC"))
-    parts = pc.extract_regex(arr, _DATETIME)
-    _require(parts.null_count == arr.null_count)
-
-    def part(name: str) -> pa.Array:
-        return pc.struct_field(parts, name)
-
-    def ints(strings: pa.Array) -> np.ndarray:
-        return pc.cast(pc.fill_null(strings, "0"), pa.int64()).to_numpy(zero_copy_only=False)
-
-    day = _dates(part("day"), rules_range)
-    days = pc.fill_null(pc.cast(day, pa.int32()), 0).to_numpy(zero_copy_only=False)
-    zone = pc.fill_null(part("zone"), "")
-    zone = pc.if_else(pc.greater(pc.utf8_length(zone), 1), zone, "+00:00")  # "", "Z": UTC
-    sign = np.where(pc.starts_with(zone, "-").to_numpy(zero_copy_only=False), -1, 1)
-    offset = sign * (
-        ints(pc.utf8_slice_codeunits(zone, 1, 3)) * 3600
-        + ints(pc.utf8_slice_codeunits(zone, 4, 6)) * 60
+def _timestamps(arr: pa.Array, span: tuple[date, date]) -> pa.Array:
+    """ISO 8601 date-times as UTC timestamps, parsed by Arrow (no zone: UTC). `span` bounds
+    the date as written, in its own zone, as pydantic's `.date()` does."""
+    _require(pc.all(pc.match_substring_regex(arr, _DATETIME)).as_py() is not False)
+    _dates(pc.utf8_slice_codeunits(arr, 0, 10), span)
+    zoned = pc.if_else(
+        pc.match_substring_regex(arr, _ZONE), arr, pc.binary_join_element_wise(arr, "Z", "")
     )
-    seconds = (
-        days.astype(np.int64) * 86400
-        + ints(part("h")) * 3600
-        + ints(part("m")) * 60
-        + ints(part("s"))
-        - offset
-    )
-    micros = seconds * 1_000_000 + ints(pc.utf8_rpad(part("frac"), 6, "0"))
-    mask = arr.is_null().to_numpy(zero_copy_only=False)
-    return pa.array(micros, pa.timestamp("us", tz="UTC"), mask=mask)
-
-
-def _extra_json(raw: bytes) -> str | None:
-    """The unknown fields of one record, as `schema.to_row` keeps them. Parsed by pydantic's
-    own JSON parser, so numbers come out as pydantic reads them (orjson turns 10**30 into a
-    float)."""
-    record = pydantic_core.from_json(raw)
-    return schema.extra_json({k: v for k, v in record.items() if k not in schema.KNOWN_FIELDS})
+    return pc.cast(zoned, pa.timestamp("us", tz="UTC"))
 
 
 def _photos_safe(photos: pa.Array, photo_dir: Path | None) -> None:
@@ -162,84 +121,77 @@ def _photos_safe(photos: pa.Array, photo_dir: Path | None) -> None:
             raise _Reject from None
 
 
+def _value(arr: pa.Array, spec: schema.Spec, path: str, rules: Rules) -> pa.Array:
+    """`arr`, as read, checked against its field's Spec and rules (schema.Rules), in its stored
+    type (schema.ARROW_SCHEMA); or _Reject."""
+    if spec.required or (path == "label" and rules.require_label):
+        _require(arr.null_count == 0)
+    span = (rules.earliest_date, rules.as_of) if path in rules.dated else (date.min, date.max)
+    if spec.kind == "str":
+        if spec.choices is not None:
+            choices = pa.array(spec.choices)
+            _require(pc.all(pc.is_in(arr.drop_null(), choices)).as_py() is not False)
+        if spec.max_length is not None or spec.min_length:
+            _between(pc.utf8_length(arr), spec.min_length, spec.max_length)
+        if path == rules.photo_field:
+            _photos_safe(arr, rules.photo_dir)
+    elif spec.kind in ("int", "float"):
+        low = spec.low if spec.low is not None else -math.inf
+        _between(arr, low, spec.high, spec.open_low)
+    elif spec.kind == "date":
+        if pa.types.is_date32(arr.type):  # Arrow input, typed by _conform
+            _between(arr, *span)
+            return arr
+        return _dates(arr, span)
+    elif spec.kind == "datetime":
+        if pa.types.is_timestamp(arr.type):  # Arrow input in UTC (_conform)
+            _between(pc.cast(arr, pa.date32()), *span)
+            return arr
+        return _timestamps(arr, span)
+    elif spec.kind == "list":
+        _between(pc.list_value_length(arr), spec.min_length, spec.max_length)
+        values = arr.flatten()
+        _require(values.null_count == 0)  # pydantic refuses null items
+        items = _value(values, spec.item, path, rules)
+        if items is not values:
+            offsets = pc.subtract(arr.offsets, arr.offsets[0])  # `values` start at the first item
+            arr = pa.ListArray.from_arrays(offsets, items, mask=arr.is_null())
+    elif spec.kind == "model":
+        children = {
+            f.name: _value(pc.struct_field(arr, f.name), f, f"{path}.{f.name}", rules)
+            for f in spec.fields
+        }
+        for list_name, start, end in rules.ordered:
+            if list_name == path:
+                _require(pc.any(pc.less(children[end], children[start])).as_py() is not True)
+        mask = arr.is_null() if arr.null_count else None
+        arr = pa.StructArray.from_arrays(
+            list(children.values()), fields=list(spec.arrow), mask=mask
+        )
+    return arr
+
+
+def _extra_json(raw: bytes) -> str | None:
+    """The unknown fields of one record, as `schema.to_row` keeps them. Parsed by pydantic's
+    own JSON parser, so numbers come out as pydantic reads them (orjson turns 10**30 into a
+    float)."""
+    record = pydantic_core.from_json(raw)
+    return schema.extra_json({k: v for k, v in record.items() if k not in schema.KNOWN_FIELDS})
+
+
 def _checked(read: pa.Table, raws: list[bytes], rules: Rules, keep_extra: bool) -> pa.Table:
     """The batch as a table of schema.ARROW_SCHEMA, or _Reject."""
-    span = (rules.earliest_date, rules.as_of)
-    col = {name: read.column(name).combine_chunks() for name in READ_SCHEMA.names}
-    # Nested objects may carry unknown keys (ignored, as pydantic does): keep the known ones.
-    for name in col:
-        if col[name].type != READ_SCHEMA.field(name).type:
-            col[name] = col[name].cast(READ_SCHEMA.field(name).type)
-
-    pid = col["profile_id"]
-    _require(pid.null_count == 0)
-    _between(pc.utf8_length(pid), 1, schema.ID_MAX)
-    labels = col["label"].drop_null()
-    _require(pc.all(pc.is_in(labels, pa.array(schema.LABELS))).as_py() is not False)
-    _require(not rules.require_label or col["label"].null_count == 0)
-    for name in ("fake_kind", "name", "username", "headline", "location", "website", "photo"):
-        _text(col[name], schema.SHORT_TEXT)
-    _text(col["about"], schema.LONG_TEXT)
-    for name in ("connections", "followers", "following"):
-        _count(col[name])
-    for name in ("skills", "languages"):
-        _text(_items(col[name]), schema.SHORT_TEXT)
-    for name in schema.SECTION_NAMES:
-        _count(pc.struct_field(col["sections"], name))
-    for name in schema.ACTIVITY_NAMES:
-        _count(pc.struct_field(col["activity"], name))
-    _count(pc.struct_field(col["activity"], "window_days"), 1, schema.WINDOW_MAX_DAYS)
-
-    out = dict(col)
-    out["created_at"] = _dates(col["created_at"], span)
-    for name in ("experience", "education"):
-        items = _items(col[name])
-        children = {}
-        for f in items.type:
-            child = items.field(f.name)
-            if f.name == "description":
-                _text(child, schema.LONG_TEXT)
-            elif f.name in ("start", "end"):
-                # Start dates obey the rules; an end date only has to be a date (an expected
-                # graduation lies ahead).
-                child = _dates(child, span if f.name == "start" else (date.min, date.max))
-            else:
-                _text(child, schema.SHORT_TEXT)
-            children[f.name] = child
-        if name == "experience":
-            starts, ends = children["start"], children["end"]
-            _require(pc.any(pc.less(ends, starts)).as_py() is not True)
-        values = pa.StructArray.from_arrays(
-            list(children.values()), fields=list(schema.ARROW_SCHEMA.field(name).type.value_type)
-        )
-        lst = col[name]
-        offsets = pc.subtract(lst.offsets, lst.offsets[0])  # `items` starts at the first item
-        out[name] = pa.ListArray.from_arrays(offsets, values, mask=lst.is_null())
-
-    inv = col["invitation"]
-
-    def sub(name: str) -> pa.Array:
-        return pc.struct_field(inv, name)
-
-    _text(sub("message"), schema.LONG_TEXT)
-    for name in ("mutual_connections", "invitations_sent_last_7d"):
-        _count(sub(name))
-    _between(sub("acceptance_rate"), 0.0, 1.0)
-    sent = _timestamps(sub("sent_at"), span)
-    inv_type = schema.ARROW_SCHEMA.field("invitation").type
-    out["invitation"] = pa.StructArray.from_arrays(
-        [sent if f.name == "sent_at" else sub(f.name) for f in inv_type],
-        fields=list(inv_type),
-        mask=inv.is_null(),
-    )
-    _photos_safe(col["photo"], rules.photo_dir)
-
+    out = {}
+    for spec in schema.PROFILE:
+        col = read.column(spec.name).combine_chunks()
+        # Nested objects may carry unknown keys (ignored, as pydantic does): keep the known ones.
+        if col.type != READ_SCHEMA.field(spec.name).type:
+            col = col.cast(READ_SCHEMA.field(spec.name).type)
+        out[spec.name] = _value(col, spec, spec.name, rules)
     unknown = [c for c in read.column_names if c not in READ_SCHEMA.names]
     extra = [_extra_json(raw) for raw in raws] if unknown and keep_extra else [None] * len(raws)
     out["extra"] = pa.array(extra, pa.string())
-    return pa.Table.from_arrays(
-        [out[f.name].cast(f.type) for f in schema.ARROW_SCHEMA], schema=schema.ARROW_SCHEMA
-    )
+    return pa.Table.from_arrays(list(out.values()), schema=schema.ARROW_SCHEMA)
 
 
 def valid_utf8(blob: bytes) -> bool:
@@ -359,3 +311,113 @@ def check_batch(
         return table
     except (_Reject, pa.ArrowException, ValueError, OverflowError):
         return None
+
+
+# --- Arrow input (Parquet, Spark batches): checked as Arrow, no JSON in between -----------------
+_UNITS = ("s", "ms", "us")
+_NUMBERS = (pa.types.is_integer, pa.types.is_floating)
+
+
+def _conform(arr: pa.Array, t: pa.DataType, names: list[str], prefix: str) -> pa.Array:
+    """An input column in the stored type `t`, if its own type means the same values as the
+    JSON of its rows would (an int column for a count, a UTC timestamp for a date-time); else
+    _Reject. Struct children the schema lacks are named in `names` and dropped."""
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    at = arr.type
+    if pa.types.is_struct(t):
+        _require(pa.types.is_struct(at))
+        children = []
+        for f in t:
+            i = at.get_field_index(f.name)
+            child = pc.struct_field(arr, i) if i >= 0 else pa.nulls(len(arr), f.type)
+            children.append(_conform(child, f.type, names, f"{prefix}{f.name}."))
+        if len(arr) > arr.null_count:
+            names.extend(prefix + f.name for f in at if t.get_field_index(f.name) < 0)
+        mask = arr.is_null() if arr.null_count else None
+        return pa.StructArray.from_arrays(children, fields=list(t), mask=mask)
+    if pa.types.is_list(t):
+        _require(pa.types.is_list(at) or pa.types.is_large_list(at))
+        values = arr.flatten()
+        offsets = pc.subtract(arr.offsets, arr.offsets[0]).cast(pa.int32())
+        _require(len(values) == offsets[-1].as_py())  # no items hidden under a null list
+        items = _conform(values, t.value_type, names, prefix)
+        return pa.ListArray.from_arrays(offsets, items, mask=arr.is_null())
+    if pa.types.is_string(t):
+        _require(pa.types.is_string(at) or pa.types.is_large_string(at))
+    elif pa.types.is_int64(t):
+        _require(pa.types.is_integer(at))
+    elif pa.types.is_floating(t):
+        _require(any(is_kind(at) for is_kind in _NUMBERS))
+    elif pa.types.is_timestamp(t):
+        _require(pa.types.is_timestamp(at) and at.unit in _UNITS and at.tz in (None, "UTC"))
+    else:
+        _require(at == t)
+    return arr if at == t else arr.cast(t)  # a safe cast: overflow or lost digits refuse
+
+
+def _json_bound(table: pa.Table) -> int:
+    """An upper bound on each row's length as a JSON line: at most 8 bytes per byte Arrow holds
+    (a value's key, quotes and escapes included) for keys of the schema's length."""
+    names = [f.name for f in table.schema]
+    longest = max(len(n) for n in names) if names else 0
+    sizes = np.zeros(table.num_rows, np.int64)
+    for col in table.columns:
+        sizes += np.concatenate([row_bytes(c) for c in col.chunks]) if col.num_chunks else 0
+    return int(sizes.max(initial=0)) * max(8, (longest + 40) // 8 + 1) + 2
+
+
+def _extra_names(extra: pa.Array) -> list[str]:
+    """The keys of the `extra` column (our own layout's unknown fields, a JSON object a row):
+    its rows' unknown fields. Anything else there (not an object, a key twice or also a
+    column, NaN) is for the per-row path to reject or read."""
+    names: list[str] = []
+    if pa.types.is_dictionary(extra.type):
+        extra = extra.dictionary_decode()
+    _require(pa.types.is_string(extra.type) or pa.types.is_large_string(extra.type))
+    for text in extra.drop_null().to_pylist():
+        try:
+            fields = json.loads(text, object_pairs_hook=schema.no_duplicates, parse_constant=_nan)
+        except (ValueError, RecursionError):
+            raise _Reject from None
+        _require(
+            isinstance(fields, dict) and not any(k in schema.ARROW_SCHEMA.names for k in fields)
+        )
+        names.extend(fields)
+    return names
+
+
+def _nan(name: str) -> float:
+    raise ValueError(name)
+
+
+def check_table(
+    table: pa.Table, rules: Rules, max_line_bytes: int | None, unknown: set[str] | None = None
+) -> pa.Table | None:
+    """The table the per-row path would give for the rows of an Arrow `table` (Parquet, a
+    Spark batch), with the unknown fields left out (`extra` null, as scoring keeps it), if
+    every row is valid; else None. Checked as Arrow: the columns are typed already."""
+    try:
+        # no row could be too long a line (Spark's batches have no such limit: None)
+        _require(max_line_bytes is None or _json_bound(table) <= max_line_bytes)
+        names: list[str] = []
+        out = {}
+        for spec in schema.PROFILE:
+            if spec.name in table.column_names:
+                col = table.column(spec.name).combine_chunks()
+                col = _conform(col, spec.arrow, names, f"{spec.name}.")
+            else:
+                col = pa.nulls(table.num_rows, spec.arrow)
+            out[spec.name] = _value(col, spec, spec.name, rules)
+        for name in table.column_names:
+            if name == "extra":
+                names.extend(_extra_names(table.column(name).combine_chunks()))
+            elif name not in out and table.column(name).null_count < table.num_rows:
+                names.append(name)
+        out["extra"] = pa.nulls(table.num_rows, pa.string())
+        result = pa.Table.from_arrays(list(out.values()), schema=schema.ARROW_SCHEMA)
+    except (_Reject, pa.ArrowException, ValueError, OverflowError):
+        return None
+    if unknown is not None:
+        schema.add_names(unknown, names)
+    return result

@@ -24,6 +24,7 @@ import pyarrow as pa
 import skops.io
 
 from fakeprofile.config import DEFAULTS
+from fakeprofile.data.check import check_input
 from fakeprofile.errors import UserError
 from fakeprofile.features import ProfileFeatures, invitation, registry
 from fakeprofile.features.frame import to_table
@@ -80,10 +81,12 @@ class FakeProfileModel:
         """One row per record, in order: profile_id, score, decision, reasons, model_version.
 
         `records` are profiles in the input schema: a list of dicts, a DataFrame or an Arrow
-        table of validated rows."""
-        table = to_table(records)
+        table. They are validated as `fakeprofile score` validates a file: a row that is not
+        valid gets decision "error" and the reason in the `error` column."""
+        checked = check_input(records, photo_dir)
+        table = checked.table
         p, decision, reasons = self.verdicts(self.features(table, photo_dir))
-        return pd.DataFrame(
+        scored = pd.DataFrame(
             {
                 "profile_id": table.column("profile_id").to_pylist(),
                 "score": p,
@@ -92,6 +95,7 @@ class FakeProfileModel:
                 "model_version": self.version,
             }
         )
+        return checked.answers(scored, self.version)
 
     def score_arrow(self, records: Any, photo_dir: str | Path | None = None) -> pa.Table:
         """`score` as an Arrow table of OUTPUT_SCHEMA: what batch scoring writes, and sends

@@ -3,20 +3,15 @@ per row; nested fields as dicts and lists) and returns the same columns as `fake
 
 from __future__ import annotations
 
-import json
-import math
-from datetime import date, datetime
 from typing import Any
 
 import mlflow.pyfunc
-import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pydantic_core
 from mlflow.models import ModelSignature
 from mlflow.types.schema import AnyType, Array, ColSpec, DataType, Schema
 
-from fakeprofile.data import io, schema
+from fakeprofile.data import schema
 
 # Counts are typed Any, not long: pandas holds a column of counts with a missing one as float
 # (NaN), or as objects (None) when all are missing, and MLflow refuses either as long ("Can not
@@ -50,49 +45,6 @@ def signature() -> ModelSignature:
     return ModelSignature(inputs=Schema(cols), outputs=OUTPUT)
 
 
-# Fields that hold objects or lists: a client may send these as JSON text. Text fields are
-# never parsed, whatever they start with (a note "[urgent] ..." is a note).
-NESTED = frozenset(
-    f.name for f in schema.ARROW_SCHEMA if pa.types.is_struct(f.type) or pa.types.is_list(f.type)
-)
-
-
-def _clean(name: str, value: Any) -> Any:
-    """One value of a request row as the input schema has it: null for pandas' NaN, plain
-    Python for numpy values, and JSON text parsed for the nested fields only (by pydantic's
-    parser, which has a depth limit: "[" * 100000 is an error for that row, not a
-    RecursionError for the request)."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    if name in NESTED and isinstance(value, str):
-        return pydantic_core.from_json(value)
-    return value
-
-
-def _line(row: dict[str, Any]) -> bytes | io.Unreadable:
-    """A request row as a JSON line for validation, or the reason it cannot be one."""
-    try:
-        record = {k: _clean(k, v) for k, v in row.items()}
-        record = {k: v for k, v in record.items() if v is not None}
-        return json.dumps(record, default=_plain, ensure_ascii=False).encode("utf-8")
-    except (ValueError, TypeError, RecursionError) as exc:
-        return io.Unreadable(f"not a valid record: {str(exc)[:200]}")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"{type(value).__name__} is not a JSON value")
-
-
 class FakeProfilePyfunc(mlflow.pyfunc.PythonModel):
     def load_context(self, context: Any) -> None:
         from fakeprofile.inference.predictor import load
@@ -105,36 +57,4 @@ class FakeProfilePyfunc(mlflow.pyfunc.PythonModel):
         """One answer per row, in order: a score, decision and reasons, or, for a row that is
         not a valid record, decision "error" and the reason in `error` (one bad record no
         longer fails the whole request)."""
-        from fakeprofile.data import validate
-
-        rows = model_input.to_dict("records")
-        lines = [(i, _line(row)) for i, row in enumerate(rows)]
-        rules = validate.Rules(photo_dir=None, require_label=False)
-        table, line_nos, rejects = validate.check_batch(lines, rules, keep_extra=False)
-        n = len(rows)
-        pid, error = [_id(row) for row in rows], [None] * n
-        score, decision, reasons = [math.nan] * n, ["error"] * n, [[] for _ in range(n)]
-        if table.num_rows:
-            scored = self.model.score(table)
-            for at, i in enumerate(line_nos):
-                pid[i] = scored["profile_id"].iat[at]
-                score[i] = float(scored["score"].iat[at])
-                decision[i] = scored["decision"].iat[at]
-                reasons[i] = list(scored["reasons"].iat[at])
-        for r in rejects:
-            error[r.line] = r.reason
-        return pd.DataFrame(
-            {
-                "profile_id": pid,
-                "score": score,
-                "decision": decision,
-                "reasons": reasons,
-                "model_version": self.model.version,
-                "error": error,
-            }
-        )
-
-
-def _id(row: dict[str, Any]) -> str | None:
-    pid = row.get("profile_id")
-    return pid if isinstance(pid, str) else None
+        return self.model.score(model_input)  # validated there: data.check.check_input

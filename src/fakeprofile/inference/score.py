@@ -14,11 +14,10 @@ import gc
 import itertools
 import json
 import multiprocessing as mp
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -29,7 +28,7 @@ import pyarrow.parquet as pq
 
 from fakeprofile import interrupt, jit
 from fakeprofile.config import DEFAULTS
-from fakeprofile.data import io, schema, validate
+from fakeprofile.data import check, io, schema, validate
 from fakeprofile.errors import UserError
 from fakeprofile.inference.predictor import OUTPUT_SCHEMA, FakeProfileModel
 
@@ -51,44 +50,6 @@ class Summary:
         return f"{self.read} read, {self.scored} scored, {self.rejected} rejected ({per})"
 
 
-def table_lines(table: pa.Table, numbers: Iterable[int]) -> Iterator[validate.Line]:
-    """Rows of an Arrow table as (row number, JSON line), so that they pass the same validation
-    as JSON Lines input (Parquet files here, Arrow batches on Spark). The `extra` column of our
-    own validated layout holds a row's unknown fields as a JSON object; anything else there (a
-    list, broken JSON), or a key in it that a column also has, rejects the row."""
-    for n, row in zip(numbers, table.to_pylist(), strict=True):
-        extra = row.pop("extra", None)
-        record = {k: v for k, v in row.items() if v is not None}
-        if extra is not None:
-            reason = _merge_extra(record, extra)
-            if reason is not None:
-                yield n, io.Unreadable(reason)
-                continue
-        yield n, json.dumps(record, default=_iso, ensure_ascii=False).encode("utf-8")
-
-
-def _merge_extra(record: dict[str, Any], extra: Any) -> str | None:
-    """Add the unknown fields kept in `extra` to `record`; the reason to reject it, if any."""
-    if not isinstance(extra, str):
-        return "extra: must hold a JSON object as text"
-    try:
-        fields = json.loads(extra, object_pairs_hook=schema.no_duplicates)
-    except schema.DuplicateKey as exc:
-        return f"extra: duplicate key: {validate.key_text(str(exc))} appears twice in one object"
-    except (ValueError, RecursionError):
-        return "extra: not valid JSON"
-    if not isinstance(fields, dict):
-        return f"extra: must be a JSON object, not {type(fields).__name__}"
-    if clash := next((k for k in fields if k in schema.ARROW_SCHEMA.names), None):
-        return f"duplicate key: {validate.key_text(clash)} is both a column and in extra"
-    record.update(fields)
-    return None
-
-
-def _iso(value: Any) -> str:
-    """Dates and times as ISO 8601 ("2026-06-01T10:00:00+00:00"), the form validation reads in
-    bulk (str() would put a space before the time); anything else as str()."""
-    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 # Input fields that describe a profile: all but its id and the training-only columns.
@@ -117,8 +78,7 @@ def _parquet_lines(path: Path, chunk_rows: int, max_line_bytes: int) -> Iterator
             n += 1
             yield n, part
             continue
-        for number, line in table_lines(part, range(n + 1, n + 1 + part.num_rows)):
-            yield number, None if len(line) > max_line_bytes else line
+        yield from check.arrow_rows(part, range(n + 1, n + 1 + part.num_rows), max_line_bytes)
         n += part.num_rows
 
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from fakeprofile.config import DEFAULTS
-from fakeprofile.data import io, validate
+from fakeprofile.data import check, io, validate
 from fakeprofile.errors import UserError
 from fakeprofile.inference import model_uri, predictor, score
 
@@ -130,7 +130,7 @@ def _scorer(
         for batch in batches:
             table = pa.Table.from_batches([batch])
             rows = (table.column(ROW).to_numpy() + 1).tolist()
-            lines = list(score.table_lines(table.drop_columns([ROW]), rows))
+            lines = check.arrow_rows(table.drop_columns([ROW]), rows)
             yield _result(score.score_chunk(lines, model, rules, photos))
 
     return score_partition
