@@ -87,44 +87,58 @@ def _own_prose(table: pa.Table) -> list[pa.Array]:
     ]
 
 
-def _split(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Words (split at white space) of every text, flattened, and the text each comes from."""
-    words = pc.utf8_split_whitespace(texts)
-    if isinstance(words, pa.ChunkedArray):
-        words = words.combine_chunks()
-    parents = pc.list_parent_indices(words).to_numpy(zero_copy_only=False)
-    start = words.offsets[0].as_py()
-    values = words.values.slice(start, len(parents))
-    # Leading or trailing white space gives empty "words": not words.
-    keep = num(pc.binary_length(values)) > 0
-    return values.filter(pa.array(keep)), parents[keep]
+# White space as Arrow's utf8_split_whitespace reads it (utf8proc: bidi classes WS, B and S,
+# category Zs); tests/test_features_style.py checks this set against Arrow on every code point.
+WHITE_SPACE = (
+    r"[\t-\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
+    r"\x{205f}\x{3000}]"
+)
+_WHITE_TABLE = utf8.ascii_table([WHITE_SPACE])
+
+
+def _split(texts: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Words of every text (runs of non-white-space, as utf8_split_whitespace cuts them, empty
+    ones dropped), flattened: (data, start, end, text): the texts' bytes, each word's byte
+    range in them and the text it comes from. Found on the bytes (features/utf8), without a
+    string per word."""
+    offsets, data = utf8.buffers(texts)
+    white = utf8.classes(data, _WHITE_TABLE, [WHITE_SPACE], whole_chars=True) != 0
+    start, end = utf8.runs(offsets, ~white)
+    return data, start, end, utf8.text_of(offsets, start)
 
 
 def _repeated_share(words: pa.Array, parents: np.ndarray, n: int) -> np.ndarray:
     """Per text: the share of its word 3-grams (lower case) that occur more than once in it.
     Words are coded once for the whole chunk (dictionary_encode); 3-grams are three codes in one
     int64, counted per row by hashing."""
-    codes = pc.dictionary_encode(words).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    enc = pc.dictionary_encode(words)
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     if len(codes) < 3:
         return np.full(n, np.nan)
     same = (parents[2:] == parents[:-2]) & (parents[1:-1] == parents[:-2])
-    gram = (codes[:-2] << 42) | (codes[1:-1] << 21) | codes[2:]
-    rows, gram = parents[:-2][same], gram[same]
+    rows = parents[:-2][same]
     total = np.bincount(rows, minlength=n).astype(float)
-    # Distinct (row, 3-gram) pairs by hashing, not sorting: the 3-grams are numbered 0..k-1, so
-    # row * k + number is one int64 per pair.
-    number, kinds = pd.factorize(gram)
-    pairs = pd.unique(rows * max(len(kinds), 1) + number)
-    distinct = np.bincount(pairs // max(len(kinds), 1), minlength=n).astype(float)
+    # Distinct (row, 3-gram) pairs by hashing, not sorting, one int64 per pair: row and the
+    # three codes in base `v` where that fits, else row * k + the 3-gram's number (0..k-1).
+    v = max(len(enc.dictionary), 1)
+    if n * v**3 < 2**62:
+        pairs = pd.unique(
+            ((rows * v + codes[:-2][same]) * v + codes[1:-1][same]) * v + codes[2:][same]
+        )
+        distinct = np.bincount(pairs // v**3, minlength=n).astype(float)
+    else:
+        gram = ((codes[:-2] << 42) | (codes[1:-1] << 21) | codes[2:])[same]
+        number, kinds = pd.factorize(gram)
+        pairs = pd.unique(rows * max(len(kinds), 1) + number)
+        distinct = np.bincount(pairs // max(len(kinds), 1), minlength=n).astype(float)
     out = safe_div(total - distinct, total)
     out[total < 6] = np.nan
     return out
 
 
-def _ends(words: pa.Array) -> np.ndarray:
-    """Per word: does it end with . ! or ? (its last byte; lower case does not change it)."""
-    offsets, data = utf8.buffers(words)
-    last = data[np.maximum(offsets[1:] - 1, 0)]
+def _ends(data: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Per word (its bytes end at `end`): does it end with . ! or ? (its last byte)."""
+    last = data[end - 1]
     return (last == ord(".")) | (last == ord("!")) | (last == ord("?"))
 
 
@@ -190,15 +204,18 @@ def compute(table: pa.Table) -> pd.DataFrame:
     headline, about, duties = _own_prose(table)
     written = pc.binary_join_element_wise(headline, about, duties, "\n")
     prose = pc.utf8_lower(written)
-    words, parents = _split(prose)
+    data, start, end, parents = _split(prose)
     n_words = np.bincount(parents, minlength=n).astype(float)
-    generic = num(pc.count_substring_regex(prose, _GENERIC))
-    # Specifics are read in the original case (acronyms, named tools).
-    specific = num(pc.count_substring_regex(written, _SPECIFIC))
     enough = n_words >= 20
+    # Both rates are per 100 words, of texts of 20 words or more: only those are searched.
+    some = pa.array(np.flatnonzero(enough))
+    generic, specific = np.zeros(n), np.zeros(n)
+    generic[enough] = num(pc.count_substring_regex(prose.take(some), _GENERIC))
+    # Specifics are read in the original case (acronyms, named tools).
+    specific[enough] = num(pc.count_substring_regex(written.take(some), _SPECIFIC))
     # The body (about and duties) is the prose without the headline's words, which come first in
     # each row: split once.
-    _, head_parents = _split(headline)
+    *_, head_parents = _split(headline)
     n_head = np.bincount(head_parents, minlength=n)
     first = np.searchsorted(parents, np.arange(n))
     body = np.arange(len(parents)) - first[parents] >= n_head[parents]
@@ -208,8 +225,8 @@ def compute(table: pa.Table) -> pd.DataFrame:
         "style_specifics_per_100_words": np.where(
             enough, safe_div(100 * specific, n_words), np.nan
         ),
-        "style_sentence_length_cv": _sentence_cv(_ends(words)[body], body_parents, n),
-        "style_repeated_phrasing": _repeated_share(words, parents, n),
+        "style_sentence_length_cv": _sentence_cv(_ends(data, end)[body], body_parents, n),
+        "style_repeated_phrasing": _repeated_share(utf8.pieces(data, start, end), parents, n),
     }
     # Employers
     companies, parents = _flat(table, "experience", "company")
