@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 # Lowest first. A module may import its own layer and the layers before it, never a later one.
 LAYERS: dict[str, list[str]] = {
-    "base": ["errors", "config", "interrupt", "jit", "progress"],  # used by every layer
+    "base": ["errors", "config", "interrupt", "jit", "kernels", "progress"],  # used by every layer
     "data": ["data"],
     "synth": ["synth"],  # beside data: the generator of the default data set
     "features": ["features"],

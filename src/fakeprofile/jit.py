@@ -1,7 +1,5 @@
-"""Numba, set up once for the package: the loops that need compiled code (trees.py, the
-tokenizer, character classes and counts, the spaced-out letters, the language totals, the
-canned-note trigrams, the career counts) are decorated with `compiled`, and the small helpers
-they call with `inlined`."""
+"""Numba, set up once for the package: the loops that need compiled code (kernels/, and the
+tree walker) are decorated with `compiled`, and the small helpers they call with `inlined`."""
 
 from __future__ import annotations
 
@@ -68,5 +66,5 @@ def cold() -> bool:
 def inlined(fn: Callable[..., Any]) -> Callable[..., Any]:
     """`fn` written into every compiled function that calls it, instead of called: a call from
     one compiled function to another is not inlined, and costs some nanoseconds, which in a
-    loop over every byte of a chunk was most of the loop's time (features/tokens)."""
+    loop over every byte of a chunk was most of the loop's time (kernels/tokens)."""
     return njit(inline="always")(fn)

@@ -31,7 +31,7 @@ from PIL import Image
 
 from fakeprofile.config import DEFAULTS
 from fakeprofile.data.safepath import UnsafePath, resolve_photo
-from fakeprofile.features import sets
+from fakeprofile.kernels import sets
 
 DESC_SIZE = 8
 DESC_DIM = DESC_SIZE * (DESC_SIZE // 2) * 3

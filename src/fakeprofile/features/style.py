@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fakeprofile.features import sets, utf8
 from fakeprofile.features.frame import join_child, num, safe_div
+from fakeprofile.kernels import sets, utf8
 
 # Stock phrases of machine-written professional text, six languages (word stems; RE2, lower case).
 GENERIC = (
@@ -99,7 +99,7 @@ _WHITE_TABLE = utf8.ascii_table([WHITE_SPACE])
 def _split(texts: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Words of every text (runs of non-white-space, as utf8_split_whitespace cuts them, empty
     ones dropped), flattened: (data, start, end, text): the texts' bytes, each word's byte
-    range in them and the text it comes from. Found on the bytes (features/utf8), without a
+    range in them and the text it comes from. Found on the bytes (kernels/utf8), without a
     string per word."""
     offsets, data = utf8.buffers(texts)
     white = utf8.classes(data, _WHITE_TABLE, [WHITE_SPACE], whole_chars=True) != 0

@@ -23,16 +23,10 @@ import skops.io
 
 from fakeprofile.config import DEFAULTS
 from fakeprofile.errors import UserError
-from fakeprofile.features import (
-    ProfileFeatures,
-    completeness,
-    invitation,
-    spelling,
-    text,
-    tokens,
-)
+from fakeprofile.features import ProfileFeatures, invitation, spelling
 from fakeprofile.features.frame import to_table
 from fakeprofile.inference import explain
+from fakeprofile.kernels import warmup
 from fakeprofile.modeling.train import Trained
 
 MANIFEST = "manifest.json"
@@ -121,13 +115,8 @@ class FakeProfileModel:
 
     def compile(self) -> None:
         """Compile (or load from Numba's cache) every loop scoring runs in compiled code: the
-        tokenizer, character counts and spaced-out letters, language totals, the canned-note
-        check, the career counts and the trees. Needs no word lists."""
-        tokens.warm()
-        text.warm()
-        spelling.compile_loops()
-        invitation.warm()
-        completeness.warm()
+        feature kernels (kernels/warmup) and the trees. Needs no word lists."""
+        warmup.warm()
         forest = self.trained.forest(list(self.featurizer.get_feature_names_out()))
         if forest is not None:
             forest.warm()

@@ -1,0 +1,1 @@
+"""Compiled kernels (Numba) behind plain functions: the one place where speed code lives."""
