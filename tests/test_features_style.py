@@ -117,27 +117,3 @@ def test_hand_written_machine_profile_versus_honest_ones():
     assert llm["profile_career_countries"] == 4
     assert (honest["profile_career_countries"] == 1).all()
     assert llm["profile_positions_abroad"] == 1 and (honest["profile_positions_abroad"] == 0).all()
-
-
-def test_word_split_is_arrows_white_space_split():
-    """style's byte-level word split cuts where Arrow's utf8_split_whitespace cuts: its white
-    space set is Arrow's on every code point, and texts mixing the rare kinds split alike."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from fakeprofile.features import style
-
-    codes = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000]
-    chars = pa.array([chr(c) for c in codes])
-    arrow = pc.utf8_is_space(chars).to_numpy(zero_copy_only=False)
-    ours = pc.match_substring_regex(chars, f"^{style.WHITE_SPACE}$").to_numpy(zero_copy_only=False)
-    assert np.flatnonzero(arrow).tolist() == np.flatnonzero(ours).tolist()
-    rng = np.random.default_rng(5)
-    alphabet = list("ab é’\t\n\x1c\x85\u00a0\u2003\u3000.") + ["\U0001f600"]
-    texts = ["".join(rng.choice(alphabet, rng.integers(0, 30))) for _ in range(300)]
-    data, start, end, text = style._split(pa.array(texts))
-    got = [[] for _ in texts]
-    for s, e, t in zip(start, end, text, strict=True):
-        got[t].append(bytes(data[s:e]).decode())
-    want = [[w for w in ws if w] for ws in pc.utf8_split_whitespace(pa.array(texts)).to_pylist()]
-    assert got == want

@@ -46,7 +46,7 @@ _LETTER_TABLE = utf8.ascii_table(LETTER)
 
 def _words(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """(row, word) pairs of lower-cased words (runs of letters) longer than two letters. Found
-    on the UTF-8 bytes with numpy (see kernels/utf8), at a fraction of a regex split's cost."""
+    on the UTF-8 bytes with numpy (see kernels/utf8), not by a regex split."""
     offsets, data = utf8.buffers(pc.utf8_lower(pc.fill_null(arr, "")))
     start, end = utf8.runs(
         offsets, utf8.classes(data, _LETTER_TABLE, LETTER, whole_chars=True) != 0
@@ -80,8 +80,8 @@ def _headline_agrees(table: pa.Table) -> np.ndarray:
 
 def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     n_exp = list_len(table.column("experience"))
-    # Columns are gathered in a dict and framed once: each column added to a DataFrame costs
-    # pandas about half a millisecond, whatever the chunk size.
+    # Columns are gathered in a dict and framed once: each column added to a DataFrame has a
+    # fixed cost in pandas, whatever the chunk size.
     out = {
         "profile_has_name": present(table.column("name")),
         "profile_has_headline": present(table.column("headline")),

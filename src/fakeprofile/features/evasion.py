@@ -443,7 +443,7 @@ def phone_count(text: str) -> int:
     if sum(c.isdigit() for c in text) < 7:
         return 0
     by_pattern = len(_PHONE_RE.findall(text))
-    if by_pattern:  # the library is slow (about a millisecond a note): only for what PHONE misses
+    if by_pattern:  # the library is slow: only for what PHONE misses
         return by_pattern
     lenient = phonenumbers.Leniency.POSSIBLE
     return sum(1 for _ in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=lenient))

@@ -113,8 +113,8 @@ def canned_similarities(notes: list[str]) -> np.ndarray:
     A note's key is its lower-case text with every run of other characters than word
     characters and apostrophes as one space, and no space at either end (the regexes
     `[^\w' ]+` then `\s+` to one space, then strip). Keys, their trigram sets and the overlaps
-    with the canned texts are made in compiled code (about 50 µs a note with Python strings and
-    sets, a few here); the Jaccard ratios are one numpy expression."""
+    with the canned texts are made in compiled code (kernels/grams); the Jaccard ratios are one
+    numpy expression."""
     lower = [text.lower() for text in notes]  # lower() may change a text's length: one by one
     chars = np.frombuffer("".join(lower).encode("utf-32-le", "surrogatepass"), np.uint32)
     ends = np.cumsum([len(t) for t in lower], dtype=np.int64)

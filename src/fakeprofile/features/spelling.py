@@ -36,7 +36,7 @@ def lexicon(min_zipf: float = DEFAULTS.features.min_zipf) -> Lexicon:
 
 
 def warm(min_zipf: float = DEFAULTS.features.min_zipf) -> None:
-    """Load every word list now (a few seconds), e.g. in a parent process before it forks workers,
+    """Load every word list now, e.g. in a parent process before it forks workers,
     which then share the lists' memory instead of each loading its own copy."""
     load_tables()
     lex = lexicon(min_zipf)
@@ -60,7 +60,7 @@ class TokenTable:
     (language, capitalised), kept across chunks.
 
     Most tokens of a chunk (the, og, und, Manager) were met in an earlier one; looking them up
-    in one dict costs a tenth of scoring them against six word lists and checking them again.
+    in one dict is cheaper than scoring them against six word lists and checking them again.
     At `limit` tokens the table starts afresh, so memory stays bounded on any stream; the
     verdicts do not depend on what the table holds."""
 

@@ -87,24 +87,17 @@ def _own_prose(table: pa.Table) -> list[pa.Array]:
     ]
 
 
-# White space as Arrow's utf8_split_whitespace reads it (utf8proc: bidi classes WS, B and S,
-# category Zs); tests/test_features_style.py checks this set against Arrow on every code point.
-WHITE_SPACE = (
-    r"[\t-\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
-    r"\x{205f}\x{3000}]"
-)
-_WHITE_TABLE = utf8.ascii_table([WHITE_SPACE])
-
-
-def _split(texts: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Words of every text (runs of non-white-space, as utf8_split_whitespace cuts them, empty
-    ones dropped), flattened: (data, start, end, text): the texts' bytes, each word's byte
-    range in them and the text it comes from. Found on the bytes (kernels/utf8), without a
-    string per word."""
-    offsets, data = utf8.buffers(texts)
-    white = utf8.classes(data, _WHITE_TABLE, [WHITE_SPACE], whole_chars=True) != 0
-    start, end = utf8.runs(offsets, ~white)
-    return data, start, end, utf8.text_of(offsets, start)
+def _split(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Words (split at white space) of every text, flattened, and the text each comes from."""
+    words = pc.utf8_split_whitespace(texts)
+    if isinstance(words, pa.ChunkedArray):
+        words = words.combine_chunks()
+    parents = pc.list_parent_indices(words).to_numpy(zero_copy_only=False)
+    start = words.offsets[0].as_py()
+    values = words.values.slice(start, len(parents))
+    # Leading or trailing white space gives empty "words": not words.
+    keep = num(pc.binary_length(values)) > 0
+    return values.filter(pa.array(keep)), parents[keep]
 
 
 def _repeated_share(words: pa.Array, parents: np.ndarray, n: int) -> np.ndarray:
@@ -136,9 +129,10 @@ def _repeated_share(words: pa.Array, parents: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _ends(data: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Per word (its bytes end at `end`): does it end with . ! or ? (its last byte)."""
-    last = data[end - 1]
+def _ends(words: pa.Array) -> np.ndarray:
+    """Per word: does it end with . ! or ? (its last byte; lower case does not change it)."""
+    offsets, data = utf8.buffers(words)
+    last = data[np.maximum(offsets[1:] - 1, 0)]
     return (last == ord(".")) | (last == ord("!")) | (last == ord("?"))
 
 
@@ -204,7 +198,7 @@ def compute(table: pa.Table) -> pd.DataFrame:
     headline, about, duties = _own_prose(table)
     written = pc.binary_join_element_wise(headline, about, duties, "\n")
     prose = pc.utf8_lower(written)
-    data, start, end, parents = _split(prose)
+    words, parents = _split(prose)
     n_words = np.bincount(parents, minlength=n).astype(float)
     enough = n_words >= 20
     # Both rates are per 100 words, of texts of 20 words or more: only those are searched.
@@ -215,7 +209,7 @@ def compute(table: pa.Table) -> pd.DataFrame:
     specific[enough] = num(pc.count_substring_regex(written.take(some), _SPECIFIC))
     # The body (about and duties) is the prose without the headline's words, which come first in
     # each row: split once.
-    *_, head_parents = _split(headline)
+    _, head_parents = _split(headline)
     n_head = np.bincount(head_parents, minlength=n)
     first = np.searchsorted(parents, np.arange(n))
     body = np.arange(len(parents)) - first[parents] >= n_head[parents]
@@ -225,8 +219,8 @@ def compute(table: pa.Table) -> pd.DataFrame:
         "style_specifics_per_100_words": np.where(
             enough, safe_div(100 * specific, n_words), np.nan
         ),
-        "style_sentence_length_cv": _sentence_cv(_ends(data, end)[body], body_parents, n),
-        "style_repeated_phrasing": _repeated_share(utf8.pieces(data, start, end), parents, n),
+        "style_sentence_length_cv": _sentence_cv(_ends(words)[body], body_parents, n),
+        "style_repeated_phrasing": _repeated_share(words, parents, n),
     }
     # Employers
     companies, parents = _flat(table, "experience", "company")

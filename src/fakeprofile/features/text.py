@@ -62,16 +62,16 @@ _N_CLASSES = len(CHAR_CLASSES)
 
 def char_counts(texts: pa.Array) -> np.ndarray:
     """Per class of CHAR_CLASSES (rows) and string of a non-null string array (columns): how
-    many of its characters are in that class, exactly as the regex would count them, at a
-    fifteenth of its cost and for all classes in one pass (see kernels/utf8)."""
+    many of its characters are in that class, exactly as the regex would count them, for all
+    classes in one pass (see kernels/utf8)."""
     offsets, data = utf8.buffers(texts)
     return kernels.class_counts(offsets, utf8.classes(data, _CHAR_TABLE, CHAR_CLASSES), _N_CLASSES)
 
 
 def spaced_out(texts: pa.Array) -> np.ndarray:
     """Matches of SPACED_OUT per string of a non-null string array, counted as Arrow's
-    count_substring_regex counts them, without the regex: that took 6.3 ms per chunk of 2,500
-    profiles, its pattern compiled anew on every call; this 2.2 ms."""
+    count_substring_regex counts them, without the regex (Arrow compiles a pattern anew on
+    every call; docs/scaling.md)."""
     offsets, data = utf8.buffers(texts)
     return kernels.spaced_out(offsets, data, utf8.classes(data, _CHAR_TABLE, CHAR_CLASSES))
 
@@ -80,7 +80,7 @@ def repeated_punctuation(texts: pa.Array) -> np.ndarray:
     """Per string of a non-null string array: matches of REPEATED_PUNCT, counted as the regex
     counts them. Its two parts use different characters, and each is greedy, so a match is a
     whole run of ! and ? (two or more) or of dots (four or more). Found on the few bytes that
-    are one of those three, at a fraction of the regex's cost."""
+    are one of those three, not by the regex."""
     offsets, data = utf8.buffers(texts)
     at = np.flatnonzero((data == ord("!")) | (data == ord("?")) | (data == ord(".")))
     dot = data[at] == ord(".")

@@ -32,8 +32,7 @@ def slot_table(codes: np.ndarray) -> tuple[np.ndarray, int]:
 @compiled
 def _fill_slots(codes, table, shift):
     """Place each of `codes` at its first free slot from _slot(code), in order. Compiled and
-    cached: called from Python, the inlined _slot was compiled anew in every process (0.3 s
-    at import)."""
+    cached: called from Python, the inlined _slot was compiled anew in every process."""
     mask = len(table) - 1
     for i in range(len(codes)):
         k = _slot(codes[i], shift)
@@ -45,11 +44,11 @@ def _fill_slots(codes, table, shift):
 @compiled
 def count_grams(chars, in_key, ends, canned_codes, canned_slots, canned_shift, canned_has):
     """Per text (chars[ends[i - 1]:ends[i]]): how many distinct trigrams its padded key has,
-    and how many of them each canned text has. Plain loops only (two hash tables): with np.sort
-    and np.searchsorted Numba took 10 s to compile this, now 2.6. Both tables place a code by
+    and how many of them each canned text has. Plain loops only (two hash tables): np.sort and
+    np.searchsorted made Numba's compile several times longer. Both tables place a code by
     Fibonacci hashing (its top bits times a constant): the XOR of a code's three characters,
     used before, put most ASCII trigrams in a few hundred slots, and a binary search over the
-    canned trigrams took ten steps (with it, 5.1 ms per chunk of 2,500 profiles; now 2.0)."""
+    canned trigrams took ten steps."""
     n, width = len(ends), canned_has.shape[1]
     canned_mask = len(canned_slots) - 1
     sizes = np.zeros(n, dtype=np.float64)

@@ -63,7 +63,7 @@ def _tokens(offsets, data, cls):
     for t in range(len(offsets) - 1):
         i, stop = offsets[t], offsets[t + 1]
         most = (stop - i + 1) // 2  # tokens a text can have; grown here, so that the loop
-        if k + most > len(text):  # below never checks room (much faster: no branch per token)
+        if k + most > len(text):  # below never checks room (no branch per token)
             text = np.concatenate((text, np.empty(len(text) + most, dtype=np.int64)))
             ends = np.concatenate((ends, np.empty(len(ends) + most, dtype=np.int64)))
         while i < stop:
