@@ -8,6 +8,7 @@ would. Timings are measured here, never asserted in tests.
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 import time
@@ -57,6 +58,7 @@ def measure(cmd: list[str], **kwargs) -> dict:
     PSS_EVERY seconds: a few dozen samples in a run of minutes. The peak can be missed by as
     much as the 2% (or a spike shorter than PSS_EVERY)."""
     t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, **kwargs)
     root, peak, top_rss, last_pss, samples = psutil.Process(proc.pid), 0, 0, 0.0, 0
     while proc.poll() is None:
@@ -70,6 +72,10 @@ def measure(cmd: list[str], **kwargs) -> dict:
             pass
         time.sleep(0.1)
     seconds = time.perf_counter() - t0
+    # CPU seconds of the process and every child it waited for (the workers): on a shared
+    # machine, rows per CPU second move less with the load than rows per second.
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     out = proc.stdout.read()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed with status {proc.returncode}")
@@ -77,6 +83,7 @@ def measure(cmd: list[str], **kwargs) -> dict:
         "seconds": round(seconds, 1),
         "wall": seconds,  # unrounded, for differences of a few seconds
         "peak_mb": round(peak / 2**20),
+        "cpu_seconds": round(cpu, 1),
         "pss_samples": samples,
         "stdout": out,
     }
@@ -90,17 +97,23 @@ def row(name: str, rows: int, m: dict, **extra) -> dict:
         "seconds": m["seconds"],
         "rows_per_second": round(rows / m["seconds"]) if m["seconds"] else None,
         "peak_memory_mb": m["peak_mb"],
+        "cpu_seconds": m.get("cpu_seconds"),
+        "rows_per_cpu_second": round(rows / m["cpu_seconds"]) if m.get("cpu_seconds") else None,
         **extra,
     }
 
 
 def table(rows: list[dict]) -> str:
     """The results as a small fixed-width table."""
-    head = f"{'benchmark':<44} {'rows':>9} {'seconds':>8} {'rows/s':>8} {'peak MB':>8}"
+    head = (
+        f"{'benchmark':<44} {'rows':>9} {'seconds':>8} {'rows/s':>8} {'peak MB':>8} "
+        f"{'CPU s':>7} {'rows/CPU s':>10}"
+    )
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
             f"{r['benchmark']:<44} {r['rows']:>9} {r['seconds']:>8} "
-            f"{r['rows_per_second'] or '':>8} {r['peak_memory_mb']:>8}"
+            f"{r['rows_per_second'] or '':>8} {r['peak_memory_mb']:>8} "
+            f"{r.get('cpu_seconds') or '':>7} {r.get('rows_per_cpu_second') or '':>10}"
         )
     return "\n".join(lines)

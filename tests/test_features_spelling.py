@@ -9,6 +9,7 @@ import pytest
 
 from fakeprofile.features import spelling
 from fakeprofile.features.spelling import error_rate, language_of
+from fakeprofile.kernels import text as kernels_text
 from fakeprofile.synth.generate import _typo
 from spelling_texts import CLEAN
 
@@ -119,4 +120,4 @@ def test_language_totals_equal_bincount_to_the_last_bit():
     want = np.column_stack(
         [np.bincount(unit, weights=scores[token_id][:, k], minlength=100) for k in range(6)]
     )
-    np.testing.assert_array_equal(spelling._language_totals(unit, token_id, scores, 100), want)
+    np.testing.assert_array_equal(kernels_text.language_totals(unit, token_id, scores, 100), want)

@@ -551,7 +551,7 @@ def test_numba_cache_stays_out_of_a_logged_models_code(tmp_path):
         ignore=shutil.ignore_patterns("__pycache__"),
     )
     script = (
-        "import numba.core.config as c, fakeprofile.jit, fakeprofile.features.utf8 as u;"
+        "import numba.core.config as c, fakeprofile.jit, fakeprofile.kernels.utf8 as u;"
         "print(fakeprofile.jit.__file__); print(c.CACHE_DIR)"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NUMBA_CACHE_DIR")}

@@ -7,11 +7,11 @@ import sys
 
 CODE = """
 from fakeprofile.features import invitation
-from fakeprofile.kernels import trees
+from fakeprofile.kernels import grams, trees
 
 print(
     invitation.canned_similarity("I'd like to connect with you!"),
-    type(invitation._count_grams._cache).__name__,
+    type(grams.count_grams._cache).__name__,
     type(trees._score_rows._cache).__name__,
 )
 """

@@ -112,7 +112,7 @@ def iter_lines(
 
     The file is read a block at a time and split in C: reading a gzip file a line at a time costs
     a Python-level call per line, as much again as decompressing it. Blank lines cost no Python
-    work of their own (a gigabyte of newlines is a few seconds, not minutes).
+    work of their own.
     """
     path = Path(path)
     if not path.is_file():

@@ -1,9 +1,8 @@
 """The fast path of validation: a whole batch of lines checked at once in Arrow.
 
-pydantic checks one record at a time: about 70 µs for a 1.8 kB profile, and 60 µs more to turn
-the models into Arrow rows. Arrow's JSON reader parses a whole batch straight into the table
-layout in C++, strictly typed; the schema's limits and the rules are then checked on columns:
-about 27 µs a record in all (docs/performance-history.md, third round).
+pydantic checks one record at a time, and its models are then turned into Arrow rows. Arrow's
+JSON reader parses a whole batch straight into the table layout in C++, strictly typed; the
+schema's limits and the rules are then checked on columns (docs/scaling.md).
 
 This path only ever *accepts*. If any line of a batch is anything but plainly valid - a value
 pydantic would coerce ("12" for 12), a limit or rule broken, a date written another way, broken
@@ -273,7 +272,7 @@ def check_batch(
         return None
     # Arrow's reader recurses into nested arrays and objects and overflows the stack past a
     # depth of some 10,000 (a crash, not an error); it also types every unknown key as a
-    # column of its own (1.2 s for a line of 60,000 keys, where pydantic takes 0.2 s). Depth
+    # column of its own (slower than pydantic on a line of many thousand keys). Depth
     # needs brackets and keys need colons, so lines with many of either go the pydantic way.
     # pyarrow 25's reader also crashes on a first line that is `null` rather than an object;
     # every line must look like one object before Arrow sees it.

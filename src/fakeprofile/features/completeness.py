@@ -10,9 +10,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fakeprofile.data.schema import SECTION_NAMES
-from fakeprofile.features import sets, utf8
 from fakeprofile.features.frame import field, length, list_len, num, present
-from fakeprofile.jit import compiled
+from fakeprofile.kernels import careers as kernels
+from fakeprofile.kernels import sets, utf8
 
 
 def _career(table: pa.Table, as_of_days: np.ndarray) -> dict[str, np.ndarray]:
@@ -28,7 +28,9 @@ def _career(table: pa.Table, as_of_days: np.ndarray) -> dict[str, np.ndarray]:
     years = pd.Series(dur).groupby(parent).sum(min_count=1)
     dated = np.flatnonzero(~np.isnan(start))
     order = dated[np.lexsort((start[dated], parent[dated]))]  # by profile, then start; stable
-    overlap, too_long = _position_counts(parent, start, end_or_now, dur, order, table.num_rows)
+    overlap, too_long = kernels.position_counts(
+        parent, start, end_or_now, dur, order, table.num_rows
+    )
     no_list = np.isnan(list_len(exp))
     overlap[no_list] = too_long[no_list] = np.nan
     return {
@@ -38,56 +40,13 @@ def _career(table: pa.Table, as_of_days: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def warm() -> None:
-    """Compile the position counts and the word copy (utf8.pieces) now, or load them from
-    Numba's cache, on no positions and one word."""
-    none, read_only = np.zeros(0), np.zeros(0)
-    read_only.flags.writeable = False  # as Arrow's start dates come; Numba compiles it apart
-    for start in (none, read_only):
-        _position_counts(np.zeros(0, np.int64), start, none, none, np.zeros(0, np.int64), 0)
-    _words(pa.array(["warm"]))
-
-
-@compiled
-def _position_counts(
-    parent: np.ndarray,
-    start: np.ndarray,
-    end: np.ndarray,
-    dur: np.ndarray,
-    order: np.ndarray,
-    n: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per profile: how many of its positions (taken in `order`) start more than a month
-    before an earlier one ended, and how many last over 45 years.
-
-    Compiled: in pandas (sort, groupby, cummax, shift) this had a large fixed cost per chunk,
-    whatever its size. It counts exactly as those did: the running latest end skips unknown ends, but is
-    itself unknown right after one."""
-    overlap, too_long = np.zeros(n), np.zeros(n)
-    last, latest, ended = -1, -np.inf, np.nan  # ended: the latest end before this position
-    for i in order:
-        p = parent[i]
-        if p != last:
-            last, latest, ended = p, -np.inf, np.nan
-        if start[i] < ended - 31:  # a month of slack
-            overlap[p] += 1
-        if dur[i] > 45:
-            too_long[p] += 1
-        if np.isnan(end[i]):
-            ended = np.nan
-        else:
-            latest = max(latest, end[i])
-            ended = latest
-    return overlap, too_long
-
-
 LETTER = [r"\p{L}"]
 _LETTER_TABLE = utf8.ascii_table(LETTER)
 
 
 def _words(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """(row, word) pairs of lower-cased words (runs of letters) longer than two letters. Found
-    on the UTF-8 bytes with numpy (see features/utf8), at a fraction of a regex split's cost."""
+    on the UTF-8 bytes with numpy (see kernels/utf8), not by a regex split."""
     offsets, data = utf8.buffers(pc.utf8_lower(pc.fill_null(arr, "")))
     start, end = utf8.runs(
         offsets, utf8.classes(data, _LETTER_TABLE, LETTER, whole_chars=True) != 0
@@ -121,8 +80,8 @@ def _headline_agrees(table: pa.Table) -> np.ndarray:
 
 def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     n_exp = list_len(table.column("experience"))
-    # Columns are gathered in a dict and framed once: each column added to a DataFrame costs
-    # pandas about half a millisecond, whatever the chunk size.
+    # Columns are gathered in a dict and framed once: each column added to a DataFrame has a
+    # fixed cost in pandas, whatever the chunk size.
     out = {
         "profile_has_name": present(table.column("name")),
         "profile_has_headline": present(table.column("headline")),

@@ -79,7 +79,6 @@ class Family:
     - `checklist`: the flags the checklist baseline reads from it.
     - `increasing`: columns that may only raise the probability of "fake" (monotonic constraints
       in the gradient-boosted trees), e.g. a pitch in the note.
-    - `compile()`: compile its Numba loops now (or load them from Numba's cache); needs no data.
     - `load(featurizer)`: load now what it loads on first use (word lists, tables), before
       scoring forks workers that then share it; reads settings from the ProfileFeatures object.
     """
@@ -90,5 +89,4 @@ class Family:
     groups: tuple[ReasonGroup, ...] = ()
     checklist: tuple[Flag, ...] = ()
     increasing: tuple[str, ...] = ()
-    compile: Callable[[], None] | None = None
     load: Callable[[Any], None] | None = None

@@ -32,8 +32,8 @@ from PIL import Image
 
 from fakeprofile.config import DEFAULTS
 from fakeprofile.data.safepath import UnsafePath, resolve_photo
-from fakeprofile.features import sets
 from fakeprofile.features.frame import num
+from fakeprofile.kernels import sets
 
 DESC_SIZE = 8
 DESC_DIM = DESC_SIZE * (DESC_SIZE // 2) * 3

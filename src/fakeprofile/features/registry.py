@@ -9,7 +9,8 @@ Everything else iterates over `FAMILIES`, in this order:
 - the reasons (inference/explain) rank the groups of all families, ties in this order;
 - the checklist baseline (modeling/estimators.ChecklistRules) raises one point per flag;
 - the trees' monotonic constraints (modeling/estimators.RedFlagsRaise) take `increasing`;
-- warming up a model before scoring (inference/predictor) compiles and loads every family.
+- warming up a model before scoring (inference/predictor) loads every family's data; its compiled
+  loops are warmed in one place, kernels/warmup.
 
 Adding a family: one new module under features/ that computes its columns (and defines its
 `Family`), and one entry at the end of FAMILIES. docs/architecture.md walks through it.
@@ -32,25 +33,17 @@ from fakeprofile.features import (
     spelling,
     style,
     text,
-    tokens,
 )
 from fakeprofile.features.family import Family, Flag, Inputs, ReasonGroup
 
 __all__ = [
     "FAMILIES",
     "checklist_flags",
-    "compile_all",
     "families",
     "increasing",
     "load_all",
     "reason_groups",
 ]
-
-
-def _text_compile() -> None:
-    tokens.warm()
-    text.warm()
-    spelling.compile_loops()
 
 
 def _text_load(featurizer: Any) -> None:
@@ -129,7 +122,6 @@ FAMILIES: list[Family] = [
                 lambda X, rules: X["profile_share_sections_filled"] < rules.thin_below,
             ),
         ),
-        compile=completeness.warm,
     ),
     Family(
         name="text",
@@ -151,7 +143,6 @@ FAMILIES: list[Family] = [
             "text_evasion_spaced_letters",
             "text_evasion",
         ),
-        compile=_text_compile,
         load=_text_load,
     ),
     Family(
@@ -228,7 +219,6 @@ FAMILIES: list[Family] = [
             "invite_job_begging",
             *(f"text_evasion_note_{t}" for t in evasion.TRICKS),
         ),
-        compile=invitation.warm,
     ),
     Family(
         name="style",
@@ -275,13 +265,6 @@ def checklist_flags() -> tuple[Flag, ...]:
 def increasing() -> frozenset[str]:
     """Columns that may only raise the probability of "fake"."""
     return frozenset(c for fam in FAMILIES for c in fam.increasing)
-
-
-def compile_all() -> None:
-    """Compile every family's Numba loops now (or load them from Numba's cache)."""
-    for fam in FAMILIES:
-        if fam.compile is not None:
-            fam.compile()
 
 
 def load_all(featurizer: Any) -> None:

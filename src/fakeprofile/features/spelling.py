@@ -1,6 +1,6 @@
 """Spelling and language: the share of a profile's own words that are not words of their language.
 
-Works column-wise: all texts of a chunk are split into tokens in compiled code (features/tokens),
+Works column-wise: all texts of a chunk are split into tokens in compiled code (kernels/tokens),
 tokens are dictionary-encoded in Arrow, and only the *distinct* tokens go through the (cached)
 Python word check. Per text, the language is the one whose word list covers its tokens best; the
 error rate is taken over the profile's words in the language of each text.
@@ -20,10 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fakeprofile.config import DEFAULTS
-from fakeprofile.features import sets
 from fakeprofile.features.lexicon import LANGS, Lexicon, frequencies, load_tables
-from fakeprofile.features.tokens import tokenize
-from fakeprofile.jit import compiled
+from fakeprofile.kernels import sets
+from fakeprofile.kernels import text as kernels
+from fakeprofile.kernels.tokens import tokenize
 
 ERROR, OK, SKIP = 1, 0, -1
 UNSEEN = -2  # no verdict yet
@@ -36,7 +36,7 @@ def lexicon(min_zipf: float = DEFAULTS.features.min_zipf) -> Lexicon:
 
 
 def warm(min_zipf: float = DEFAULTS.features.min_zipf) -> None:
-    """Load every word list now (a few seconds), e.g. in a parent process before it forks workers,
+    """Load every word list now, e.g. in a parent process before it forks workers,
     which then share the lists' memory instead of each loading its own copy."""
     load_tables()
     lex = lexicon(min_zipf)
@@ -45,13 +45,6 @@ def warm(min_zipf: float = DEFAULTS.features.min_zipf) -> None:
         lex.parts(lang)
         lex.heads(lang)
         lex.common(lang)
-
-
-def compile_loops() -> None:
-    """Compile the language totals now (or load them from Numba's cache), with the argument
-    types spelling_errors passes."""
-    scores = np.zeros((1, len(LANGS)), dtype=np.float32)
-    _language_totals(np.zeros(1, np.int64), np.zeros(1, np.int32), scores, 1)
 
 
 def _lang_scores(words: list[str]) -> np.ndarray:
@@ -67,7 +60,7 @@ class TokenTable:
     (language, capitalised), kept across chunks.
 
     Most tokens of a chunk (the, og, und, Manager) were met in an earlier one; looking them up
-    in one dict costs a tenth of scoring them against six word lists and checking them again.
+    in one dict is cheaper than scoring them against six word lists and checking them again.
     At `limit` tokens the table starts afresh, so memory stays bounded on any stream; the
     verdicts do not depend on what the table holds."""
 
@@ -118,22 +111,10 @@ def detect_languages(
     A word counts for every language that knows it, weighted by how common it is there, so short
     function words (og, och, und, the) decide between close languages.
     """
-    totals = _language_totals(unit, token_id, scores, n_units)
+    totals = kernels.language_totals(unit, token_id, scores, n_units)
     lang = totals.argmax(axis=1)
     lang[totals.max(axis=1) <= 0] = -1
     return lang
-
-
-@compiled
-def _language_totals(unit, token_id, scores, n_units):
-    """Per text unit and language: the sum of its tokens' scores, added in token order as
-    np.bincount with weights adds them (so the same to the last bit), all languages in one
-    pass instead of six."""
-    totals = np.zeros((n_units, scores.shape[1]))
-    for i in range(len(unit)):
-        for k in range(scores.shape[1]):
-            totals[unit[i], k] += np.float64(scores[token_id[i], k])
-    return totals
 
 
 COMMON = 3.5  # Zipf frequency above which a word is taken as correct without further checks

@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fakeprofile.features import sets, utf8
 from fakeprofile.features.frame import join_child, num, safe_div
+from fakeprofile.kernels import sets, utf8
 
 # Stock phrases of machine-written professional text, six languages (word stems; RE2, lower case).
 GENERIC = (
@@ -104,18 +104,26 @@ def _repeated_share(words: pa.Array, parents: np.ndarray, n: int) -> np.ndarray:
     """Per text: the share of its word 3-grams (lower case) that occur more than once in it.
     Words are coded once for the whole chunk (dictionary_encode); 3-grams are three codes in one
     int64, counted per row by hashing."""
-    codes = pc.dictionary_encode(words).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    enc = pc.dictionary_encode(words)
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     if len(codes) < 3:
         return np.full(n, np.nan)
     same = (parents[2:] == parents[:-2]) & (parents[1:-1] == parents[:-2])
-    gram = (codes[:-2] << 42) | (codes[1:-1] << 21) | codes[2:]
-    rows, gram = parents[:-2][same], gram[same]
+    rows = parents[:-2][same]
     total = np.bincount(rows, minlength=n).astype(float)
-    # Distinct (row, 3-gram) pairs by hashing, not sorting: the 3-grams are numbered 0..k-1, so
-    # row * k + number is one int64 per pair.
-    number, kinds = pd.factorize(gram)
-    pairs = pd.unique(rows * max(len(kinds), 1) + number)
-    distinct = np.bincount(pairs // max(len(kinds), 1), minlength=n).astype(float)
+    # Distinct (row, 3-gram) pairs by hashing, not sorting, one int64 per pair: row and the
+    # three codes in base `v` where that fits, else row * k + the 3-gram's number (0..k-1).
+    v = max(len(enc.dictionary), 1)
+    if n * v**3 < 2**62:
+        pairs = pd.unique(
+            ((rows * v + codes[:-2][same]) * v + codes[1:-1][same]) * v + codes[2:][same]
+        )
+        distinct = np.bincount(pairs // v**3, minlength=n).astype(float)
+    else:
+        gram = ((codes[:-2] << 42) | (codes[1:-1] << 21) | codes[2:])[same]
+        number, kinds = pd.factorize(gram)
+        pairs = pd.unique(rows * max(len(kinds), 1) + number)
+        distinct = np.bincount(pairs // max(len(kinds), 1), minlength=n).astype(float)
     out = safe_div(total - distinct, total)
     out[total < 6] = np.nan
     return out
@@ -192,10 +200,13 @@ def compute(table: pa.Table) -> pd.DataFrame:
     prose = pc.utf8_lower(written)
     words, parents = _split(prose)
     n_words = np.bincount(parents, minlength=n).astype(float)
-    generic = num(pc.count_substring_regex(prose, _GENERIC))
-    # Specifics are read in the original case (acronyms, named tools).
-    specific = num(pc.count_substring_regex(written, _SPECIFIC))
     enough = n_words >= 20
+    # Both rates are per 100 words, of texts of 20 words or more: only those are searched.
+    some = pa.array(np.flatnonzero(enough))
+    generic, specific = np.zeros(n), np.zeros(n)
+    generic[enough] = num(pc.count_substring_regex(prose.take(some), _GENERIC))
+    # Specifics are read in the original case (acronyms, named tools).
+    specific[enough] = num(pc.count_substring_regex(written.take(some), _SPECIFIC))
     # The body (about and duties) is the prose without the headline's words, which come first in
     # each row: split once.
     _, head_parents = _split(headline)

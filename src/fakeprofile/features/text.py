@@ -12,10 +12,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fakeprofile.features import spelling, utf8
+from fakeprofile.features import spelling
 from fakeprofile.features.frame import join_child, num, safe_div
 from fakeprofile.features.lexicon import LANGS
-from fakeprofile.jit import compiled
+from fakeprofile.kernels import text as kernels
+from fakeprofile.kernels import utf8
 
 ZERO_WIDTH = r"[\x{200B}-\x{200F}\x{2060}-\x{2064}\x{FEFF}\x{00AD}]"
 MIXED_SCRIPT = (
@@ -61,130 +62,25 @@ _N_CLASSES = len(CHAR_CLASSES)
 
 def char_counts(texts: pa.Array) -> np.ndarray:
     """Per class of CHAR_CLASSES (rows) and string of a non-null string array (columns): how
-    many of its characters are in that class, exactly as the regex would count them, at a
-    fifteenth of its cost and for all classes in one pass (see features/utf8)."""
+    many of its characters are in that class, exactly as the regex would count them, for all
+    classes in one pass (see kernels/utf8)."""
     offsets, data = utf8.buffers(texts)
-    return _counts(offsets, utf8.classes(data, _CHAR_TABLE, CHAR_CLASSES))
-
-
-@compiled
-def _counts(offsets, cls):
-    """char_counts from the texts' offsets and their bytes' classes: per class, how many bytes
-    of each text have its bit (one pass for all classes; numpy's reduceat took one per class)."""
-    n_classes = _N_CLASSES
-    out = np.zeros((n_classes, len(offsets) - 1))
-    for t in range(len(offsets) - 1):
-        counts = np.zeros(n_classes, dtype=np.int64)
-        for i in range(offsets[t], offsets[t + 1]):
-            c = cls[i]
-            if c:
-                for k in range(n_classes):
-                    counts[k] += (c >> k) & 1
-        out[:, t] = counts
-    return out
-
-
-def warm() -> None:
-    """Compile the character counts and the spaced-out letters now (or load them from Numba's
-    cache), on one text."""
-    char_counts(pa.array(["W h a t s A p p"]))
-    spaced_out(pa.array(["W h a t s A p p"]))
-
-
-# Character codes of the spaced-out matcher, and the code of each ASCII byte (RE2's \s is ASCII
-# white space only; a byte of 128 or more is a letter if its character is, else _OTHER).
-_OTHER, _LETTER, _BLANK, _DOT, _WHITE = 0, 1, 2, 3, 4
-_CODE = np.where(utf8.ascii_table([r"\s"]) > 0, _WHITE, _OTHER).astype(np.uint8)
-_CODE[ord(" ")], _CODE[ord(".")] = _BLANK, _DOT
+    return kernels.class_counts(offsets, utf8.classes(data, _CHAR_TABLE, CHAR_CLASSES), _N_CLASSES)
 
 
 def spaced_out(texts: pa.Array) -> np.ndarray:
     """Matches of SPACED_OUT per string of a non-null string array, counted as Arrow's
-    count_substring_regex counts them, without the regex: that took 6.3 ms per chunk of 2,500
-    profiles, its pattern compiled anew on every call; this 2.2 ms."""
+    count_substring_regex counts them, without the regex (Arrow compiles a pattern anew on
+    every call; docs/scaling.md)."""
     offsets, data = utf8.buffers(texts)
-    return _spaced_out(offsets, data, utf8.classes(data, _CHAR_TABLE, CHAR_CLASSES), _CODE)
-
-
-@compiled
-def _spaced_out(offsets, data, cls, ascii_code):
-    r"""Per text: matches of SPACED_OUT = (?:^|\s)(?:L[ .]){4,}L(?:\s|$), L a letter (bit 0 of
-    `cls`, set on a letter's first byte), searched as Arrow does: after a match, the search goes
-    on in the rest of the text as a text of its own, so `^` matches again where the last match
-    ended. Tests compare this with the regex on random texts (tests/test_features_text.py).
-
-    One pass codes the characters and looks for four (L[ .]) pairs and a letter in a row, which
-    every match has; only texts that have them are searched."""
-    n = len(offsets) - 1
-    out = np.zeros(n)
-    longest = 0
-    for t in range(n):
-        longest = max(longest, offsets[t + 1] - offsets[t])
-    code = np.empty(longest + 2, dtype=np.uint8)  # one per character of the current text
-    pairs = np.zeros(longest + 2, dtype=np.int64)  # (L[ .]) pairs in a row from here
-    for t in range(n):
-        m, chain, after_letter, candidate = 0, 0, False, False
-        for i in range(offsets[t], offsets[t + 1]):
-            b = data[i]
-            if b & 0xC0 == 0x80:
-                continue  # a continuation byte: not a character of its own
-            c = _LETTER if cls[i] & 1 else ascii_code[b]
-            code[m] = c
-            m += 1
-            if c == _LETTER:
-                if after_letter:
-                    chain = 0  # two letters: a chain can start at this one
-                elif chain >= 4:
-                    candidate = True
-                after_letter = True
-            elif after_letter and c in (_BLANK, _DOT):
-                chain += 1
-                after_letter = False
-            else:
-                chain, after_letter = 0, False
-        if not candidate:
-            continue
-        pairs[m] = pairs[m + 1] = 0
-        for i in range(m - 1, -1, -1):
-            pair = (
-                i + 1 < m and code[i] == _LETTER and (code[i + 1] == _BLANK or code[i + 1] == _DOT)
-            )
-            pairs[i] = pairs[i + 2] + 1 if pair else 0
-        count, start, p = 0, 0, 0
-        while p < m:
-            end = _spaced_match(code, pairs, p, m) if p == start else -1  # ^
-            if end < 0 and (code[p] == _BLANK or code[p] == _WHITE):  # \s
-                end = _spaced_match(code, pairs, p + 1, m)
-            if end < 0:
-                p += 1
-            else:
-                count += 1
-                start = p = end
-        out[t] = count
-    return out
-
-
-@compiled
-def _spaced_match(code, pairs, q, m):
-    r"""End of the match of (?:L[ .]){4,}L(?:\s|$) at character q, or -1: the most pairs that
-    are followed by a letter and then white space or the end (the repeat is greedy)."""
-    if q >= m:
-        return -1
-    for j in range(pairs[q], 3, -1):
-        at = q + 2 * j
-        if at < m and code[at] == _LETTER:
-            if at + 1 == m:
-                return m
-            if code[at + 1] == _BLANK or code[at + 1] == _WHITE:
-                return at + 2
-    return -1
+    return kernels.spaced_out(offsets, data, utf8.classes(data, _CHAR_TABLE, CHAR_CLASSES))
 
 
 def repeated_punctuation(texts: pa.Array) -> np.ndarray:
     """Per string of a non-null string array: matches of REPEATED_PUNCT, counted as the regex
     counts them. Its two parts use different characters, and each is greedy, so a match is a
     whole run of ! and ? (two or more) or of dots (four or more). Found on the few bytes that
-    are one of those three, at a fraction of the regex's cost."""
+    are one of those three, not by the regex."""
     offsets, data = utf8.buffers(texts)
     at = np.flatnonzero((data == ord("!")) | (data == ord("?")) | (data == ord(".")))
     dot = data[at] == ord(".")
@@ -220,7 +116,9 @@ def compute(table: pa.Table, min_zipf: float) -> pd.DataFrame:
     everything = pc.binary_join_element_wise(*[pc.fill_null(t, "") for t in texts.values()], "\n")
     offsets, data = utf8.buffers(everything)
     cls = utf8.classes(data, _CHAR_TABLE, CHAR_CLASSES)
-    letters, capitals, zero_width, emoji, cyrillic_or_greek = _counts(offsets, cls)
+    letters, capitals, zero_width, emoji, cyrillic_or_greek = kernels.class_counts(
+        offsets, cls, _N_CLASSES
+    )
     chars = num(pc.utf8_length(everything)) - (len(texts) - 1)
     out = {  # framed once (see completeness.compute)
         "text_spelling_error_rate": safe_div(errors, checked),
@@ -230,7 +128,7 @@ def compute(table: pa.Table, min_zipf: float) -> pd.DataFrame:
         "text_emoji_per_100_chars": safe_div(100 * emoji, chars),
         "text_evasion_zero_width": zero_width,
         "text_evasion_mixed_script": mixed_script(everything, cyrillic_or_greek),
-        "text_evasion_spaced_letters": _spaced_out(offsets, data, cls, _CODE),
+        "text_evasion_spaced_letters": kernels.spaced_out(offsets, data, cls),
     }
     tricks = ["text_evasion_zero_width", "text_evasion_mixed_script", "text_evasion_spaced_letters"]
     # Replaced in ProfileFeatures._features by the count of kinds, the note's included.

@@ -29,6 +29,7 @@ from fakeprofile.errors import UserError
 from fakeprofile.features import ProfileFeatures, invitation, registry
 from fakeprofile.features.frame import to_table
 from fakeprofile.inference import explain, model_uri
+from fakeprofile.kernels import warmup
 from fakeprofile.modeling.fitted import Trained
 
 MANIFEST = "manifest.json"
@@ -119,9 +120,9 @@ class FakeProfileModel:
         self.compile()
 
     def compile(self) -> None:
-        """Compile (or load from Numba's cache) every loop scoring runs in compiled code: each
-        feature family's (features/registry.py) and the trees. Needs no word lists."""
-        registry.compile_all()
+        """Compile (or load from Numba's cache) every loop scoring runs in compiled code: the
+        feature kernels (kernels/warmup) and the trees. Needs no word lists."""
+        warmup.warm()
         forest = self.trained.forest(list(self.featurizer.get_feature_names_out()))
         if forest is not None:
             forest.warm()

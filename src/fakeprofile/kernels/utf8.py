@@ -13,8 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fakeprofile.features import sets
 from fakeprofile.jit import compiled
+from fakeprofile.kernels import sets
 
 UNKNOWN = 255  # no class yet (classes use at most 7 bits)
 # Per set of patterns: the class of every code point the formula in `classes` can give

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fakeprofile.features import sets
+from fakeprofile.kernels import sets
 
 
 def test_unique_is_numpys_unique():

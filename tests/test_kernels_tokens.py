@@ -1,4 +1,4 @@
-"""features/tokens.py: the compiled tokenizer gives exactly the tokens its two regexes define."""
+"""kernels/tokens.py: the compiled tokenizer gives exactly the tokens its two regexes define."""
 
 import random
 
@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fakeprofile.features.tokens import NOT_WORDS, WORD, tokenize
+from fakeprofile.kernels.tokens import NOT_WORDS, WORD, tokenize
 
 
 def regex_tokenize(texts: pa.Array) -> tuple[list[int], list[str]]:

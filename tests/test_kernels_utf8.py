@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pyarrow as pa
 
-from fakeprofile.features import utf8
+from fakeprofile.kernels import utf8
 
 PATTERNS = [r"\p{L}", r"\p{Lu}", r"['’\-]"]
 TABLE = utf8.ascii_table(PATTERNS)

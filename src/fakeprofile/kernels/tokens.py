@@ -10,7 +10,7 @@ What a token is, is defined by two regexes, and tests hold this code to them on 
 
 In Arrow and numpy that was a regex replace and five passes over all the bytes; one compiled pass
 replaced them (docs/performance-history.md gives the measurements).
-Characters are classed as in features/utf8: by the regex engine itself, once per distinct
+Characters are classed as in kernels/utf8: by the regex engine itself, once per distinct
 character.
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from fakeprofile.features import utf8
 from fakeprofile.jit import compiled, inlined
+from fakeprofile.kernels import utf8
 
 NOT_WORDS = r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#][\p{L}\p{N}_]+|\S*\p{N}\S*"
 WORD = r"\p{L}'’\-"  # the characters of words: letters, apostrophes and hyphens
@@ -63,7 +63,7 @@ def _tokens(offsets, data, cls):
     for t in range(len(offsets) - 1):
         i, stop = offsets[t], offsets[t + 1]
         most = (stop - i + 1) // 2  # tokens a text can have; grown here, so that the loop
-        if k + most > len(text):  # below never checks room (much faster: no branch per token)
+        if k + most > len(text):  # below never checks room (no branch per token)
             text = np.concatenate((text, np.empty(len(text) + most, dtype=np.int64)))
             ends = np.concatenate((ends, np.empty(len(ends) + most, dtype=np.int64)))
         while i < stop:

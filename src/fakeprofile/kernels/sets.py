@@ -1,9 +1,8 @@
 """Set operations on 1-d integer arrays, by sorting.
 
-NumPy 2.4's np.unique and np.isin take a hash-based path that is several times slower on the
-arrays feature extraction builds than sorting them (docs/performance-history.md gives the
-measurements). These give the same results.
-"""
+NumPy 2.4's np.unique and np.isin take a hash-based path that is slower on the arrays feature
+extraction builds than sorting them (docs/scaling.md gives the measurement). These give the same
+results."""
 
 from __future__ import annotations
 
