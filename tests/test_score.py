@@ -425,6 +425,25 @@ def test_python_api_scores_one_invitation(trained_project, records):
     assert len(one) == 1 and one["error"].isna().all()
 
 
+def test_python_api_reports_each_invalid_record(trained_project, records):
+    """Records given to the Python API go through the score command's validation (rules
+    included): a bad record is an error row with its reason, never a failed batch."""
+    model = score.load(trained_project / "models/fakeprofile.joblib")
+    bad = [
+        {**records[1], "connections": -1},
+        {**records[2], "created_at": "2999-01-01"},  # a rule, not a type
+        "not a record",
+    ]
+    out = model.score([records[0], *bad, records[3]])
+    assert len(out) == 5 and out["error"].notna().tolist() == [False, True, True, True, False]
+    assert out["error"][1].startswith("connections") and "future" in out["error"][2]
+    assert out["decision"][1:4].eq("error").all() and out["score"][1:4].isna().all()
+    alone = model.score([records[0], records[3]])
+    assert out["score"][[0, 4]].tolist() == alone["score"].tolist()
+    nothing = model.score(bad)  # no valid row at all
+    assert nothing["decision"].eq("error").all() and len(nothing) == 3
+
+
 def test_arrow_and_dataframe_scores_are_the_same(trained_project, records):
     """Batch scoring takes `score_arrow`, the Python API and the pyfunc `score`: one answer."""
     model = load_model(trained_project / "models/fakeprofile.joblib")

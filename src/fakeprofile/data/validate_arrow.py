@@ -1,14 +1,17 @@
-"""The fast path of validation: a whole batch of lines checked at once in Arrow.
+"""The fast path of validation: a whole batch checked at once in Arrow, either raw JSON lines
+(read by Arrow's JSON reader straight into the table layout, strictly typed) or Arrow input
+(Parquet chunks, Spark batches: already typed, no JSON in between).
 
-pydantic checks one record at a time, and its models are then turned into Arrow rows. Arrow's
-JSON reader parses a whole batch straight into the table layout in C++, strictly typed; the
-schema's limits and the rules are then checked on columns (docs/scaling.md).
+Nothing here states a limit or a rule: the checks walk `schema.PROFILE` (each field's type and
+limits, derived from the pydantic models) and the rules declared on `schema.Rules`, so a field
+or limit added to the models is checked here too. pydantic, a record at a time, is slower
+(docs/performance-history.md, third round).
 
-This path only ever *accepts*. If any line of a batch is anything but plainly valid - a value
+This path only ever *accepts*. If any row of a batch is anything but plainly valid - a value
 pydantic would coerce ("12" for 12), a limit or rule broken, a date written another way, broken
-JSON - it returns None, and `validate` checks that batch line by line with pydantic, which also
+JSON - it returns None, and `data.check` checks that batch row by row with pydantic, which also
 names the reasons. So a batch gets the same table either way; tests/test_validate_arrow.py
-compares the two on valid and on mutated records.
+compares the two on valid, mutated and generated records.
 """
 
 from __future__ import annotations

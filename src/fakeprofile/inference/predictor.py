@@ -86,6 +86,8 @@ class FakeProfileModel:
         valid gets decision "error" and the reason in the `error` column."""
         checked = check_input(records, photo_dir)
         table = checked.table
+        if not table.num_rows:  # every record was rejected
+            return checked.answers(pd.DataFrame(), self.version)
         p, decision, reasons = self.verdicts(self.features(table, photo_dir))
         scored = pd.DataFrame(
             {
