@@ -144,3 +144,32 @@ def test_cuts_at_the_ends_and_the_default_minimum_of_reports():
     y = (np.arange(60) >= 40).astype(int)
     assert choose_thresholds(p, y, 0.99, 0.03)[1] == p[40]
     assert choose_thresholds(p, y, 0.99, 0.03, min_reports=21)[1] > 1
+
+
+def test_decisions_at_hand_made_thresholds_and_the_red_flag_floor():
+    p = np.array([0.1, 0.2, 0.5, 0.7, 0.9, 0.05])
+    X = pd.DataFrame({"invite_link": [1, 0, 1, 0, 1, np.nan], "invite_phone": [0, 0, 0, 0, 0, 2]})
+    plain = Trained("rules", None, Platt(), accept_below=0.2, report_at=0.7)
+    assert plain.decide(p).tolist() == ["accept", "ask", "ask", "report", "report", "accept"]
+    assert plain.decide(p, X).tolist() == plain.decide(p).tolist()  # no floor: flags ignored
+    assert not plain.floored(p, X).any()
+    floor = Trained("rules", None, Platt(), 0.2, 0.7, red_flag_floor=True)
+    # A red flag (a link, a phone number) is never accepted; a reported one stays reported.
+    assert floor.decide(p, X).tolist() == ["ask", "ask", "ask", "report", "report", "ask"]
+    assert floor.decide(p).tolist() == plain.decide(p).tolist()  # without features: no floor
+    assert floor.floored(p, X).tolist() == [True, False, False, False, False, True]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_floored_rows_are_exactly_those_the_floor_moved_from_accept_to_ask(seed):
+    rng = np.random.default_rng(seed)
+    n = 200
+    p = rng.random(n)
+    X = pd.DataFrame({"invite_money_words": rng.choice([0, 1, np.nan], n)})
+    a, r = np.sort(rng.random(2))
+    if seed % 2:
+        a, r = r, a  # hand-set thresholds may even cross: report still wins
+    floor = Trained("rules", None, Platt(), a, r, red_flag_floor=True)
+    moved = (floor.decide(p) == "accept") & (floor.decide(p, X) == "ask")
+    np.testing.assert_array_equal(floor.floored(p, X), moved)
+    assert (floor.decide(p, X) != floor.decide(p)).sum() == moved.sum()
