@@ -1,0 +1,159 @@
+"""Mutation testing of the deciding modules, one module at a time (`make mutation`).
+
+    python tools/mutation_run.py [--label before|after] [module ...]
+
+Each module is mutated by mutmut in its own scratch copy (mutants/<name>/, the [tool.mutmut]
+section of pyproject.toml with only that module and only its fast tests, MODULES below), niced,
+one test process at a time: the machine is shared. Its score, the time it took and its surviving
+mutants (with the review in tools/mutation_equivalent.json) go into reports/mutation.json under
+the label, next to the other label's figures, so the score before and after new tests stays on
+record."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+# module -> its fast tests (and a -k filter): the tests that decide whether a mutant is killed.
+# Tests that build the session model (conftest.small_model) are left out: each mutant would
+# rebuild it.
+MODULES: dict[str, list[str]] = {
+    "modeling/train.py": ["tests/test_train.py", "tests/test_train_thresholds.py"],
+    "inference/explain.py": ["tests/test_explain.py", "-k", "not real_model"],
+    "inference/score.py": ["tests/test_score_fast.py", "-k", "not several_workers"],
+    "data/validate.py": [
+        "tests/test_validate.py",
+        "tests/test_score_fast.py",
+        "-k",
+        "not several_workers",
+    ],
+    "data/validate_arrow.py": ["tests/test_validate_arrow.py"],
+    "data/schema.py": ["tests/test_schema.py", "tests/test_validate.py"],
+    "features/activity.py": ["tests/test_features_activity.py", "tests/test_features.py"],
+    "features/completeness.py": ["tests/test_features_completeness.py", "tests/test_features.py"],
+    "tracking/export.py": ["tests/test_export.py"],
+    "tracking/runs.py": ["tests/test_tracking.py"],
+}
+KILLED = {1, 3}
+STATUS = {0: "survived", 33: "no tests", 5: "no tests", 36: "timeout", 24: "timeout"}
+# Functions that only read and write files or warm caches: the slow pipeline tests cover them, and
+# their mutants are counted apart, not in the score of the deciding code.
+OUT_OF_SCOPE = re.compile(
+    r"\.x_(run|log_run|store_lock|_requirements|_git_commit|warm|load_parts)__mutmut"
+)
+REPORT = Path("reports/mutation.json")
+
+
+def scratch_copy(module: str, tests_from: str | None) -> Path:
+    """A copy of src, tests and params with a [tool.mutmut] section for this module alone; the
+    tests as of commit `tests_from` if given (the score before new tests)."""
+    work = Path("mutants") / module.replace("/", "_").removesuffix(".py")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    for name in ("src", "tests"):
+        shutil.copytree(name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy("params.yaml", work)
+    if tests_from:
+        shutil.rmtree(work / "tests")
+        archive = subprocess.run(["git", "archive", tests_from, "tests"], capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(work)], input=archive.stdout, check=True)
+    text = Path("pyproject.toml").read_text(encoding="utf-8")
+    section = [
+        "[tool.mutmut]",
+        'source_paths = ["src/fakeprofile"]',
+        f"only_mutate = {json.dumps(['src/fakeprofile/' + module])}",
+        'also_copy = ["tests", "params.yaml"]',
+        'pytest_add_cli_args = ["-m", "not slow", "-p", "no:cacheprovider", "-q"]',
+        f"pytest_add_cli_args_test_selection = {json.dumps(MODULES[module])}",
+    ]
+    head = text[: text.index("[tool.mutmut]")]
+    (work / "pyproject.toml").write_text(head + "\n".join(section) + "\n", encoding="utf-8")
+    return work
+
+
+def tally(
+    work: Path, module: str, seconds: float, why: dict, tests_from: str | None
+) -> tuple[dict, list]:
+    meta = work / "mutants/src/fakeprofile" / (module + ".meta")
+    codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    outside = sum(1 for k in codes if OUT_OF_SCOPE.search(k))
+    codes = {k: c for k, c in codes.items() if not OUT_OF_SCOPE.search(k)}
+    counts = Counter("killed" if c in KILLED else STATUS.get(c, "other") for c in codes.values())
+    total = sum(counts.values())
+    survived = sorted(k for k, c in codes.items() if c not in KILLED)
+    equivalent = sum(why.get(k, "").startswith("equivalent") for k in survived)
+    result = {
+        "mutants": total,
+        "out_of_scope_not_counted": outside,
+        **dict(sorted(counts.items())),
+        "score": round(counts["killed"] / total, 4) if total else None,
+        "equivalent": equivalent,
+        "score_without_equivalent": round(counts["killed"] / (total - equivalent), 4)
+        if total - equivalent
+        else None,
+        "wall_seconds": round(seconds),
+        "tests": MODULES[module],
+        "tests_from_commit": tests_from,
+    }
+    survivors = []
+    for name in survived:
+        shown = subprocess.run(
+            [sys.executable, "-m", "mutmut", "show", name],
+            cwd=work,
+            capture_output=True,
+            text=True,
+        ).stdout
+        survivors.append(
+            {
+                "mutant": name,
+                "module": module,
+                "status": STATUS.get(codes[name], str(codes[name])),
+                "why": why.get(name),
+                "diff": "\n".join(x for x in shown.splitlines() if x[:1] in "+-@"),
+            }
+        )
+    return result, survivors
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("modules", nargs="*", default=list(MODULES))
+    ap.add_argument("--label", default="after", choices=["before", "after"])
+    ap.add_argument("--tests-from", help="commit whose tests to use (for the score before)")
+    args = ap.parse_args()
+    why = json.loads(Path("tools/mutation_equivalent.json").read_text(encoding="utf-8"))
+    env = os.environ | {"OMP_NUM_THREADS": "1"}
+    for module in args.modules:
+        work = scratch_copy(module, args.tests_from)
+        env["PYTHONPATH"] = str((work / "src").resolve())
+        start = time.monotonic()
+        cmd = ["nice", "-n", "19", sys.executable, "-m", "mutmut", "run", "--max-children", "1"]
+        with open(work / "mutmut.log", "w") as log:
+            subprocess.run(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+        result, survivors = tally(work, module, time.monotonic() - start, why, args.tests_from)
+        report = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
+        report.setdefault("modules", {}).setdefault(module, {})[args.label] = result
+        kept = [s for s in report.get("survivors", []) if s.get("module") != module]
+        report["survivors"] = kept + survivors if args.label == "after" else kept
+        if args.label == "before":
+            report.setdefault("survivors_before", {})[module] = [s["mutant"] for s in survivors]
+        REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        print(
+            module,
+            args.label,
+            json.dumps({k: result[k] for k in ("mutants", "score")}),
+            f"{result['wall_seconds']} s",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
