@@ -214,3 +214,73 @@ def test_proba_neutral_equals_rescoring_each_row_with_the_group_set_neutral(kind
         cols = X.columns[group_of == g]
         copy[cols] = neutral[group_of == g]
         np.testing.assert_allclose(got[row, g], t.proba(copy)[0], rtol=1e-12, atol=1e-15)
+
+
+RULE_COLUMNS = {
+    "photo_missing": [0, 1],
+    "photo_placeholder_or_flat": [0, 1],
+    "photo_reuse_count": [0, 3],
+    "profile_share_sections_filled": [0.1, 0.9],
+    "text_spelling_error_rate": [0.0, 0.2],
+    "activity_none": [0, 1],
+    "invite_has_note": [0, 1],
+    "invite_note_canned": [0, 1],
+    "invite_money_words": [0, 2],
+    "invite_contact_bait": [0, 1],
+    "invite_link": [0, 1],
+}
+
+
+def test_the_stage_fits_on_all_but_test_rows_and_cross_fits_each_cv_fold(tmp_path):
+    """train.run against the roles fitted by hand: the saved models on every row outside the
+    test part, and each fold's cv predictions and decisions from roles fitted on the others."""
+    import joblib
+    from sklearn.preprocessing import FunctionTransformer
+
+    from fakeprofile.modeling.train import fit_roles, run
+
+    rng = np.random.default_rng(4)
+    n = 240
+    X = pd.DataFrame({k: rng.choice(v, n) for k, v in RULE_COLUMNS.items()})
+    X["activity_followers"] = rng.integers(0, 50, n).astype(float)
+    y = ((X["photo_missing"] + X["invite_link"] + rng.random(n)) > 1.5).to_numpy().astype(int)
+    ids = [f"p{i}" for i in range(n)]
+    fold = np.arange(n) % 4 - 1  # fold -1: not in the cv (the test part here)
+    part = np.where(fold < 0, "test", np.where(fold == 0, "val", "train"))
+    features, split = tmp_path / "features.parquet", tmp_path / "split.parquet"
+    X.assign(profile_id=ids).to_parquet(features)
+    pd.DataFrame(
+        {
+            "profile_id": ids,
+            "part": part,
+            "label": np.where(y == 1, "fake", "genuine"),
+            "photo_group": -1,
+            "fold": fold,
+        }
+    ).to_parquet(split)
+    joblib.dump(FunctionTransformer(feature_names_out="one-to-one").fit(X), tmp_path / "f.joblib")
+    params = {"model": "logreg", "seed": 1, "folds": 3, "peer": {"n_estimators": 5}}
+    thresholds = {"report_min_precision": 0.9, "accept_max_fake_rate": 0.2}
+    got = run(features, split, tmp_path / "f.joblib", tmp_path / "m.joblib", params, thresholds)
+    assert set(joblib.load(tmp_path / "m.joblib")) == {"model", "baseline", "peer", "cv"}
+    groups = np.array(["id:" + i for i in ids])
+    fit = part != "test"
+    want = fit_roles(
+        "logreg", params, X[fit].reset_index(drop=True), y[fit], groups[fit], thresholds
+    )
+    assert [got[r].kind for r in ("model", "baseline", "peer")] == ["logreg", "rules", "peer"]
+    for role in ("model", "baseline", "peer"):
+        np.testing.assert_array_equal(got[role].proba(X), want[role].proba(X))
+    cv = got["cv"]
+    assert cv["profile_id"].tolist() == ids and cv["fold"].tolist() == fold.tolist()
+    assert cv.loc[fold < 0, "model_p"].isna().all()
+    assert (cv.loc[fold < 0, "model_decision"] == "").all()
+    for f in range(3):
+        inside, outside = fold == f, (fold >= 0) & (fold != f)
+        X_out = X[outside].reset_index(drop=True)
+        roles = fit_roles("logreg", params, X_out, y[outside], groups[outside], thresholds)
+        X_in = X[inside].reset_index(drop=True)
+        for role, t in roles.items():
+            p = t.proba(X_in)
+            np.testing.assert_array_equal(cv.loc[inside, f"{role}_p"].to_numpy(), p)
+            assert cv.loc[inside, f"{role}_decision"].tolist() == t.decide(p, X_in).tolist()
