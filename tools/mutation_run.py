@@ -52,10 +52,19 @@ OUT_OF_SCOPE = re.compile(
 REPORT = Path("reports/mutation.json")
 
 
-def scratch_copy(module: str, tests_from: str | None) -> Path:
+def workdir(module: str, label: str) -> Path:
+    return Path("mutants") / (module.replace("/", "_").removesuffix(".py") + "-" + label)
+
+
+def exit_codes(work: Path, module: str) -> dict[str, int | None]:
+    meta = work / "mutants/src/fakeprofile" / (module + ".meta")
+    return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+
+
+def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
     """A copy of src, tests and params with a [tool.mutmut] section for this module alone; the
     tests as of commit `tests_from` if given (the score before new tests)."""
-    work = Path("mutants") / module.replace("/", "_").removesuffix(".py")
+    work = workdir(module, label)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     for name in ("src", "tests"):
@@ -128,17 +137,33 @@ def main() -> None:
     ap.add_argument("modules", nargs="*", default=list(MODULES))
     ap.add_argument("--label", default="after", choices=["before", "after"])
     ap.add_argument("--tests-from", help="commit whose tests to use (for the score before)")
+    ap.add_argument(
+        "--rerun-survivors",
+        action="store_true",
+        help="after: run only the mutants that the 'before' run did not kill (tests were only "
+        "added since, so a mutant killed before is killed still)",
+    )
     args = ap.parse_args()
     why = json.loads(Path("tools/mutation_equivalent.json").read_text(encoding="utf-8"))
     env = os.environ | {"OMP_NUM_THREADS": "1"}
     for module in args.modules:
-        work = scratch_copy(module, args.tests_from)
+        work = scratch_copy(module, args.label, args.tests_from)
         env["PYTHONPATH"] = str((work / "src").resolve())
         start = time.monotonic()
         cmd = ["nice", "-n", "19", sys.executable, "-m", "mutmut", "run", "--max-children", "1"]
+        before: dict = {}
+        if args.rerun_survivors:
+            before = exit_codes(workdir(module, "before"), module)
+            rerun = {k for k, c in before.items() if c not in KILLED and not OUT_OF_SCOPE.search(k)}
+            cmd += sorted(rerun)
         with open(work / "mutmut.log", "w") as log:
             subprocess.run(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
-        result, survivors = tally(work, module, time.monotonic() - start, why, args.tests_from)
+        codes = exit_codes(work, module)
+        if before:  # the ones not rerun keep the result they had (killed)
+            codes = {k: codes.get(k) if k in rerun else before[k] for k in before}
+        seconds = time.monotonic() - start
+        result, survivors = tally(work, module, seconds, why, args.tests_from, codes)
+        result["reran_only_the_survivors_of_before"] = bool(before)
         report = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
         report.setdefault("modules", {}).setdefault(module, {})[args.label] = result
         kept = [s for s in report.get("survivors", []) if s.get("module") != module]
