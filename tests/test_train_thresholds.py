@@ -13,6 +13,8 @@ from fakeprofile.modeling.estimators import Platt
 from fakeprofile.modeling.split import folds_of
 from fakeprofile.modeling.train import Trained, choose_thresholds, fit_one, out_of_fold
 
+THRESHOLDS = {"report_min_precision": 0.99, "accept_max_fake_rate": 0.03}
+
 
 def brute_force(p, y, min_precision, max_fake_rate, min_reports=20):
     """The definition, cut by cut: (rows accepted, rows reported) as boolean masks.
@@ -173,3 +175,18 @@ def test_floored_rows_are_exactly_those_the_floor_moved_from_accept_to_ask(seed)
     moved = (floor.decide(p) == "accept") & (floor.decide(p, X) == "ask")
     np.testing.assert_array_equal(floor.floored(p, X), moved)
     assert (floor.decide(p, X) != floor.decide(p)).sum() == moved.sum()
+
+
+def test_a_pickled_model_leaves_its_compiled_trees_out_and_scores_the_same():
+    import pickle
+
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame(rng.random((200, 3)), columns=["a", "b", "c"])
+    y = (X["a"] > 0.5).to_numpy().astype(int)
+    t = fit_one("rf", {"rf": {"n_estimators": 5}}, 0, X, y, np.arange(200) % 2, THRESHOLDS)
+    saved = pickle.dumps(t)
+    p = t.proba(X)  # builds the compiled trees
+    assert pickle.dumps(t) == saved  # derived, never pickled
+    again = pickle.loads(saved)
+    np.testing.assert_array_equal(again.proba(X), p)
+    assert again.decide(p).tolist() == t.decide(p).tolist()
