@@ -164,6 +164,8 @@ def test_candidates_lay_each_entry_over_its_kinds_section_and_leave_params_alone
     for bad in ({"auto": []}, {}, {"auto": [{"n_estimators": 3}]}, {"auto": [{"kind": "svm"}]}):
         with pytest.raises(UserError, match="train.auto"):
             candidates(bad)
+    with pytest.raises(UserError, match="not ''$"):  # an entry without a kind says so
+        candidates({"auto": [{"n_estimators": 3}]})
 
 
 def test_auto_keeps_the_earlier_candidate_on_a_tie():
