@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -75,14 +76,12 @@ def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
         archive = subprocess.run(["git", "archive", tests_from, "tests"], capture_output=True)
         subprocess.run(["tar", "-x", "-C", str(work)], input=archive.stdout, check=True)
     text = Path("pyproject.toml").read_text(encoding="utf-8")
-    section = [
-        "[tool.mutmut]",
-        'source_paths = ["src/fakeprofile"]',
-        f"only_mutate = {json.dumps(['src/fakeprofile/' + module])}",
-        'also_copy = ["tests", "params.yaml"]',
-        'pytest_add_cli_args = ["-m", "not slow", "-p", "no:cacheprovider", "-q"]',
-        f"pytest_add_cli_args_test_selection = {json.dumps(MODULES[module])}",
-    ]
+    common = tomllib.loads(text)["tool"]["mutmut"]
+    settings = common | {
+        "only_mutate": ["src/fakeprofile/" + module],
+        "pytest_add_cli_args_test_selection": MODULES[module],
+    }
+    section = ["[tool.mutmut]"] + [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
     head = text[: text.index("[tool.mutmut]")]
     (work / "pyproject.toml").write_text(head + "\n".join(section) + "\n", encoding="utf-8")
     return work
