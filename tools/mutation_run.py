@@ -12,6 +12,9 @@ record."""
 from __future__ import annotations
 
 import argparse
+import ast
+import difflib
+import functools
 import json
 import os
 import re
@@ -44,7 +47,14 @@ MODULES: dict[str, list[str]] = {
     "tracking/runs.py": ["tests/test_tracking.py"],
 }
 KILLED = {1, 3}
-STATUS = {0: "survived", 33: "no tests", 5: "no tests", 36: "timeout", 24: "timeout"}
+STATUS = {
+    0: "survived",
+    33: "no tests",
+    5: "no tests",
+    36: "timeout",
+    24: "timeout",
+    None: "not checked",  # the run was stopped before it came to this mutant
+}
 # Functions that only read and write files or warm caches: the slow pipeline tests cover them, and
 # their mutants are counted apart, not in the score of the deciding code.
 OUT_OF_SCOPE = re.compile(
@@ -87,16 +97,38 @@ def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
     return work
 
 
+@functools.cache
+def _functions(path: Path) -> dict[str, list[str]]:
+    """Source lines of every function in a mutated file, by name."""
+    source = path.read_text(encoding="utf-8")
+    return {
+        n.name: ast.get_source_segment(source, n).splitlines()
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def diff_of(work: Path, module: str, name: str) -> str:
+    """What mutant `name` changed, as a diff of its function against the original (what
+    `mutmut show` prints, without starting mutmut for each survivor)."""
+    functions = _functions(work / "mutants/src/fakeprofile" / module)
+    func = name.rsplit(".", 1)[-1]
+    orig = func.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"
+    found = {k: functions[k] for k in (func, orig) if k in functions}
+    if len(found) != 2:
+        return ""
+    a, b = found[orig][1:], found[func][1:]  # bodies: the def lines differ by name only
+    return "\n".join(difflib.unified_diff(a, b, lineterm="", n=0))
+
+
 def tally(
-    work: Path, module: str, seconds: float, why: dict, tests_from: str | None
+    work: Path, module: str, seconds: float, why: dict, tests_from: str | None, codes: dict
 ) -> tuple[dict, list]:
-    meta = work / "mutants/src/fakeprofile" / (module + ".meta")
-    codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
     outside = sum(1 for k in codes if OUT_OF_SCOPE.search(k))
     codes = {k: c for k, c in codes.items() if not OUT_OF_SCOPE.search(k)}
     counts = Counter("killed" if c in KILLED else STATUS.get(c, "other") for c in codes.values())
-    total = sum(counts.values())
-    survived = sorted(k for k, c in codes.items() if c not in KILLED)
+    total = sum(counts.values()) - counts["not checked"]  # the score is of the checked ones
+    survived = sorted(k for k, c in codes.items() if c not in KILLED and c is not None)
     equivalent = sum(why.get(k, "").startswith("equivalent") for k in survived)
     result = {
         "mutants": total,
@@ -113,19 +145,17 @@ def tally(
     }
     survivors = []
     for name in survived:
-        shown = subprocess.run(
-            [sys.executable, "-m", "mutmut", "show", name],
-            cwd=work,
-            capture_output=True,
-            text=True,
-        ).stdout
+        shown = diff_of(work, module, name) if codes[name] == 0 else ""
         survivors.append(
             {
                 "mutant": name,
                 "module": module,
                 "status": STATUS.get(codes[name], str(codes[name])),
                 "why": why.get(name),
-                "diff": "\n".join(x for x in shown.splitlines() if x[:1] in "+-@"),
+                "diff": "\n".join(
+                    x for x in shown.splitlines() if x[:1] in "+-" and x[:3] not in ("---", "+++")
+                )
+                or None,
             }
         )
     return result, survivors
@@ -142,10 +172,22 @@ def main() -> None:
         help="after: run only the mutants that the 'before' run did not kill (tests were only "
         "added since, so a mutant killed before is killed still)",
     )
+    ap.add_argument(
+        "--tally-only",
+        type=float,
+        metavar="SECONDS",
+        help="only record the existing run of the label (one stopped part-way), which took SECONDS",
+    )
     args = ap.parse_args()
     why = json.loads(Path("tools/mutation_equivalent.json").read_text(encoding="utf-8"))
     env = os.environ | {"OMP_NUM_THREADS": "1"}
     for module in args.modules:
+        if args.tally_only is not None:
+            work = workdir(module, args.label)
+            codes = exit_codes(work, module)
+            result, survivors = tally(work, module, args.tally_only, why, args.tests_from, codes)
+            record(module, args.label, result, survivors)
+            continue
         work = scratch_copy(module, args.label, args.tests_from)
         env["PYTHONPATH"] = str((work / "src").resolve())
         start = time.monotonic()
@@ -153,7 +195,11 @@ def main() -> None:
         before: dict = {}
         if args.rerun_survivors:
             before = exit_codes(workdir(module, "before"), module)
-            rerun = {k for k, c in before.items() if c not in KILLED and not OUT_OF_SCOPE.search(k)}
+            rerun = {
+                k
+                for k, c in before.items()
+                if c not in KILLED and c is not None and not OUT_OF_SCOPE.search(k)
+            }
             cmd += sorted(rerun)
         with open(work / "mutmut.log", "w") as log:
             subprocess.run(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -163,20 +209,19 @@ def main() -> None:
         seconds = time.monotonic() - start
         result, survivors = tally(work, module, seconds, why, args.tests_from, codes)
         result["reran_only_the_survivors_of_before"] = bool(before)
-        report = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
-        report.setdefault("modules", {}).setdefault(module, {})[args.label] = result
+        record(module, args.label, result, survivors)
+
+
+def record(module: str, label: str, result: dict, survivors: list) -> None:
+    report = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
+    report.setdefault("modules", {}).setdefault(module, {})[label] = result
+    if label == "after":
         kept = [s for s in report.get("survivors", []) if s.get("module") != module]
-        report["survivors"] = kept + survivors if args.label == "after" else kept
-        if args.label == "before":
-            report.setdefault("survivors_before", {})[module] = [s["mutant"] for s in survivors]
-        REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        print(
-            module,
-            args.label,
-            json.dumps({k: result[k] for k in ("mutants", "score")}),
-            f"{result['wall_seconds']} s",
-            flush=True,
-        )
+        report["survivors"] = kept + survivors
+    else:
+        report.setdefault("survivors_before", {})[module] = [s["mutant"] for s in survivors]
+    REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(module, label, json.dumps({k: result[k] for k in ("mutants", "score")}), flush=True)
 
 
 if __name__ == "__main__":
