@@ -161,6 +161,8 @@ def test_candidates_lay_each_entry_over_its_kinds_section_and_leave_params_alone
     assert got[1][1]["logreg"] == {"C": 0.5}
     assert got[0][1]["seed"] == 3 and got[1][1]["rf"] == params["rf"]
     assert params["auto"][0] == {"kind": "rf", "n_estimators": 10}  # not popped from the input
+    with pytest.raises(UserError, match="^params.yaml train.model is auto but train.auto lists no"):
+        candidates({"auto": []})
     for bad in ({"auto": []}, {}, {"auto": [{"n_estimators": 3}]}, {"auto": [{"kind": "svm"}]}):
         with pytest.raises(UserError, match="train.auto"):
             candidates(bad)
@@ -271,6 +273,12 @@ def test_the_stage_fits_on_all_but_test_rows_and_cross_fits_each_cv_fold(tmp_pat
         "logreg", params, X[fit].reset_index(drop=True), y[fit], groups[fit], thresholds
     )
     assert [got[r].kind for r in ("model", "baseline", "peer")] == ["logreg", "rules", "peer"]
+    # Cross-fitted with train.folds (3 here) folds: the calibrator is Platt on those predictions.
+    X_fit = X[fit].reset_index(drop=True)
+    raw = out_of_fold("logreg", params, 1, X_fit, y[fit], folds_of(y[fit], groups[fit], 3, 1))
+    grid = np.linspace(0.01, 0.99, 9)
+    want_cal = Platt().fit(raw, y[fit]).transform(grid)
+    np.testing.assert_allclose(got["model"].calibrator.transform(grid), want_cal, rtol=1e-9)
     for role in ("model", "baseline", "peer"):
         np.testing.assert_array_equal(got[role].proba(X), want[role].proba(X))
     cv = got["cv"]

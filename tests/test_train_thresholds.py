@@ -160,6 +160,15 @@ def test_decisions_at_hand_made_thresholds_and_the_red_flag_floor():
     assert floor.decide(p, X).tolist() == ["ask", "ask", "ask", "report", "report", "ask"]
     assert floor.decide(p).tolist() == plain.decide(p).tolist()  # without features: no floor
     assert floor.floored(p, X).tolist() == [True, False, False, False, False, True]
+    assert floor.floored(p, X).dtype == bool  # a mask
+    assert plain.floored(p, X).dtype == bool
+    # At the cuts themselves: a score equal to accept_below is asked about anyway, one equal to
+    # report_at is reported (here with crossed hand-set thresholds): neither was floored.
+    flagged = pd.DataFrame({"invite_link": [1, 1]})
+    assert not floor.floored(np.array([0.2, 0.2]), flagged).any()
+    crossed = Trained("rules", None, Platt(), 0.8, 0.5, red_flag_floor=True)
+    assert crossed.decide(np.array([0.5, 0.4]), flagged).tolist() == ["report", "ask"]
+    assert crossed.floored(np.array([0.5, 0.4]), flagged).tolist() == [False, True]
 
 
 @pytest.mark.parametrize("seed", range(4))
