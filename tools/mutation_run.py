@@ -101,8 +101,9 @@ def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
 def _functions(path: Path) -> dict[str, list[str]]:
     """Source lines of every function in a mutated file, by name."""
     source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
     return {
-        n.name: ast.get_source_segment(source, n).splitlines()
+        n.name: lines[n.lineno - 1 : n.end_lineno]
         for n in ast.walk(ast.parse(source))
         if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
     }
@@ -185,7 +186,12 @@ def main() -> None:
         if args.tally_only is not None:
             work = workdir(module, args.label)
             codes = exit_codes(work, module)
+            if args.rerun_survivors:  # mutants not rerun keep the before run's result
+                before = exit_codes(workdir(module, "before"), module)
+                rerun = {k for k, c in before.items() if c not in KILLED and c is not None}
+                codes = {k: codes.get(k) if k in rerun else before[k] for k in before}
             result, survivors = tally(work, module, args.tally_only, why, args.tests_from, codes)
+            result["reran_only_the_survivors_of_before"] = args.rerun_survivors
             record(module, args.label, result, survivors)
             continue
         work = scratch_copy(module, args.label, args.tests_from)
