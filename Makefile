@@ -43,12 +43,11 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-# Mutation testing of the deciding modules against the fast suite ([tool.mutmut] in pyproject.toml):
-# score and surviving mutants to reports/mutation.json. CPU-heavy (tens of minutes): runs niced.
+# Mutation testing of the deciding modules, one at a time against each one's fast tests
+# (tools/mutation_run.py): score, time and surviving mutants to reports/mutation.json. CPU-heavy
+# (minutes to an hour a module on a busy machine): niced, one test process. MODULES=... for some.
 mutation: $(STAMP)
-	rm -rf mutants
-	@start=$$(date +%s); OMP_NUM_THREADS=1 nice -n 19 $(BIN)/mutmut run --max-children 2; \
-	  $(BIN)/python tools/mutation_report.py reports/mutation.json $$(( $$(date +%s) - start ))
+	$(BIN)/python tools/mutation_run.py --label after $(MODULES)
 
 # The pipeline on real labelled data sets (import, dvc repro with 5-fold cv, export, score): model
 # against rules against the raw-field forest, to reports/real_data.json and docs/real-data.md.

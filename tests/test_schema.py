@@ -110,3 +110,59 @@ def test_only_profile_id_is_required_and_missing_stays_missing():
 def test_types_and_limits_are_enforced(patch):
     with pytest.raises(ValidationError):
         schema.Profile.model_validate({**FULL, **patch})
+
+
+def test_unknown_keys_are_dotted_paths_at_any_depth_and_list_items_share_their_path():
+    record = {
+        "profile_id": "x",
+        "nickname": "n",
+        "invitation": {"message": "hi", "msg": "typo"},
+        "experience": [{"title": "a", "salary": 1}, {"boss": "b"}],
+        "skills": ["python"],
+        "sections": {"courses": 1, "awards": 2},
+        "activity": None,
+    }
+    got = list(schema.unknown_keys(record))
+    assert got == [
+        "nickname",
+        "invitation.msg",
+        "experience.salary",
+        "experience.boss",
+        "sections.awards",
+    ]
+    raw = json.dumps(record).encode()
+    assert list(schema.unknown_keys_in(raw)) == got
+    assert list(schema.unknown_keys({k: v for k, v in FULL.items()})) == []
+
+
+def test_unknown_field_names_are_capped_in_number_and_length():
+    names = {"kept"}
+    schema.add_names(names, ["kept", "y" * 300] + [f"f{i}" for i in range(500)])
+    assert len(names) == schema.MAX_NAMED
+    assert "y" * 200 in names and "f97" in names and "f98" not in names
+
+
+def test_a_key_given_twice_is_found_at_any_depth():
+    assert schema.duplicate_key(b'{"a": 1, "b": {"c": 1, "c": 2}}') == "c"
+    assert schema.duplicate_key(b'{"a": 1, "a": 1}') == "a"
+    assert schema.duplicate_key(b'{"a": 1, "b": [{"a": 2}]}') is None
+    assert schema.duplicate_key(b"{broken") is None
+    with pytest.raises(schema.DuplicateKey):
+        json.loads('{"k": 1, "k": 2}', object_pairs_hook=schema.no_duplicates)
+
+
+def test_rows_keep_unknown_fields_as_json_and_invitation_times_in_utc():
+    import datetime as dt
+
+    p = schema.Profile.model_validate(
+        {"profile_id": "x", "ø": "å", "invitation": {"sent_at": "2026-01-02T03:04:05"}}
+    )
+    row = schema.to_row(p)
+    assert row["extra"] == '{"ø": "å"}'
+    assert row["invitation"]["sent_at"] == dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    aware = schema.Profile.model_validate(
+        {"profile_id": "x", "invitation": {"sent_at": "2026-01-02T03:04:05+02:00"}}
+    )
+    sent = schema.to_row(aware)["invitation"]["sent_at"]
+    assert sent.utcoffset() == dt.timedelta(hours=2) and schema.to_row(aware)["extra"] is None
+    assert schema.empty_table().num_rows == 0 and schema.empty_table().schema == schema.ARROW_SCHEMA

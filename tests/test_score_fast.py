@@ -87,3 +87,128 @@ def test_several_workers_write_the_same_output_in_input_order(small_model, unsee
     assert scored == [i for k, i in enumerate(ids) if k not in (17, 250)]
     assert [json.loads(line)["line"] for line in outputs[2][1].splitlines()] == [18, 251]
     assert outputs[2] == outputs[1]
+
+
+# -- input and output without a model: public functions, hand-made tables ----------------------
+
+
+def scored_table(rows):
+    from fakeprofile.inference.predictor import OUTPUT_SCHEMA
+
+    return pa.Table.from_pylist(rows, schema=OUTPUT_SCHEMA)
+
+
+OUT_ROWS = [
+    {"profile_id": "p1", "score": 0.25, "decision": "accept", "reasons": [], "model_version": "v"},
+    {
+        "profile_id": "=HYPERLINK(1)",
+        "score": 0.5,
+        "decision": "ask",
+        "reasons": ["no photo", "-1 connections"],
+        "model_version": "v",
+    },
+    {
+        "profile_id": "p3",
+        "score": 0.9,
+        "decision": "report",
+        "reasons": ["a"],
+        "model_version": "v",
+    },
+]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_the_writer_appends_chunks_in_order_in_each_format(tmp_path, suffix):
+    import csv
+
+    path = tmp_path / f"out{suffix}"
+    writer = score.Writer(path, suffix)
+    writer.write(scored_table(OUT_ROWS[:2]))
+    writer.write(scored_table(OUT_ROWS[2:]))
+    writer.close()
+    if suffix == ".parquet":
+        assert pq.read_table(path).to_pylist() == OUT_ROWS
+    elif suffix == ".jsonl":
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert [json.loads(line) for line in lines] == OUT_ROWS
+    else:
+        rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+        assert (
+            rows
+            == [  # one header; reasons joined; a formula cell made text
+                ["profile_id", "score", "decision", "reasons", "model_version"],
+                ["p1", "0.25", "accept", "", "v"],
+                ["'=HYPERLINK(1)", "0.5", "ask", "no photo; '-1 connections", "v"][:3]
+                + ["no photo; -1 connections", "v"],
+                ["p3", "0.9", "report", "a", "v"],
+            ]
+        )
+
+
+def test_cells_that_start_like_a_formula_get_an_apostrophe():
+    cells = ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx", "plain", "a=b", "", None, "x-1"]
+    got = score.no_formula(pa.array(cells)).to_pylist()
+    assert got == ["'=1+1", "'+cmd", "'-2", "'@SUM(A1)", "'\tx", "'\rx"] + cells[6:]
+
+
+def test_parquet_rows_become_json_lines_with_extra_fields_merged(tmp_path):
+    import datetime as dt
+
+    when = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
+    rows = [
+        {"profile_id": "a", "name": "An", "created_at": when, "extra": '{"nickname": "x"}'},
+        {"profile_id": "b", "name": None, "created_at": None, "extra": None},
+        {"profile_id": "c", "name": "Cy", "created_at": None, "extra": "[1]"},
+        {"profile_id": "d", "name": "Di", "created_at": None, "extra": "{broken"},
+        {"profile_id": "e", "name": "Ed", "created_at": None, "extra": '{"name": "again"}'},
+        {"profile_id": "f", "name": "Fi", "created_at": None, "extra": '{"k": 1, "k": 2}'},
+    ]
+    table = pa.Table.from_pylist(rows)
+    got = list(score.table_lines(table, range(11, 17)))
+    assert [n for n, _ in got] == list(range(11, 17))
+    assert json.loads(got[0][1]) == {
+        "profile_id": "a",
+        "name": "An",
+        "created_at": "2026-06-01T10:00:00+00:00",
+        "nickname": "x",
+    }
+    assert json.loads(got[1][1]) == {"profile_id": "b"}  # nulls are left out
+    reasons = [str(line) for _, line in got[2:]]
+    assert all(isinstance(line, score.io.Unreadable) for _, line in got[2:])
+    assert reasons[0] == "extra: must be a JSON object, not list"
+    assert reasons[1] == "extra: not valid JSON"
+    assert "is both a column and in extra" in reasons[2] and "name" in reasons[2]
+    assert reasons[3].startswith("extra: duplicate key:") and "k" in reasons[3]
+    numbers = [n for n, _ in score.table_lines(pa.table({"extra": pa.array([5])}), [3])]
+    assert numbers == [3]
+    assert str(next(score.table_lines(pa.table({"extra": [5]}), [3]))[1]) == (
+        "extra: must hold a JSON object as text"
+    )
+
+
+def test_parquet_rows_are_numbered_from_one_across_chunks_and_long_rows_are_refused(tmp_path):
+    # Row 5 is 150 bytes as stored but over 300 as JSON (each newline becomes two characters).
+    rows = [{"profile_id": str(i), "name": "\n" * 150 if i == 4 else "xyz"} for i in range(7)]
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=3)
+    got = list(score.input_lines(path, 2, 200))
+    assert [n for n, _ in got] == [1, 2, 3, 4, 5, 6, 7]
+    assert got[4][1] is None  # over 200 bytes as JSON: refused like a long line
+    assert [json.loads(line)["profile_id"] for n, line in got if n != 5] == list("012356")
+
+
+def test_inputs_of_another_kind_and_feature_tables_are_refused(tmp_path):
+    from fakeprofile.errors import UserError
+
+    with pytest.raises(UserError, match="must be .jsonl"):
+        score.input_lines(tmp_path / "in.csv", 10, 100)
+    with pytest.raises(UserError, match="none of the profile fields"):
+        score.unknown_columns(["profile_id", "photo_missing", "text_len"], "f.parquet")
+    assert score.unknown_columns(["profile_id", "name", "zz", "label"], "f") == ["zz"]
+    assert score.unknown_columns(["name", "zz"], "f") == ["zz"]  # no ids: validation rejects
+
+
+def test_the_summary_line_counts_every_decision():
+    s = score.Summary(read=9, scored=7, rejected=2, decisions={"accept": 4, "ask": 2, "report": 1})
+    assert s.line() == "9 read, 7 scored, 2 rejected (accept 4, ask 2, report 1)"
+    assert score.Summary().decisions == {"accept": 0, "ask": 0, "report": 0}

@@ -13,6 +13,8 @@ from fakeprofile.modeling.estimators import Platt
 from fakeprofile.modeling.split import folds_of
 from fakeprofile.modeling.train import Trained, choose_thresholds, fit_one, out_of_fold
 
+THRESHOLDS = {"report_min_precision": 0.99, "accept_max_fake_rate": 0.03}
+
 
 def brute_force(p, y, min_precision, max_fake_rate, min_reports=20):
     """The definition, cut by cut: (rows accepted, rows reported) as boolean masks.
@@ -84,11 +86,11 @@ def test_calibration_is_fitted_on_rows_the_classifier_never_saw():
     X, y = _parts(rng, 1200)
     X_new, _ = _parts(rng, 800)
     fold = folds_of(y, np.arange(len(y)), 5, 0)
-    params = {"hgb": {"max_iter": 60, "min_samples_leaf": 2, "max_leaf_nodes": 63}}
+    params = {"rf": {"n_estimators": 30}}
     thresholds = {"report_min_precision": 0.99, "accept_max_fake_rate": 0.03}
     with threadpool_limits(1):  # OpenMP threads on a busy shared machine only spin
-        trained = fit_one("hgb", params, 0, X, y, fold, thresholds)
-        oof = out_of_fold("hgb", params, 0, X, y, fold)
+        trained = fit_one("rf", params, 0, X, y, fold, thresholds)
+        oof = out_of_fold("rf", params, 0, X, y, fold)
     raw = trained.classifier.predict_proba(X)[:, 1]
     assert np.corrcoef(raw, y)[0, 1] > 0.5  # the final classifier did memorise
     assert abs(np.corrcoef(oof, y)[0, 1]) < 0.15  # its out-of-fold predictions did not
@@ -100,7 +102,7 @@ def test_calibration_is_fitted_on_rows_the_classifier_never_saw():
     assert abs(p.mean() - 0.3) < 0.05
     assert p.std() < 0.05
     assert (trained.decide(p) == "report").sum() == 0
-    assert trained.kind == "hgb"
+    assert trained.kind == "rf"
 
 
 def test_proba_of_a_model_without_trees_is_calibrated_predict_proba():
@@ -144,3 +146,56 @@ def test_cuts_at_the_ends_and_the_default_minimum_of_reports():
     y = (np.arange(60) >= 40).astype(int)
     assert choose_thresholds(p, y, 0.99, 0.03)[1] == p[40]
     assert choose_thresholds(p, y, 0.99, 0.03, min_reports=21)[1] > 1
+
+
+def test_decisions_at_hand_made_thresholds_and_the_red_flag_floor():
+    p = np.array([0.1, 0.2, 0.5, 0.7, 0.9, 0.05])
+    X = pd.DataFrame({"invite_link": [1, 0, 1, 0, 1, np.nan], "invite_phone": [0, 0, 0, 0, 0, 2]})
+    plain = Trained("rules", None, Platt(), accept_below=0.2, report_at=0.7)
+    assert plain.decide(p).tolist() == ["accept", "ask", "ask", "report", "report", "accept"]
+    assert plain.decide(p, X).tolist() == plain.decide(p).tolist()  # no floor: flags ignored
+    assert not plain.floored(p, X).any()
+    floor = Trained("rules", None, Platt(), 0.2, 0.7, red_flag_floor=True)
+    # A red flag (a link, a phone number) is never accepted; a reported one stays reported.
+    assert floor.decide(p, X).tolist() == ["ask", "ask", "ask", "report", "report", "ask"]
+    assert floor.decide(p).tolist() == plain.decide(p).tolist()  # without features: no floor
+    assert floor.floored(p, X).tolist() == [True, False, False, False, False, True]
+    assert floor.floored(p, X).dtype == bool  # a mask
+    assert plain.floored(p, X).dtype == bool
+    # At the cuts themselves: a score equal to accept_below is asked about anyway, one equal to
+    # report_at is reported (here with crossed hand-set thresholds): neither was floored.
+    flagged = pd.DataFrame({"invite_link": [1, 1]})
+    assert not floor.floored(np.array([0.2, 0.2]), flagged).any()
+    crossed = Trained("rules", None, Platt(), 0.8, 0.5, red_flag_floor=True)
+    assert crossed.decide(np.array([0.5, 0.4]), flagged).tolist() == ["report", "ask"]
+    assert crossed.floored(np.array([0.5, 0.4]), flagged).tolist() == [False, True]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_floored_rows_are_exactly_those_the_floor_moved_from_accept_to_ask(seed):
+    rng = np.random.default_rng(seed)
+    n = 200
+    p = rng.random(n)
+    X = pd.DataFrame({"invite_money_words": rng.choice([0, 1, np.nan], n)})
+    a, r = np.sort(rng.random(2))
+    if seed % 2:
+        a, r = r, a  # hand-set thresholds may even cross: report still wins
+    floor = Trained("rules", None, Platt(), a, r, red_flag_floor=True)
+    moved = (floor.decide(p) == "accept") & (floor.decide(p, X) == "ask")
+    np.testing.assert_array_equal(floor.floored(p, X), moved)
+    assert (floor.decide(p, X) != floor.decide(p)).sum() == moved.sum()
+
+
+def test_a_pickled_model_leaves_its_compiled_trees_out_and_scores_the_same():
+    import pickle
+
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame(rng.random((200, 3)), columns=["a", "b", "c"])
+    y = (X["a"] > 0.5).to_numpy().astype(int)
+    t = fit_one("rf", {"rf": {"n_estimators": 5}}, 0, X, y, np.arange(200) % 2, THRESHOLDS)
+    saved = pickle.dumps(t)
+    p = t.proba(X)  # builds the compiled trees
+    assert pickle.dumps(t) == saved  # derived, never pickled
+    again = pickle.loads(saved)
+    np.testing.assert_array_equal(again.proba(X), p)
+    assert again.decide(p).tolist() == t.decide(p).tolist()

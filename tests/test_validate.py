@@ -159,3 +159,133 @@ def test_rejects_over_the_input_is_refused_and_the_input_kept(tmp_path):
         validate.run(inp, tmp_path / "valid.parquet", inp, validate.Rules())
     assert inp.read_bytes() == before
     assert not (tmp_path / "valid.parquet").exists()
+
+
+# -- each reason, word for word, through check_lines (both validators' slow path) -------------
+
+AS_OF = validate.Rules(as_of=__import__("datetime").date(2026, 6, 1))
+
+
+def reason_of(raw, rules=AS_OF):
+    line = json.dumps(raw).encode() if isinstance(raw, dict) else raw
+    rows, numbers, rejects = validate.check_lines([(7, line)], rules)
+    assert len(rows) + len(rejects) == 1 and numbers == ([7] if rows else [])
+    return (rejects[0].line, rejects[0].profile_id, rejects[0].reason) if rejects else None
+
+
+def test_reasons_name_the_field_the_rule_and_the_line():
+    earliest = AS_OF.earliest_date
+    before = str(earliest.replace(year=earliest.year - 1))
+    cases = {
+        None: (None, "line too long"),
+        validate.io.Unreadable("row too large"): (None, "row too large"),
+        b'{"profile_id": "\xff"}': (None, "not UTF-8 text (byte 16)"),
+        b"[1]": (None, "record is not a JSON object"),
+        b'{"profile_id": "x", "followers": -1, "connections": -2}': (
+            "x",
+            "connections: Input should be greater than or equal to 0 (+1 more)",
+        ),
+        b'{"profile_id": "x", "followers": -1}': (
+            "x",
+            "followers: Input should be greater than or equal to 0",
+        ),
+        b'{"profile_id": "x", "name": "a", "name": "b"}': (
+            "x",
+            "duplicate key: name appears twice in one object",
+        ),
+        b'{"profile_id": "x", "created_at": "2026-06-02"}': (
+            "x",
+            "created_at: date 2026-06-02 is in the future",
+        ),
+        json.dumps({"profile_id": "x", "created_at": before}).encode(): (
+            "x",
+            f"created_at: date {before} is implausibly early",
+        ),
+        b'{"profile_id": "x", "invitation": {"sent_at": "2026-06-02T00:00:00Z"}}': (
+            "x",
+            "invitation.sent_at: date 2026-06-02 is in the future",
+        ),
+        b'{"profile_id": "x", "experience": [{}, {"start": "2027-01-01"}]}': (
+            "x",
+            "experience.1.start: date 2027-01-01 is in the future",
+        ),
+        b'{"profile_id": "x", "education": [{"start": "2027-01-01"}]}': (
+            "x",
+            "education.0.start: date 2027-01-01 is in the future",
+        ),
+        b'{"profile_id": "x", "experience": [{"start": "2020-01-02", "end": "2020-01-01"}]}': (
+            "x",
+            "experience.0: ends before it starts",
+        ),
+        b'{"profile_id": 5, "photo": "../x.jpg"}': (
+            None,
+            "profile_id: Input should be a valid string",
+        ),
+    }
+    for raw, (pid, reason) in cases.items():
+        assert reason_of(raw) == (7, pid, reason), raw
+    assert reason_of(b'{"profile_id": "x"')[2].startswith("malformed JSON: ")
+    # Valid edge cases: today, the earliest date, an education ending in the future, one-day job.
+    for ok in (
+        {"profile_id": "x", "created_at": "2026-06-01"},
+        {"profile_id": "x", "created_at": str(earliest)},
+        {"profile_id": "x", "education": [{"start": "2020-01-01", "end": "2030-01-01"}]},
+        {"profile_id": "x", "experience": [{"start": "2020-01-01", "end": "2020-01-01"}]},
+    ):
+        assert reason_of(ok) is None, ok
+    labelled = validate.Rules(as_of=AS_OF.as_of, require_label=True)
+    assert reason_of({"profile_id": "x"}, labelled)[2].startswith("label: required")
+    assert reason_of({"profile_id": "x", "label": "fake"}, labelled) is None
+    assert reason_of({"profile_id": "x", "photo": "/etc/passwd"})[2].startswith("photo: ")
+    assert reason_of({"profile_id": "y" * 300, "followers": -1})[1] == "y" * 200
+
+
+def test_key_text_escapes_control_characters_and_caps_the_length():
+    assert validate.key_text("a b\n\x1b[31m\u202e") == "a b\\n\\x1b[31m\\u202e"
+    assert validate.key_text("k" * 61) == "k" * 60 + "..."
+    assert validate.key_text("k" * 60) == "k" * 60
+    assert validate.key_text("abcdef", limit=3) == "abc..."
+
+
+def test_a_reject_with_a_lone_surrogate_is_still_one_json_line():
+    assert validate.Reject(3, "é", "r").to_json() == '{"line": 3, "profile_id": "é", "reason": "r"}'
+    text = validate.Reject(3, "\ud800", "r").to_json()
+    assert text == '{"line": 3, "profile_id": "\\ud800", "reason": "r"}'
+    text.encode("utf-8")
+
+
+def test_settle_merges_duplicates_into_line_order_and_counts_reasons_by_field():
+    dedup, counts = validate.Dedup(), validate.Counts()
+    bad = [validate.Reject(2, "b", "followers: too low"), validate.Reject(6, None, "line too long")]
+    keep, rejects = validate.settle(dedup, counts, ["a", "c", "a", "d"], [1, 3, 4, 5], bad)
+    assert keep == [0, 1, 3]
+    assert [r.line for r in rejects] == [2, 4, 6]
+    assert rejects[1].reason == "profile_id: duplicate of an earlier line (a)"
+    keep, rejects = validate.settle(dedup, counts, ["d", "e"], [7, 8], [])
+    assert keep == [1] and [r.line for r in rejects] == [7]
+    assert (counts.read, counts.valid, counts.rejected) == (8, 4, 4)
+    assert counts.reasons == {"followers": 1, "profile_id": 2, "line too long": 1}
+    assert counts.summary() == "8 read, 4 valid, 4 rejected"
+
+
+def test_batches_are_consecutive_and_end_at_the_size():
+    lines = [(i, b"x") for i in range(1, 8)] + [(8, None)]
+    got = list(validate.batches(lines, 3))
+    assert got == [lines[0:3], lines[3:6], lines[6:8]]
+    assert list(validate.batches([], 3)) == []
+    big = [(1, b"x" * validate.BATCH_BYTES), (2, b"y"), (3, b"z")]
+    assert [len(b) for b in validate.batches(big, 10)] == [1, 2]
+
+
+def test_the_first_damage_is_noted_and_every_line_passes_on():
+    counts = validate.Counts(read=5, valid=3, rejected=2)
+    lines = [(1, b"a"), (2, validate.io.Damaged("gzip: truncated")), (3, validate.io.Damaged("b"))]
+    assert list(validate.noting_damage(lines, counts)) == lines
+    assert counts.damage == "gzip: truncated"
+    assert str(validate.damage_error(counts, "profiles")) == (
+        "gzip: truncated (5 read, 3 valid, 2 rejected; the profiles before it were used, "
+        "the lost part is in the rejects file)"
+    )
+    clean = validate.Counts()
+    list(validate.noting_damage([(1, validate.io.Unreadable("row too large"))], clean))
+    assert clean.damage is None

@@ -1,0 +1,234 @@
+"""Mutation testing of the deciding modules, one module at a time (`make mutation`).
+
+    python tools/mutation_run.py [--label before|after] [module ...]
+
+Each module is mutated by mutmut in its own scratch copy (mutants/<name>/, the [tool.mutmut]
+section of pyproject.toml with only that module and only its fast tests, MODULES below), niced,
+one test process at a time: the machine is shared. Its score, the time it took and its surviving
+mutants (with the review in tools/mutation_equivalent.json) go into reports/mutation.json under
+the label, next to the other label's figures, so the score before and after new tests stays on
+record."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import functools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+# module -> its fast tests (and a -k filter): the tests that decide whether a mutant is killed.
+# Tests that build the session model (conftest.small_model) are left out: each mutant would
+# rebuild it.
+MODULES: dict[str, list[str]] = {
+    "modeling/train.py": ["tests/test_train.py", "tests/test_train_thresholds.py"],
+    "inference/explain.py": ["tests/test_explain.py", "-k", "not real_model"],
+    "inference/score.py": ["tests/test_score_fast.py", "-k", "not several_workers"],
+    "data/validate.py": [
+        "tests/test_validate.py",
+        "tests/test_score_fast.py",
+        "-k",
+        "not several_workers",
+    ],
+    "data/validate_arrow.py": ["tests/test_validate_arrow.py"],
+    "data/schema.py": ["tests/test_schema.py", "tests/test_validate.py"],
+    "features/activity.py": ["tests/test_features_activity.py", "tests/test_features.py"],
+    "features/completeness.py": ["tests/test_features_completeness.py", "tests/test_features.py"],
+    "tracking/export.py": ["tests/test_export.py"],
+    "tracking/runs.py": ["tests/test_tracking.py"],
+}
+KILLED = {1, 3}
+STATUS = {
+    0: "survived",
+    33: "no tests",
+    5: "no tests",
+    36: "timeout",
+    24: "timeout",
+    None: "not checked",  # the run was stopped before it came to this mutant
+}
+# Functions that only read and write files or warm caches: the slow pipeline tests cover them, and
+# their mutants are counted apart, not in the score of the deciding code.
+OUT_OF_SCOPE = re.compile(
+    r"\.x_(run|log_run|store_lock|_requirements|_git_commit|warm|load_parts)__mutmut"
+)
+REPORT = Path("reports/mutation.json")
+
+
+def workdir(module: str, label: str) -> Path:
+    return Path("mutants") / (module.replace("/", "_").removesuffix(".py") + "-" + label)
+
+
+def exit_codes(work: Path, module: str) -> dict[str, int | None]:
+    meta = work / "mutants/src/fakeprofile" / (module + ".meta")
+    return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+
+
+def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
+    """A copy of src, tests and params with a [tool.mutmut] section for this module alone; the
+    tests as of commit `tests_from` if given (the score before new tests)."""
+    work = workdir(module, label)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    for name in ("src", "tests"):
+        shutil.copytree(name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy("params.yaml", work)
+    if tests_from:
+        shutil.rmtree(work / "tests")
+        archive = subprocess.run(["git", "archive", tests_from, "tests"], capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(work)], input=archive.stdout, check=True)
+    text = Path("pyproject.toml").read_text(encoding="utf-8")
+    common = tomllib.loads(text)["tool"]["mutmut"]
+    settings = common | {
+        "only_mutate": ["src/fakeprofile/" + module],
+        "pytest_add_cli_args_test_selection": MODULES[module],
+    }
+    section = ["[tool.mutmut]"] + [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
+    head = text[: text.index("[tool.mutmut]")]
+    (work / "pyproject.toml").write_text(head + "\n".join(section) + "\n", encoding="utf-8")
+    return work
+
+
+@functools.cache
+def _functions(path: Path) -> dict[str, list[str]]:
+    """Source lines of every function in a mutated file, by name."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    return {
+        n.name: lines[n.lineno - 1 : n.end_lineno]
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def diff_of(work: Path, module: str, name: str) -> str:
+    """What mutant `name` changed, as a diff of its function against the original (what
+    `mutmut show` prints, without starting mutmut for each survivor)."""
+    functions = _functions(work / "mutants/src/fakeprofile" / module)
+    func = name.rsplit(".", 1)[-1]
+    orig = func.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"
+    found = {k: functions[k] for k in (func, orig) if k in functions}
+    if len(found) != 2:
+        return ""
+    a, b = found[orig][1:], found[func][1:]  # bodies: the def lines differ by name only
+    return "\n".join(difflib.unified_diff(a, b, lineterm="", n=0))
+
+
+def tally(
+    work: Path, module: str, seconds: float, why: dict, tests_from: str | None, codes: dict
+) -> tuple[dict, list]:
+    outside = sum(1 for k in codes if OUT_OF_SCOPE.search(k))
+    codes = {k: c for k, c in codes.items() if not OUT_OF_SCOPE.search(k)}
+    counts = Counter("killed" if c in KILLED else STATUS.get(c, "other") for c in codes.values())
+    total = sum(counts.values()) - counts["not checked"]  # the score is of the checked ones
+    survived = sorted(k for k, c in codes.items() if c not in KILLED and c is not None)
+    equivalent = sum(why.get(k, "").startswith("equivalent") for k in survived)
+    result = {
+        "mutants": total,
+        "out_of_scope_not_counted": outside,
+        **dict(sorted(counts.items())),
+        "score": round(counts["killed"] / total, 4) if total else None,
+        "equivalent": equivalent,
+        "score_without_equivalent": round(counts["killed"] / (total - equivalent), 4)
+        if total - equivalent
+        else None,
+        "wall_seconds": round(seconds),
+        "tests": MODULES[module],
+        "tests_from_commit": tests_from,
+    }
+    survivors = []
+    for name in survived:
+        shown = diff_of(work, module, name) if codes[name] == 0 else ""
+        survivors.append(
+            {
+                "mutant": name,
+                "module": module,
+                "status": STATUS.get(codes[name], str(codes[name])),
+                "why": why.get(name),
+                "diff": "\n".join(
+                    x for x in shown.splitlines() if x[:1] in "+-" and x[:3] not in ("---", "+++")
+                )
+                or None,
+            }
+        )
+    return result, survivors
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("modules", nargs="*", default=list(MODULES))
+    ap.add_argument("--label", default="after", choices=["before", "after"])
+    ap.add_argument("--tests-from", help="commit whose tests to use (for the score before)")
+    ap.add_argument(
+        "--rerun-survivors",
+        action="store_true",
+        help="after: run only the mutants that the 'before' run did not kill (tests were only "
+        "added since, so a mutant killed before is killed still)",
+    )
+    ap.add_argument(
+        "--tally-only",
+        type=float,
+        metavar="SECONDS",
+        help="only record the existing run of the label (one stopped part-way), which took SECONDS",
+    )
+    args = ap.parse_args()
+    why = json.loads(Path("tools/mutation_equivalent.json").read_text(encoding="utf-8"))
+    env = os.environ | {"OMP_NUM_THREADS": "1"}
+    for module in args.modules:
+        if args.tally_only is not None:
+            work = workdir(module, args.label)
+            codes = exit_codes(work, module)
+            if args.rerun_survivors:  # mutants not rerun keep the before run's result
+                before = exit_codes(workdir(module, "before"), module)
+                rerun = {k for k, c in before.items() if c not in KILLED and c is not None}
+                codes = {k: codes.get(k) if k in rerun else before[k] for k in before}
+            result, survivors = tally(work, module, args.tally_only, why, args.tests_from, codes)
+            result["reran_only_the_survivors_of_before"] = args.rerun_survivors
+            record(module, args.label, result, survivors)
+            continue
+        work = scratch_copy(module, args.label, args.tests_from)
+        env["PYTHONPATH"] = str((work / "src").resolve())
+        start = time.monotonic()
+        cmd = ["nice", "-n", "19", sys.executable, "-m", "mutmut", "run", "--max-children", "1"]
+        before: dict = {}
+        if args.rerun_survivors:
+            before = exit_codes(workdir(module, "before"), module)
+            rerun = {
+                k
+                for k, c in before.items()
+                if c not in KILLED and c is not None and not OUT_OF_SCOPE.search(k)
+            }
+            cmd += sorted(rerun)
+        with open(work / "mutmut.log", "w") as log:
+            subprocess.run(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+        codes = exit_codes(work, module)
+        if before:  # the ones not rerun keep the result they had (killed)
+            codes = {k: codes.get(k) if k in rerun else before[k] for k in before}
+        seconds = time.monotonic() - start
+        result, survivors = tally(work, module, seconds, why, args.tests_from, codes)
+        result["reran_only_the_survivors_of_before"] = bool(before)
+        record(module, args.label, result, survivors)
+
+
+def record(module: str, label: str, result: dict, survivors: list) -> None:
+    report = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
+    report.setdefault("modules", {}).setdefault(module, {})[label] = result
+    if label == "after":
+        kept = [s for s in report.get("survivors", []) if s.get("module") != module]
+        report["survivors"] = kept + survivors
+    else:
+        report.setdefault("survivors_before", {})[module] = [s["mutant"] for s in survivors]
+    REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(module, label, json.dumps({k: result[k] for k in ("mutants", "score")}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
