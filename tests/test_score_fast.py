@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from fakeprofile.data import validate
+from fakeprofile.data import check, io, validate
 from fakeprofile.inference import score
 from fakeprofile.synth.generate import GenConfig, make_profile
 
@@ -164,7 +164,7 @@ def test_parquet_rows_become_json_lines_with_extra_fields_merged(tmp_path):
         {"profile_id": "f", "name": "Fi", "created_at": None, "extra": '{"k": 1, "k": 2}'},
     ]
     table = pa.Table.from_pylist(rows)
-    got = list(score.table_lines(table, range(11, 17)))
+    got = list(check.table_lines(table, range(11, 17)))
     assert [n for n, _ in got] == list(range(11, 17))
     assert json.loads(got[0][1]) == {
         "profile_id": "a",
@@ -174,14 +174,14 @@ def test_parquet_rows_become_json_lines_with_extra_fields_merged(tmp_path):
     }
     assert json.loads(got[1][1]) == {"profile_id": "b"}  # nulls are left out
     reasons = [str(line) for _, line in got[2:]]
-    assert all(isinstance(line, score.io.Unreadable) for _, line in got[2:])
+    assert all(isinstance(line, io.Unreadable) for _, line in got[2:])
     assert reasons[0] == "extra: must be a JSON object, not list"
     assert reasons[1] == "extra: not valid JSON"
     assert "is both a column and in extra" in reasons[2] and "name" in reasons[2]
     assert reasons[3].startswith("extra: duplicate key:") and "k" in reasons[3]
-    numbers = [n for n, _ in score.table_lines(pa.table({"extra": pa.array([5])}), [3])]
+    numbers = [n for n, _ in check.table_lines(pa.table({"extra": pa.array([5])}), [3])]
     assert numbers == [3]
-    assert str(next(score.table_lines(pa.table({"extra": [5]}), [3]))[1]) == (
+    assert str(next(check.table_lines(pa.table({"extra": [5]}), [3]))[1]) == (
         "extra: must hold a JSON object as text"
     )
 
@@ -193,8 +193,11 @@ def test_parquet_rows_are_numbered_from_one_across_chunks_and_long_rows_are_refu
     pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=3)
     got = list(score.input_lines(path, 2, 200))
     assert [n for n, _ in got] == [1, 2, 3, 4, 5, 6, 7]
-    assert got[4][1] is None  # over 200 bytes as JSON: refused like a long line
-    assert [json.loads(line)["profile_id"] for n, line in got if n != 5] == list("012356")
+    table, numbers, rejects = check.check_batch(got, validate.Rules())
+    assert numbers == [1, 2, 3, 4, 6, 7]
+    assert table.column("profile_id").to_pylist() == list("012356")
+    # over 200 bytes as JSON: refused like a long line
+    assert [(r.line, r.reason) for r in rejects] == [(5, "line too long")]
 
 
 def test_inputs_of_another_kind_and_feature_tables_are_refused(tmp_path):
