@@ -114,7 +114,9 @@ def one(name: str, folder: Path, work: Path, reuse: bool = False) -> dict:
     root = project(work, raw, overrides, reuse)
     repro = sh([str(BIN / "dvc"), "repro"], root)
     print("\n".join(line for line in repro.splitlines() if "ROC AUC" in line), flush=True)
-    metrics = json.loads((root / "reports/metrics.json").read_text())
+    # The segments report has every number (metrics.json only the headline): rows, fold spread,
+    # and per model whether its thresholds can both accept and report.
+    report = json.loads((root / "reports/segments.json").read_text())
     scored = root / "scores.parquet"
     sh(
         [
@@ -129,19 +131,24 @@ def one(name: str, folder: Path, work: Path, reuse: bool = False) -> dict:
     scores = pd.read_parquet(scored)
     roles = {}
     for role in ("model", "baseline", "peer"):
-        m = metrics[role]
+        m = report[role]
         roles[role] = {
             "kind": m["kind"],
             "settings": m.get("settings", {}),
             "cv": {k: m["cv"][k] for k in HEADLINE if k in m["cv"]},
             "pooled": {k: m["test"][k] for k in HEADLINE if k in m["test"]},
-            "decisions": {d: m["test"][f"share_{d}"] for d in ("accept", "ask", "report")},
         }
+        # As in metrics.json and MLflow: decision shares only where the thresholds can both
+        # accept and report (the checklist rules' probability never reaches the report level).
+        if m.get("decisions_meaningful"):
+            roles[role]["decisions"] = {
+                d: m["test"][f"share_{d}"] for d in ("accept", "ask", "report")
+            }
     return {
         "import": imported.strip().splitlines(),
-        "rows": metrics["model"]["test"]["rows"],
-        "fake_share": metrics["model"]["test"]["fake_share"],
-        "folds": metrics["parts"],
+        "rows": report["model"]["test"]["rows"],
+        "fake_share": report["model"]["test"]["fake_share"],
+        "folds": report["parts"],
         "roles": roles,
         "scored_with_registered_model": {
             "rows": len(scores),
@@ -155,7 +162,7 @@ def one(name: str, folder: Path, work: Path, reuse: bool = False) -> dict:
     }
 
 
-def markdown(results: dict, source: str) -> str:
+def markdown(results: dict, source: str, missing: list[str] | None = None) -> str:
     rows = []
     for name, r in results.items():
         for role in ("model", "peer", "baseline"):
@@ -174,6 +181,11 @@ def markdown(results: dict, source: str) -> str:
         f"with the registered MLflow model ({r['scored_with_registered_model']['decisions']}); "
         f"{r['seconds']:.0f} s."
         for name, r in results.items()
+    )
+    pending = (
+        f"\nNot measured by this run (it was stopped before them): {', '.join(missing)}.\n"
+        if missing
+        else ""
     )
     return f"""# The pipeline on real labelled data
 
@@ -200,7 +212,7 @@ Mean ± standard deviation over the 5 folds:
 
 TPR at 1% FPR rests on few genuine rows per fold on the smaller set (1% of about 200 is 2
 profiles), so its spread is wide.
-"""
+{pending}"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,14 +236,17 @@ def main(argv: list[str] | None = None) -> int:
     sets = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
     if args.only:
         sets = [p for p in sets if p.name in args.only]
-    results = {}
+    results: dict = {}
     for s in sets:
         print(f"== {s.name}", flush=True)
         results[s.name] = one(s.name, s, Path(args.work) / s.name, args.reuse)
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    Path(args.markdown).write_text(markdown(results, f"`{folder}`"))
-    print(f"wrote {args.json} and {args.markdown}")
+        # Written after each data set: a run stopped part-way keeps what it measured, and the
+        # page names the data sets it has no numbers for.
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+        missing = [p.name for p in sets if p.name not in results]
+        Path(args.markdown).write_text(markdown(results, f"`{folder}`", missing))
+        print(f"wrote {args.json} and {args.markdown}", flush=True)
     return 0
 
 

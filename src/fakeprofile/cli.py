@@ -111,7 +111,46 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
     if counts.damage:
         raise validate.damage_error(counts, "lines")
+    if not args.input:
+        _validate_test_file(data, rules, p, args.output or data["valid"])
     return 0
+
+
+def _validate_test_file(data: dict, rules: object, p: dict, valid: str) -> None:
+    """The fixed test file (data.test) validated with the same rules into data.valid_test and
+    data.rejects_test; without one, both are written empty (they are the stage's outputs)."""
+    import pyarrow.parquet as pq
+
+    from fakeprofile.data import schema, validate
+    from fakeprofile.data.io import atomic_path
+
+    if not data.get("test"):
+        with atomic_path(data["valid_test"]) as tmp:
+            pq.write_table(schema.ARROW_SCHEMA.empty_table(), tmp)
+        with atomic_path(data["rejects_test"]) as tmp:
+            Path(tmp).write_text("", encoding="utf-8")
+        return
+    counts = validate.run(
+        data["test"],
+        data["valid_test"],
+        data["rejects_test"],
+        rules,
+        chunk_rows=p["chunk_rows"],
+        max_line_bytes=p["max_line_bytes"],
+    )
+    print(f"test file: {counts.summary()}")
+    for reason, n in sorted(counts.reasons.items(), key=lambda kv: -kv[1]):
+        print(f"  rejected {n}: {_shown(reason, 200)}")
+    if counts.damage:
+        raise validate.damage_error(counts, "lines")
+    ids = pq.read_table(valid, columns=["profile_id"]).column("profile_id").to_pylist()
+    test_ids = pq.read_table(data["valid_test"], columns=["profile_id"]).column("profile_id")
+    both = sorted(set(ids) & set(test_ids.to_pylist()))
+    if both:
+        raise UserError(
+            f"{len(both)} profile_id(s) are in both data.raw and data.test (e.g. {both[0]!r}): "
+            "a test profile must not also train; remove them from one of the files"
+        )
 
 
 def transformer_from_params(params: dict, photo_dir: str | None) -> ProfileFeatures:
@@ -140,6 +179,7 @@ def cmd_featurize(args: argparse.Namespace) -> int:
         args.output or data["features"],
         transformer_from_params(params, args.photos or data["photos"]),
         data["featurizer"],
+        extra=None if args.input else data["valid_test"],
     )
     print(
         f"{rows} profiles -> {n_feat} features in {seconds:.1f}s ({rows / max(seconds, 1e-9):.0f}/s)"
@@ -162,6 +202,7 @@ def cmd_split(args: argparse.Namespace) -> int:
         p["test_share"],
         p["seed"],
         p["folds"],
+        test_file=data["valid_test"] if data.get("test") else None,
     )
     print(", ".join(f"{k} {v}" for k, v in counts.items()))
     return 0

@@ -55,6 +55,11 @@ class Data(Section):
     split: str = "data/processed/split.parquet"
     test_profiles: str = "data/processed/test_profiles.parquet"
     trained: str = "models/stages/trained.joblib"
+    # A fixed external test file (JSON Lines, like raw): when set it is the test part, validated
+    # and featurized like raw, and every row of raw trains; null = the split sets rows aside.
+    test: str | None = None
+    valid_test: str = "data/interim/test_profiles.parquet"
+    rejects_test: str = "data/interim/test_rejects.jsonl"
 
 
 class Generate(Section):

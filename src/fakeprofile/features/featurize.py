@@ -22,18 +22,29 @@ KEEP = ("profile_id", "label", "fake_kind", "created_at")
 
 
 def run(
-    valid: str | Path, output: str | Path, transformer: ProfileFeatures, model_out: str | Path
+    valid: str | Path,
+    output: str | Path,
+    transformer: ProfileFeatures,
+    model_out: str | Path,
+    extra: str | Path | None = None,
 ) -> tuple[int, int, float]:
     """Write features of every valid profile to `output` and the fitted transformer to
     `model_out`; returns (rows, features, seconds).
 
     Beside the features the table carries `photo_group`: profiles whose pictures are
     near-duplicates share a group number (the split keeps each group in one part); a profile
-    without a usable picture is its own group (-1 here)."""
+    without a usable picture is its own group (-1 here).
+
+    `extra` (the fixed test file's valid rows, data.valid_test) is featurized with them, the
+    same way: its rows are appended when the file exists and has any."""
     if not Path(valid).is_file():
         raise UserError(f"validated profiles not found: {valid} (run `fakeprofile validate` first)")
     check_targets({"input": valid}, {"output": output, "featurizer": model_out})
     table = pq.read_table(valid)
+    if extra is not None and Path(extra).is_file():
+        more = pq.read_table(extra)
+        if more.num_rows:
+            table = pa.concat_tables([table, more.cast(table.schema)])
     t0 = time.perf_counter()
     from fakeprofile.progress import bar
 

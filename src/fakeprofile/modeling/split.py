@@ -88,17 +88,32 @@ def run(
     test_share: float,
     seed: int,
     folds: int = 5,
+    test_file: str | Path | None = None,
 ) -> dict[str, int]:
     """Write each profile's part (and, for cv, fold; else -1) to `output`, and the test part's
     profiles (without labels; for cv all of them) to `test_profiles`, ready for `fakeprofile
-    score`."""
+    score`. With `test_file` (the valid rows of data.test) the test part is exactly its rows and
+    every other row trains: `method` sets nothing aside."""
     if not Path(features).is_file():
         raise UserError(f"feature table not found: {features} (run `fakeprofile featurize` first)")
     cols = ["profile_id", "label", "photo_group", "created_at"]
     df = pq.read_table(features, columns=cols).to_pandas()
     if df["label"].isna().any() or df["label"].nunique() < 2:
         raise UserError("training data needs both labels, 'fake' and 'genuine', on every profile")
-    if method == "cv":
+    test_ids = None
+    if test_file is not None:
+        if method == "cv":
+            raise UserError(
+                "split.method cv tests every row in turn; with a fixed test file (data.test) "
+                "use grouped or temporal, or set data.test: null"
+            )
+        test_ids = pq.read_table(test_file, columns=["profile_id"]).column("profile_id")
+        if len(test_ids) == 0:
+            raise UserError(f"the fixed test file has no valid rows ({test_file})")
+    if test_ids is not None:
+        parts = np.where(df["profile_id"].isin(test_ids.to_pylist()), "test", "train")
+        fold = np.full(len(df), -1)
+    elif method == "cv":
         fold = cv_folds(df, folds, seed)
         parts = np.full(len(df), "train", dtype=object)
     else:
@@ -108,6 +123,8 @@ def run(
     with atomic_path(output) as tmp:
         out.to_parquet(tmp, index=False)
     table = pq.read_table(valid)
+    if test_ids is not None:
+        table = pa.concat_tables([table, pq.read_table(test_file).cast(table.schema)])
     scored = out["part"] == "test" if method != "cv" else out["fold"] >= 0
     test_ids = pa.array(out.loc[scored, "profile_id"])
     test = table.filter(pc.is_in(table.column("profile_id"), value_set=test_ids))
