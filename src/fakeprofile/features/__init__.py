@@ -23,7 +23,7 @@ from fakeprofile.features import activity, completeness, invitation, style, text
 from fakeprofile.features.frame import field, num, to_table
 from fakeprofile.features.photo import DESC_DIM, PhotoIndex, PhotoInfo, read_photos
 
-__all__ = ["INCREASING", "ProfileFeatures"]
+__all__ = ["DECREASING", "INCREASING", "ProfileFeatures"]
 
 # Features that can only raise the probability of "fake" (monotonic constraints in the trees):
 # the note's red flags, job begging, and every evasion count. A pitch or a channel move must
@@ -36,6 +36,26 @@ INCREASING = (
     "text_evasion_mixed_script",
     "text_evasion_spaced_letters",
     *(f"text_evasion_note_{t}" for t in invitation.evasion.TRICKS),
+    # The profile's red flags from the checklist (issue 26, behavioural tests): no photo or a
+    # reused one, spelling errors, no activity, a canned note, mass inviting, and followers or
+    # followings gathered fast (a younger account has higher per-30-day rates).
+    "photo_missing",
+    "photo_placeholder_or_flat",
+    "photo_reuse_count",
+    "text_spelling_error_rate",
+    "activity_none",
+    "invite_note_canned",
+    "invite_note_canned_similarity",
+    "invite_sent_last_7d",
+    "activity_following_per_30d",
+    "activity_followers_per_30d",
+)
+# Features that can only lower it: an older account, a fuller profile, a note at all. So a
+# younger account, a thinner profile or a missing note never makes a profile look safer.
+DECREASING = (
+    "activity_account_age_days",
+    "profile_share_sections_filled",
+    "invite_has_note",
 )
 
 FIT_CHUNK = 50_000  # rows whose features are computed at once in fit_transform

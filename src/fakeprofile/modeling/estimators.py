@@ -27,7 +27,7 @@ from sklearn.preprocessing import StandardScaler
 
 from fakeprofile.config import DEFAULTS
 from fakeprofile.errors import UserError
-from fakeprofile.features import INCREASING
+from fakeprofile.features import DECREASING, INCREASING
 
 KINDS = ("rules", "logreg", "hgb", "rf", "peer")
 
@@ -144,7 +144,9 @@ class RedFlagsRaise(HistGradientBoostingClassifier):
 
     def fit(self, X: pd.DataFrame, y: Any, sample_weight: Any = None) -> RedFlagsRaise:
         columns = list(getattr(X, "columns", []))
-        self.monotonic_cst = {c: 1 for c in columns if c in INCREASING} or None
+        cst = {c: 1 for c in columns if c in INCREASING}
+        cst |= {c: -1 for c in columns if c in DECREASING}
+        self.monotonic_cst = cst or None
         return super().fit(X, y, sample_weight=sample_weight)
 
 
