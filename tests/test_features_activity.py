@@ -32,7 +32,7 @@ def reference(r: dict) -> dict[str, float]:
     elif math.isnan(window):
         span = max(age, 1) if not math.isnan(age) else NAN
     else:
-        span = max(min(window, age) if not math.isnan(age) else window, 1)
+        span = max(window, 1)  # the window, even for a younger account
     out = {"activity_account_age_days": age}
     for n, c in counts.items():
         out[f"activity_{n}"] = c

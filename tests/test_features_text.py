@@ -124,9 +124,10 @@ def test_spaced_out_equals_the_regex_counts():
 
 
 def test_spelling_rate_is_errors_over_checked_words_only():
-    """Hand-counted: of the 16 tokens, the profile's own name (2), the acronym, the number and
-    the one-letter words are not checked; the 10 checked words hold 2 typos (techer, gardn).
-    Divided by every token the rate would be 2/16."""
+    """Hand-counted: of the 16 tokens, the acronym, the number and the one-letter words are not
+    checked, nor is one word of the own name (a capitalised unknown word, as any name would be);
+    the 11 checked words hold 2 typos (techer, gardn); the own name is never an error. Divided by
+    every token the rate would be 2/16."""
     from fakeprofile.features import ProfileFeatures
 
     record = {
@@ -136,5 +137,5 @@ def test_spelling_rate_is_errors_over_checked_words_only():
         "in 2024.",
     }
     got = ProfileFeatures().fit([record]).transform([record]).iloc[0]
-    assert got["text_words_checked"] == 10
-    assert got["text_spelling_error_rate"] == 0.2
+    assert got["text_words_checked"] == 11
+    assert got["text_spelling_error_rate"] == 2 / 11

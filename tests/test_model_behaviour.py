@@ -7,10 +7,12 @@ session fixture (conftest.small_model) and scored on generated profiles it never
 - minimum functionality: each seed red flag alone, on an otherwise average member, raises the
   score by at least the smallest effect that is named as a reason.
 
-Tests marked xfail(strict=True) fail on today's model. Issue 23 made the note's red flags (pitch,
-money bait, another channel) count on their own, through monotonic constraints; the profile's
-red flags and the direction tests still fail. Strict, so they turn into failures, to be
-unmarked, once fixed.
+Tests marked xfail(strict=True) fail on today's model, each with its measured reason. The
+profile's red flags are monotonic too (the families' `increasing` / `decreasing` in features/registry.py) and the generated data
+holds `one_tell` fakes (an established profile with exactly one red flag), so the no-photo
+direction, a thin profile, mass inviting and a new account now pass; the rest are too rare alone
+in 3,000 training profiles to raise a score by min_effect. Strict, so they turn into failures,
+to be unmarked, once fixed.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from fakeprofile.synth.generate import GenConfig, make_profile, misspell
 from fakeprofile.synth.lexicon import LEX
 
 ISSUE_23 = (
-    "still after issue 23: only the note's pitch, money bait and channel features are "
-    "monotonic; this red flag alone raises an average member's score by less than min_effect"
+    "finding (small model): monotonic, but this red flag alone raises at least one of the three "
+    "average members' scores by less than min_effect: one_tell fakes show it in only a handful "
+    "of the 3,000 training profiles"
 )
 LANGS = list(LEX)
 
@@ -80,29 +83,7 @@ def _other_city(r, i):
     return r
 
 
-# Both still fail for one cause: the spelling check skips the profile's own names and places
-# (features.text.names_of), so text_words_checked depends on them.
-OWN_NAMES = (
-    "finding: the spelling check skips words of the profile's own name and city, so they change "
-    "text_words_checked ({}); on the small model that moves 1 of 293 genuine members across "
-    "the accept cut"
-)
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        pytest.param(
-            change,
-            marks=pytest.mark.xfail(strict=True, reason=OWN_NAMES.format(example)),
-        )
-        for change, example in (
-            (_other_name, "'de' of Sophie de Groot in her Dutch text: 48 words, 52 renamed"),
-            (_other_city, "'Amsterdam' in the text of a member living there: 34, 35 moved"),
-        )
-    ],
-    ids=["name", "city"],
-)
+@pytest.mark.parametrize("change", [_other_name, _other_city], ids=["name", "city"])
 def test_invariance_name_and_city_do_not_move_the_decision(small_model, genuine, change):
     before = small_model.score(genuine)["decision"].tolist()
     after = small_model.score(changed(genuine, change))["decision"].tolist()
@@ -124,8 +105,9 @@ def personal_note(lang: str) -> str:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="finding: the same personal note in another language moves 2-3 of 293 genuine "
-    "members between accept and ask on the small model",
+    reason="finding: the same personal note in another language moves 2 of 293 genuine "
+    "members between accept and ask on the small model (note text feeds the language and "
+    "spelling features)",
 )
 def test_invariance_the_language_of_a_personal_note_does_not_move_the_decision(
     small_model, genuine
@@ -157,17 +139,35 @@ def _remove_photo(r, i):
 
 def _younger(r, i):
     created = date.fromisoformat(r["created_at"]) if r.get("created_at") else date(2020, 1, 1)
-    r["created_at"] = min(created + timedelta(days=365), date(2026, 5, 1)).isoformat()
+    # A year younger, at most up to two months before the data's reference date; an account
+    # already younger than that stays as it is (never made older).
+    r["created_at"] = max(created, min(created + timedelta(days=365), date(2026, 5, 1))).isoformat()
     return r
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="still after issue 23 (small model, 400 unseen profiles): a pitch appended to the "
-    "note lowers 19 scores (by up to 0.055), no photo 253 (0.049), a year younger 90 (0.087)",
-)
+DIRECTION = {  # name: (change, reason for a strict xfail or None)
+    "pitch": (
+        _add_pitch,
+        "finding (small model, 400 unseen profiles): a pitch appended to the note lowers 30 "
+        "scores by up to 0.057: the note's text also feeds the profile-wide text features "
+        "(spelling rate, capitals, words checked), which are not monotonic",
+    ),
+    "no-photo": (_remove_photo, None),
+    "younger": (
+        _younger,
+        "finding (small model, 400 unseen profiles): a year younger lowers 8 scores by up to "
+        "0.037 although the account's age is monotonic: the followers and followings per 30 days "
+        "rise with it and are learnt together with other features",
+    ),
+}
+
+
 @pytest.mark.parametrize(
-    "change", [_add_pitch, _remove_photo, _younger], ids=["pitch", "no-photo", "younger"]
+    "change",
+    [
+        pytest.param(ch, marks=pytest.mark.xfail(strict=True, reason=why) if why else (), id=name)
+        for name, (ch, why) in DIRECTION.items()
+    ],
 )
 def test_direction_a_red_flag_added_never_lowers_the_score(small_model, unseen, change):
     before = small_model.score(unseen)["score"].to_numpy()
@@ -225,13 +225,9 @@ def _new_account(r, i):
 
 
 EN = LEX["en"]
-NEW_ACCOUNT = (
-    "finding after issues 22/23: a one-month-old account raises the score of one of the three "
-    "average members by 0.036, under min_effect 0.05, on the small cross-fitted model"
-)
 RED_FLAGS = {  # name: (change, reason for a strict xfail or None)
     "no-photo": (_remove_photo, ISSUE_23),
-    "thin-profile": (_thin, ISSUE_23),
+    "thin-profile": (_thin, None),
     "misspelled": (_misspelled, ISSUE_23),
     "no-activity": (_no_activity, ISSUE_23),
     "no-note": (_note(None), ISSUE_23),
@@ -239,8 +235,8 @@ RED_FLAGS = {  # name: (change, reason for a strict xfail or None)
     "pitch": (_note(EN["note_pitch"][0].format(rname="Anna")), None),
     "whatsapp-bait": (_note(EN["note_bait"][0].format(phone="+44 7700 900123")), None),
     "link": (_note("Hi, see my portfolio at http://bit.ly/abc123"), ISSUE_23),
-    "mass-inviting": (_invitation(invitations_sent_last_7d=180), ISSUE_23),
-    "new-account": (_new_account, NEW_ACCOUNT),
+    "mass-inviting": (_invitation(invitations_sent_last_7d=180), None),
+    "new-account": (_new_account, None),
 }
 
 

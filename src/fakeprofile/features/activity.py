@@ -19,11 +19,9 @@ def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     age_days = as_of_days - created
     window = num(field(table, "activity", "window_days"))
     has_activity = table.column("activity").is_valid().to_numpy(zero_copy_only=False)
-    span = np.where(
-        np.isnan(window),
-        age_days,
-        np.minimum(window, np.where(np.isnan(age_days), window, age_days)),
-    )
+    # Per 30 days of the window, even where the account is younger than it: so a younger account
+    # never looks more active (a behavioural test: a younger account never lowers the score).
+    span = np.where(np.isnan(window), age_days, window)
     span = np.where(has_activity, np.clip(span, 1, None), np.nan)
     out = {"activity_account_age_days": age_days}  # framed once (see completeness.compute)
     counts = {}

@@ -79,6 +79,8 @@ class Family:
     - `checklist`: the flags the checklist baseline reads from it.
     - `increasing`: columns that may only raise the probability of "fake" (monotonic constraints
       in the gradient-boosted trees), e.g. a pitch in the note.
+    - `decreasing`: columns that may only lower it, e.g. the account's age: a younger account
+      never makes a profile look safer.
     - `load(featurizer)`: load now what it loads on first use (word lists, tables), before
       scoring forks workers that then share it; reads settings from the ProfileFeatures object.
     """
@@ -89,4 +91,5 @@ class Family:
     groups: tuple[ReasonGroup, ...] = ()
     checklist: tuple[Flag, ...] = ()
     increasing: tuple[str, ...] = ()
+    decreasing: tuple[str, ...] = ()
     load: Callable[[Any], None] | None = None

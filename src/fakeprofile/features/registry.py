@@ -40,6 +40,7 @@ __all__ = [
     "FAMILIES",
     "checklist_flags",
     "families",
+    "decreasing",
     "increasing",
     "load_all",
     "reason_groups",
@@ -88,6 +89,8 @@ FAMILIES: list[Family] = [
                 ),
             ),
         ),
+        # The checklist's photo signs may only raise the score (behavioural tests, issue 26).
+        increasing=("photo_missing", "photo_placeholder_or_flat", "photo_reuse_count"),
     ),
     Family(
         name="completeness",
@@ -122,6 +125,7 @@ FAMILIES: list[Family] = [
                 lambda X, rules: X["profile_share_sections_filled"] < rules.thin_below,
             ),
         ),
+        decreasing=("profile_share_sections_filled",),  # a thinner profile never looks safer
     ),
     Family(
         name="text",
@@ -142,6 +146,7 @@ FAMILIES: list[Family] = [
             "text_evasion_mixed_script",
             "text_evasion_spaced_letters",
             "text_evasion",
+            "text_spelling_error_rate",
         ),
         load=_text_load,
     ),
@@ -171,6 +176,10 @@ FAMILIES: list[Family] = [
             ),
         ),
         checklist=(Flag("no_activity", lambda X, rules: X["activity_none"] == 1),),
+        # No activity, or followers gathered fast (a younger account has higher per-30-day
+        # rates), may only raise the score; an older account may only lower it.
+        increasing=("activity_none", "activity_following_per_30d", "activity_followers_per_30d"),
+        decreasing=("activity_account_age_days",),
     ),
     Family(
         name="invitation",
@@ -218,7 +227,11 @@ FAMILIES: list[Family] = [
             *invitation.RED_FLAGS,
             "invite_job_begging",
             *(f"text_evasion_note_{t}" for t in evasion.TRICKS),
+            "invite_note_canned",
+            "invite_note_canned_similarity",
+            "invite_sent_last_7d",
         ),
+        decreasing=("invite_has_note",),  # a missing note never looks safer
     ),
     Family(
         name="style",
@@ -265,6 +278,11 @@ def checklist_flags() -> tuple[Flag, ...]:
 def increasing() -> frozenset[str]:
     """Columns that may only raise the probability of "fake"."""
     return frozenset(c for fam in FAMILIES for c in fam.increasing)
+
+
+def decreasing() -> frozenset[str]:
+    """Columns that may only lower the probability of "fake"."""
+    return frozenset(c for fam in FAMILIES for c in fam.decreasing)
 
 
 def load_all(featurizer: Any) -> None:

@@ -6,8 +6,9 @@ Python word check. Per text, the language is the one whose word list covers its 
 error rate is taken over the profile's words in the language of each text.
 
 Not counted as words at all: numbers, URLs, e-mail addresses, @handles, #hashtags, acronyms in
-capitals, the profile's own names (its name, employers, schools and places), and capitalised unknown
-words that are not one edit away from a dictionary word (names of people, places and companies).
+capitals, and capitalised unknown words that are not one edit away from a dictionary word (names of
+people, places and companies). The profile's own names (its name, employers, schools and places)
+are checked words but never errors, so the count of checked words does not depend on them.
 """
 
 from __future__ import annotations
@@ -205,8 +206,10 @@ def spelling_errors(
             lang = LANGS[li - 1] if li > 0 else "en"
             table.verdict[r, li, cap] = classify(words[r], lang, bool(cap), lex)
         v[todo] = table.verdict[tok_row[todo], tok_lang[todo], capitalised[todo]]
-    counted = (v != SKIP) & ~is_name & ~acronym
-    errors = np.bincount(unit[counted & (v == ERROR)], minlength=k * n)
+    # A profile's own names are never errors, but are checked words like any other: so the
+    # number of checked words does not depend on the name or city (behavioural invariance).
+    counted = (v != SKIP) & ~acronym
+    errors = np.bincount(unit[counted & ~is_name & (v == ERROR)], minlength=k * n)
     checked = np.bincount(unit[counted], minlength=k * n)
     return errors.reshape(k, n), checked.reshape(k, n), langs.reshape(k, n)
 

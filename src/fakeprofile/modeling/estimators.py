@@ -127,13 +127,16 @@ class SelectColumns(TransformerMixin, BaseEstimator):
 
 class RedFlagsRaise(HistGradientBoostingClassifier):
     """Gradient-boosted trees in which each feature the families declare increasing
-    (registry.increasing: the note's red flags, evasion counts) can only raise the score: a monotonic constraint per such column present at
-    fit. So a complete, established profile cannot make a pitch or a channel move look safer."""
+    (registry.increasing: red flags, evasion counts) can only raise the score, and each declared
+    decreasing (an older account, a fuller profile) only lower it: a monotonic constraint per such
+    column present at fit. So a complete, established profile cannot make a pitch or a channel move look safer."""
 
     def fit(self, X: pd.DataFrame, y: Any, sample_weight: Any = None) -> RedFlagsRaise:
         columns = list(getattr(X, "columns", []))
-        up = registry.increasing()
-        self.monotonic_cst = {c: 1 for c in columns if c in up} or None
+        up, down = registry.increasing(), registry.decreasing()
+        cst = {c: 1 for c in columns if c in up}
+        cst |= {c: -1 for c in columns if c in down}
+        self.monotonic_cst = cst or None
         return super().fit(X, y, sample_weight=sample_weight)
 
 

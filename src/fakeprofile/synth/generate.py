@@ -25,6 +25,9 @@ Two more kinds are made from those (DERIVED_KINDS), each from its own random str
   hijacked_account (~4%: the careful fakes three years or older among another 30% of them): an
     established, active account that sends a pitch or asks to move to WhatsApp or Telegram: the
     note is the tell.
+  one_tell (~2%: another 30% of careful fakes): an established, active, complete profile with a
+    personal note and exactly one seed red flag (TELLS: no photo, thin, misspelled, no activity,
+    blank or canned note, a link, mass inviting, a new account), so each flag alone is learnt.
 A fifth of the fakes' pitch and bait notes disguise a key word (zero-width space, Cyrillic
 look-alike letters, spaced-out letters). About 2% of labels are wrong on top (label noise), as in any human-labelled set: 2.5% of honest
 members were reported and labelled fake, 0.4% of fakes passed review as genuine. (Symmetric noise
@@ -69,7 +72,20 @@ FAKE_KINDS = {
 DERIVED_KINDS = {
     "machine_written": {"careful_fake": 0.35, "romance_investment_scam": 0.30},
     "hijacked_account": {"careful_fake": 0.30},
+    "one_tell": {"careful_fake": 0.30},
 }
+# The single red flag a `one_tell` fake shows on an otherwise established, active, complete profile.
+TELLS = (
+    "no_photo",
+    "thin",
+    "misspelled",
+    "no_activity",
+    "blank_note",
+    "canned_note",
+    "link",
+    "mass_inviting",
+    "new_account",
+)
 
 
 @dataclass(frozen=True)
@@ -646,13 +662,14 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
     }
     if rng.random() < 0.04:  # a source that only knows whether there is a photo
         record["photo"] = None
-    if fake:
-        _derive(record, kind, c, created, random.Random(f"{cfg.seed}:{i}:derived"))
+    if fake and _derive(record, kind, c, created, random.Random(f"{cfg.seed}:{i}:derived")):
+        spec = None  # the picture was taken off
     return record, spec
 
 
-def _derive(record: dict[str, Any], kind: str, c: _Ctx, created: date, side: random.Random) -> None:
-    """Turn some fakes into the DERIVED_KINDS, in place, drawing only from `side`."""
+def _derive(record: dict[str, Any], kind: str, c: _Ctx, created: date, side: random.Random) -> bool:
+    """Turn some fakes into the DERIVED_KINDS, in place, drawing only from `side`. True where the
+    profile's picture was taken off."""
     r = side.random()
     shares = [(new, made[kind]) for new, made in DERIVED_KINDS.items() if kind in made]
     for new, share in shares:
@@ -661,8 +678,10 @@ def _derive(record: dict[str, Any], kind: str, c: _Ctx, created: date, side: ran
             continue
         old = (c.ref - created).days >= 3 * 365
         if new == "hijacked_account" and not old:
-            return
+            return False
         record["fake_kind"] = record["segment"]["archetype"] = new
+        if new == "one_tell":
+            return _one_tell(record, c, side)
         if new == "machine_written":
             style = machine.texts(side, c.lang, c.slots, len(record["experience"]), c.lex)
             record["headline"], record["about"] = style["headline"], style["about"]
@@ -678,7 +697,49 @@ def _derive(record: dict[str, Any], kind: str, c: _Ctx, created: date, side: ran
             note = _fill(side.choice(machine.HIJACKED_NOTES[c.lang]), c.slots)
             record["invitation"]["message"] = evade(note, side) if side.random() < 0.2 else note
             record["invitation"]["mutual_connections"] = int(side.expovariate(1.0) * 10)
-        return
+        return False
+    return False
+
+
+def _one_tell(record: dict[str, Any], c: _Ctx, side: random.Random) -> bool:
+    """An established, active member's profile with a personal note, and exactly one of the
+    seed red flags (TELLS): so the model learns what each flag alone says, not only the flags
+    that come together in crude fakes. True where the picture was taken off."""
+    years = side.uniform(2.0, 12.0)
+    record["created_at"] = (c.ref - timedelta(days=int(years * 365))).isoformat()
+    record["activity"] = _activity(side, "mid")
+    inv = record["invitation"]
+    inv["message"] = _fill(side.choice(c.lex["note_personal"]), c.slots)
+    inv["mutual_connections"] = int(side.expovariate(1.0) * 10)
+    inv["invitations_sent_last_7d"] = side.randint(0, 15)
+    tell = side.choice(TELLS)
+    record["segment"]["tell"] = tell
+    if tell == "no_photo":
+        record["photo"], record["has_photo"] = None, False
+        record["segment"]["photo_kind"] = "none"
+        return True
+    if tell == "thin":
+        record |= {"about": None, "experience": [], "education": [], "skills": []}
+        record["sections"] = {k: 0 for k in record["sections"]}
+    elif tell == "misspelled":
+        for k in ("headline", "about"):
+            if record.get(k):
+                record[k] = misspell(record[k], side.uniform(0.1, 0.3), side)
+    elif tell == "no_activity" and record["activity"] is not None:
+        record["activity"] |= {k: 0 for k in ("posts", "articles", "comments", "reactions")}
+        record["activity"]["shares"] = 0
+    elif tell == "blank_note":
+        inv["message"] = None
+    elif tell == "canned_note":
+        inv["message"] = _fill(side.choice(c.lex["note_canned"]), c.slots)
+    elif tell == "link":
+        inv["message"] = f"{inv['message']} {c.slots['url']}"
+    elif tell == "mass_inviting":
+        inv["invitations_sent_last_7d"] = side.randint(80, 300)
+    elif tell == "new_account":
+        sent = date.fromisoformat(inv["sent_at"][:10])
+        record["created_at"] = (sent - timedelta(days=side.randint(3, 45))).isoformat()
+    return False
 
 
 def render_photo(spec: tuple) -> bytes:
