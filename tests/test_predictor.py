@@ -87,3 +87,25 @@ def test_a_file_and_a_path_string_load_alike_and_a_missing_file_is_one_line(expo
     with pytest.raises(UserError, match="model file not found") as err:
         load(tmp_path / "none.joblib")
     assert "\n" not in str(err.value)
+
+
+def test_the_same_model_gives_the_same_file_bytes_in_every_process(small_model, exported, tmp_path):
+    """skops names arrays by object id; save_model renumbers them, so the manifest's sha256 and
+    DVC's hash change only when the model does (an export outside DVC re-exported before)."""
+    again = tmp_path / "again.joblib"
+    save_model(small_model, again)
+    assert again.read_bytes() == exported.read_bytes()
+    # Another process reads the file and writes it again: not one byte differs.
+    code = (
+        "import sys; from fakeprofile.inference.predictor import load, save_model; "
+        "save_model(load(sys.argv[1]), sys.argv[2])"
+    )
+    other = tmp_path / "other.joblib"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(exported), str(other)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert other.read_bytes() == exported.read_bytes()

@@ -13,7 +13,9 @@ manifest beside it, or whose version and kind differ from the manifest's.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -175,8 +177,45 @@ TRUSTED = [
 
 def save_model(model: FakeProfileModel, path: str | Path) -> None:
     """Write `model` in skops' format (a zip of JSON and numpy arrays), which `load` reads
-    without running code from the file."""
-    skops.io.dump(model, path)
+    without running code from the file. The same model always gives the same bytes, so its
+    sha256 in the manifest (and DVC's hash of the file) changes only when the model does."""
+    Path(path).write_bytes(_stable_bytes(skops.io.dumps(model)))
+
+
+def _stable_bytes(data: bytes) -> bytes:
+    """skops' zip with its object ids (Python `id()`s, new in every process) renumbered in order
+    of appearance, members sorted and fixed timestamps."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    ids: dict[Any, int] = {}
+
+    def new_id(old: Any) -> int:
+        return ids.setdefault(old, len(ids) + 1)
+
+    def renumber(node: Any) -> Any:
+        if isinstance(node, list):
+            return [renumber(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for k, v in node.items():
+            if k == "__id__":
+                out[k] = new_id(v)
+            elif k == "file" and isinstance(v, str) and v.endswith(".npy"):
+                out[k] = f"{new_id(v[:-4])}.npy"
+            else:
+                out[k] = renumber(v)
+        return out
+
+    members = {"schema.json": json.dumps(renumber(json.loads(src.read("schema.json")))).encode()}
+    for info in src.infolist():
+        if info.filename.endswith(".npy"):
+            members[f"{new_id(info.filename[:-4])}.npy"] = src.read(info)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            dst.writestr(info, members[name], compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def sha256(path: str | Path) -> str:
