@@ -47,15 +47,8 @@ def parquet(path: Path) -> None:
 
 
 def records(recs: list[dict]) -> None:
-    try:
-        from fakeprofile.data.check import check_input
-    except ImportError:  # before data.check: the pyfunc's own path
-        from fakeprofile.inference.pyfunc import _line
+    from fakeprofile.data.check import check_input
 
-        for i in range(0, len(recs), CHUNK):
-            lines = [(n, _line(r)) for n, r in enumerate(recs[i : i + CHUNK])]
-            validate.check_batch(lines, RULES, keep_extra=False)
-        return
     for i in range(0, len(recs), CHUNK):
         check_input(recs[i : i + CHUNK])
 

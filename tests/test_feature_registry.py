@@ -122,6 +122,10 @@ def test_each_family_computes_its_own_columns_and_no_name_twice(monkeypatch):
             ProfileFeatures(as_of="2026-06-30").fit([full_record()]).get_feature_names_out()
         )
         assert cols and all(c.startswith(fam.columns) for c in cols), fam.name
+        # A monotonic constraint names a column the family computes (a misspelt name would be
+        # left unconstrained without a word), and no column is both increasing and decreasing.
+        assert set(fam.increasing) | set(fam.decreasing) <= set(cols), fam.name
+        assert not set(fam.increasing) & set(fam.decreasing), fam.name
         own += cols
     monkeypatch.undo()
     names = list(ProfileFeatures(as_of="2026-06-30").fit([full_record()]).get_feature_names_out())

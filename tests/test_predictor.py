@@ -109,3 +109,24 @@ def test_the_same_model_gives_the_same_file_bytes_in_every_process(small_model, 
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert other.read_bytes() == exported.read_bytes()
+
+
+def test_stable_bytes_keep_every_kind_of_member_skops_writes(tmp_path):
+    """Arrays (.npy), bytes (.bin, named at random by skops) and sparse matrices (.npz): all kept,
+    named the same way every time, and read back equal."""
+    import numpy as np
+    import skops.io
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.random.RandomState(0).rand(60, 3)
+    y = (X[:, 0] > 0.5).astype(int)
+    obj = {"lr": LogisticRegression().fit(X, y), "b": b"abc", "sp": sparse.csr_matrix(np.eye(3))}
+    first, second = tmp_path / "a.skops", tmp_path / "b.skops"
+    save_model(obj, first)
+    save_model(obj, second)
+    assert first.read_bytes() == second.read_bytes()
+    data = first.read_bytes()
+    back = skops.io.loads(data, trusted=skops.io.get_untrusted_types(data=data))
+    assert back["b"] == b"abc" and (back["sp"] != obj["sp"]).nnz == 0
+    assert np.array_equal(back["lr"].predict_proba(X), obj["lr"].predict_proba(X))

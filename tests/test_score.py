@@ -428,7 +428,7 @@ def test_python_api_scores_one_invitation(trained_project, records):
 def test_python_api_reports_each_invalid_record(trained_project, records):
     """Records given to the Python API go through the score command's validation (rules
     included): a bad record is an error row with its reason, never a failed batch."""
-    model = score.load(trained_project / "models/fakeprofile.joblib")
+    model = load_model(trained_project / "models/fakeprofile.joblib")
     bad = [
         {**records[1], "connections": -1},
         {**records[2], "created_at": "2999-01-01"},  # a rule, not a type

@@ -289,3 +289,27 @@ def test_the_first_damage_is_noted_and_every_line_passes_on():
     clean = validate.Counts()
     list(validate.noting_damage([(1, validate.io.Unreadable("row too large"))], clean))
     assert clean.damage is None
+
+
+def test_a_dataframe_with_pandas_missing_values_is_valid_and_each_bad_row_is_named():
+    """The Python API and the pyfunc validate a DataFrame as the score command validates a file:
+    pandas' NaN, NA and NaT are missing values, not errors; a bad row is one reason, not a
+    failed batch (read = valid + rejected)."""
+    import pandas as pd
+
+    from fakeprofile.data.check import check_input
+
+    frame = pd.DataFrame(
+        {
+            "profile_id": ["a", "b", "c", "d"],
+            "name": ["Ann", "Bo", "Cy", "Di"],
+            "connections": pd.array([5, pd.NA, 7, -1], dtype="Int64"),
+            "created_at": [pd.Timestamp("2020-01-01"), pd.NaT, pd.NaT, pd.NaT],
+            "headline": ["CEO", float("nan"), pd.NA, "x"],
+        }
+    )
+    got = check_input(frame)
+    assert got.rows == [0, 1, 2] and [r.line for r in got.rejects] == [3]
+    assert got.rejects[0].reason.startswith("connections")
+    assert got.table.column("connections").to_pylist() == [5, None, 7]
+    assert got.table.column("headline").to_pylist() == ["CEO", None, None]

@@ -172,11 +172,13 @@ NESTED = frozenset(
 
 
 def _clean(name: str, value: Any) -> Any:
-    """One value of a request row as the input schema has it: null for pandas' NaN, plain
+    """One value of a request row as the input schema has it: null for pandas' NaN, NA and NaT, plain
     Python for numpy values, and JSON text parsed for the nested fields only (by pydantic's
     parser, which has a depth limit: "[" * 100000 is an error for that row, not a
     RecursionError for the request)."""
     if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:  # pandas' other missing values
         return None
     if isinstance(value, np.ndarray):
         return value.tolist()

@@ -111,7 +111,7 @@ def iter_lines(
     Damaged reason standing for the rest.
 
     The file is read a block at a time and split in C: reading a gzip file a line at a time costs
-    a Python-level call per line, as much again as decompressing it. Blank lines cost no Python
+    a Python-level call per line. Blank lines cost no Python
     work of their own.
     """
     path = Path(path)

@@ -101,8 +101,7 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
         out = self._features(table, self._read(table))
         names = list(self.feature_names_out_)
         # One float64 block (not one per family): selecting rows of it, as the reasons do, is
-        # then one take instead of one per block. Taken in one call: column by column cost
-        # pandas a millisecond or more per chunk, whatever its size.
+        # then one take instead of one per block. Taken in one call, not column by column.
         matrix = np.ascontiguousarray(out[names].to_numpy(dtype=np.float64))
         return pd.DataFrame(matrix, columns=names)
 

@@ -144,8 +144,8 @@ DECODED_KEPT = 4096  # photos whose signals are kept, most recently used
 
 
 def read_photo_once(path: Path, max_bytes: int, max_pixels: int) -> PhotoInfo:
-    """read_photo, decoding each file once per process: a 131 kB flat 6300 x 6300 PNG named by
-    every row of a file cost half a second a row. Keyed by the file's identity and time of
+    """read_photo, decoding each file once per process: a large picture named by every row of a
+    file would otherwise be decoded again for each row. Keyed by the file's identity and time of
     change, so a file replaced meanwhile is read anew."""
     try:
         st = os.stat(path)

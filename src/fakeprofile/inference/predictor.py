@@ -183,13 +183,16 @@ def save_model(model: FakeProfileModel, path: str | Path) -> None:
 
 
 def _stable_bytes(data: bytes) -> bytes:
-    """skops' zip with its object ids (Python `id()`s, new in every process) renumbered in order
-    of appearance, members sorted and fixed timestamps."""
+    """skops' zip with the names it makes up (Python `id()`s for arrays, random ones for bytes)
+    renumbered in order of appearance, members sorted and fixed timestamps."""
     src = zipfile.ZipFile(io.BytesIO(data))
-    ids: dict[Any, int] = {}
+    names: dict[str, str] = {}
 
-    def new_id(old: Any) -> int:
-        return ids.setdefault(old, len(ids) + 1)
+    def stable(name: str) -> str:
+        suffix = Path(name).suffix
+        return names.setdefault(name, f"{len(names) + 1}{suffix}")
+
+    ids: dict[Any, int] = {}
 
     def renumber(node: Any) -> Any:
         if isinstance(node, list):
@@ -199,17 +202,21 @@ def _stable_bytes(data: bytes) -> bytes:
         out = {}
         for k, v in node.items():
             if k == "__id__":
-                out[k] = new_id(v)
-            elif k == "file" and isinstance(v, str) and v.endswith(".npy"):
-                out[k] = f"{new_id(v[:-4])}.npy"
+                out[k] = ids.setdefault(v, len(ids) + 1)
+            elif k == "file" and isinstance(v, str):
+                out[k] = stable(v)
             else:
                 out[k] = renumber(v)
         return out
 
     members = {"schema.json": json.dumps(renumber(json.loads(src.read("schema.json")))).encode()}
     for info in src.infolist():
-        if info.filename.endswith(".npy"):
-            members[f"{new_id(info.filename[:-4])}.npy"] = src.read(info)
+        if info.filename != "schema.json":
+            if (
+                info.filename not in names
+            ):  # a member the schema does not name: keep nothing unknown
+                raise UserError(f"cannot save the model: unexpected member {info.filename!r}")
+            members[names[info.filename]] = src.read(info)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in sorted(members):

@@ -1,7 +1,7 @@
 r"""Word tokens of many texts at once, in one compiled pass over their UTF-8 bytes.
 
 What a token is, is defined by two regexes, and tests hold this code to them on random Unicode
-(tests/test_features_tokens.py):
+(tests/test_kernels_tokens.py):
 
 1. NOT_WORDS is taken out of the text: URLs, e-mail addresses, @handles, #hashtags and anything
    with a digit in it (matched as Arrow's RE2 matches: leftmost, first alternative first).

@@ -109,7 +109,7 @@ class Trained:
 def compiled_trees(classifier: Any, columns: list[str]) -> Forest | None:
     """The trees of a gradient-boosted classifier (alone or after steps that only drop columns)
     as kernels/trees.py evaluates them, or None for any other classifier. (Imported here, not at
-    the top, since it loads Numba: half a second.)"""
+    the top, since it loads Numba, which a process that never scores need not pay for.)"""
     from sklearn.pipeline import Pipeline
 
     from fakeprofile.kernels.trees import Forest
