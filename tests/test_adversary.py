@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import random
 
-import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -110,9 +109,14 @@ def test_red_flag_features_only_raise_the_score(model, accepted):
     X = model.features(accepted)
     base = model.trained.proba(X)
     for col in ("invite_messenger", "invite_money_words", "invite_link", "invite_contact_bait"):
+        # Where the invitation has a note (the count is defined): one more red flag never lowers
+        # the score. Without a note the count is missing; a note added with a pitch also changes
+        # `invite_has_note`, which tests/test_model_behaviour.py's direction tests cover.
+        defined = X[col].notna().to_numpy()
+        assert defined.sum() >= 10, col
         up = X.copy()
-        up[col] = np.nan_to_num(up[col]) + 1
-        assert (model.trained.proba(up) >= base - 1e-12).all(), col
+        up[col] = up[col] + 1
+        assert (model.trained.proba(up)[defined] >= base[defined] - 1e-12).all(), col
 
 
 @settings(
