@@ -15,13 +15,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-METRICS = (
-    ("roc_auc", "AUC"),
+METRICS = (  # the DVC metrics' names (evaluate.DVC_NAMES) and their headers here
+    ("auc", "AUC"),
     ("pr_auc", "PR AUC"),
-    ("tpr_at_fpr_1pct", "TPR@1%"),
+    ("tpr_1pct", "TPR@1%"),
     ("brier", "Brier"),
-    ("share_accept", "accept"),
-    ("fakes_among_accepted", "fakes acc."),
+    ("accept", "accept"),
+    ("fake_acc", "fakes acc."),
 )
 
 
@@ -43,11 +43,10 @@ def rows(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         data = entry.get("data") or {}
         params = flatten((data.get("params") or {}).get("params.yaml", {}).get("data", {}))
         metrics = {}
-        for path, m in (data.get("metrics") or {}).items():
-            key = path.rsplit("/", 1)[-1].removesuffix(".json")
-            value = (m.get("data") or {}).get("model")
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                metrics[key] = value
+        for m in (data.get("metrics") or {}).values():
+            for key, value in (m.get("data") or {}).items():
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    metrics[key] = value
         out.append({"name": name, "params": params, "metrics": metrics})
 
     for entry in entries:

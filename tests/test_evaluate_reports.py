@@ -56,8 +56,9 @@ def test_plot_data_has_one_line_per_model_and_figures_are_drawn(scored, tmp_path
 
 
 def test_headline_and_dvc_metrics_table(tmp_path):
-    rank = {k: 0.5 for k in evaluate.RANK_METRICS}
-    full = rank | {k: 0.25 for k in evaluate.DECISION_METRICS} | {"f1_report": 0.1, "rows": 9}
+    rank = {k: 0.5 + i / 100 for i, k in enumerate(evaluate.RANK_METRICS)}
+    decisions = {k: 0.25 + i / 1000 for i, k in enumerate(evaluate.DECISION_METRICS)}
+    full = rank | decisions | {"f1_report": 0.1, "rows": 9}
     deciding = Trained("hgb", None, None, accept_below=0.1, report_at=0.9)
     asking_only = Trained("rules", None, None, accept_below=0.0, report_at=1.0 + 1e-9)
     assert evaluate.decides(deciding) and not evaluate.decides(asking_only)
@@ -69,15 +70,16 @@ def test_headline_and_dvc_metrics_table(tmp_path):
     assert set(metrics["model"]["test"]) == set(evaluate.HEADLINE)
     assert len(evaluate.HEADLINE) <= 10  # two models' headline fits in 20 numbers
     assert set(metrics["baseline"]["test"]) == set(evaluate.RANK_METRICS)
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "roc_auc.json").write_text("{}")  # a file of an older layout goes
     evaluate.write_metrics_dir(tmp_path / "m", metrics)
-    files = sorted(p.stem for p in (tmp_path / "m").glob("*.json"))
-    assert files == sorted(evaluate.HEADLINE)
-    assert set(json.loads((tmp_path / "m" / "roc_auc.json").read_text())) == {
-        "model",
-        "baseline",
-        "peer",
-    }
-    assert set(json.loads((tmp_path / "m" / "share_accept.json").read_text())) == {
-        "model",
-        "peer",
+    assert [p.name for p in (tmp_path / "m").glob("*.json")] == ["model.json"]
+    row = json.loads((tmp_path / "m" / "model.json").read_text())
+    # Every headline number of the model, under a short name no other file repeats, most
+    # telling first (the order `dvc exp show` prints).
+    assert set(evaluate.DVC_NAMES) == set(evaluate.HEADLINE)
+    assert list(row) == list(evaluate.DVC_NAMES.values())
+    assert list(row)[:3] == ["auc", "tpr_1pct", "fake_acc"]
+    assert row == {
+        evaluate.DVC_NAMES[k]: round(v, 4) for k, v in metrics["model"]["test"].items()
     }

@@ -145,33 +145,39 @@ def test_dvc_tables_fit_120_columns_and_plots_draw_one_line_per_model(two_runs):
     shutil.copytree(REPO / "plot_templates", two_runs / "plot_templates", dirs_exist_ok=True)
     env = {**os.environ, "COLUMNS": "120", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
 
-    def out(cmd: list[str]) -> str:
-        proc = subprocess.run(cmd, cwd=two_runs, env=env, capture_output=True, text=True)
+    def out(cmd: list[str], **more: str) -> str:
+        proc = subprocess.run(cmd, cwd=two_runs, env=env | more, capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr[-2000:]
         return proc.stdout
 
     metrics = out(["dvc", "metrics", "show"]).splitlines()
     headline = json.loads((two_runs / "reports/metrics.json").read_text())
-    names = {k for m in headline.values() for k in m["test"]}
-    assert names <= set(evaluate.HEADLINE)
-    assert len(metrics) == 1 + len(names)  # a row per metric
-    assert max(map(len, metrics)) <= 120 and "baseline" in metrics[0] and "model" in metrics[0]
+    assert set(headline["model"]["test"]) == set(evaluate.HEADLINE)
+    # One row: the model's headline, each number under its short name.
+    assert len(metrics) == 2 and max(map(len, metrics)) <= 120, metrics
+    assert metrics[0].split()[1:] == sorted(evaluate.DVC_NAMES.values()), metrics
     exps = out([sys.executable, str(REPO / "scripts/exps.py"), "-A"]).splitlines()
     assert max(map(len, exps)) <= 120
     # The workspace and the experiment, each with the model's numbers (both are logreg here, so
     # no param differs and no param column is shown).
     assert len(exps) >= 3 and all("0." in line for line in exps[1:])
-    # `dvc exp show` itself lists every key of params.yaml and every dependency (DVC 3 has no
-    # setting that narrows it), so `make exps` is the 120-column view: it shows each row DVC
-    # shows, with DVC's numbers.
+    # In a terminal `dvc exp show` draws its table up to 1,024 columns wide in a pager: the first
+    # 120 columns hold each experiment's name, date and whole headline (params and dependencies
+    # follow to the right), and `make exps` shows each row and number DVC shows.
+    shown = out(["dvc", "exp", "show", "-A", "--no-pager"], COLUMNS="1024").splitlines()
+    screen = [line[:120] for line in shown]
+    header = next(line for line in screen if "Experiment" in line).split()
+    names = list(evaluate.DVC_NAMES.values())
+    visible = [h for h in header if h in names]
+    assert visible == names[: len(visible)] and len(visible) >= 8, header
     import csv
     import io
 
-    shown = list(csv.DictReader(io.StringIO(out(["dvc", "exp", "show", "-A", "--csv"]))))
-    aucs = [r["reports/metrics/roc_auc.json:model"] for r in shown]
-    aucs = [a for a in aucs if a not in ("", "-", "!")]  # the commit before any run has none
+    rows = list(csv.DictReader(io.StringIO(out(["dvc", "exp", "show", "-A", "--csv"]))))
+    aucs = [r["auc"] for r in rows if r["auc"] not in ("", "-", "!")]  # the first commit has none
     assert len(aucs) >= 2
     for auc in aucs:
+        assert any(auc in line for line in screen), (auc, screen)
         assert any(f"{float(auc):.4f}" in line for line in exps[1:]), (auc, exps)
 
     plots = json.loads(out(["dvc", "plots", "show", "--json"]))["data"]

@@ -171,7 +171,7 @@ class Thresholds(Section):
 
 class Evaluate(Section):
     metrics: str = "reports/metrics.json"  # headline numbers per model (the MLflow run's)
-    metrics_dir: str = "reports/metrics"  # the same, one file per metric: `dvc metrics show`
+    metrics_dir: str = "reports/metrics"  # the model's headline for DVC (model.json)
     report: str = "reports/segments.json"  # segments, thresholds, top features
     plots_dir: str = "reports/plots"
     figures_dir: str = "reports/figures"

@@ -283,18 +283,33 @@ def importance(
     return frame.sort_values("mean", ascending=False)
 
 
+# The DVC metrics: the chosen model's headline under short names, most telling first. Names that
+# no other metrics file repeats keep `dvc exp show` headers short (DVC prefixes a repeated name
+# with its file's path), so a 120-column terminal shows an experiment's whole headline on the
+# first screen; the baselines are compared in the model card and in MLflow's child runs.
+DVC_NAMES = {
+    "roc_auc": "auc",
+    "tpr_at_fpr_1pct": "tpr_1pct",
+    "fakes_among_accepted": "fake_acc",
+    "share_accept": "accept",
+    "precision_report": "prec_rep",
+    "pr_auc": "pr_auc",
+    "brier": "brier",
+    "tpr_at_fpr_0.5pct": "tpr_05pct",
+    "share_report": "report",
+    "share_ask": "ask",
+}
+
+
 def write_metrics_dir(folder: Path, metrics: dict[str, Any]) -> None:
-    """The DVC metrics: one small file per headline metric, each holding that number for every
-    model, so `dvc metrics show` prints a row per metric and a column per model (narrow, and
-    any further baseline is one more column)."""
+    """The DVC metrics: `model.json` in `folder`, the model's headline under DVC_NAMES, so
+    `dvc metrics show` is one row and `dvc exp show` one short column per number."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.json"):
         old.unlink()
-    roles = [r for r in metrics if isinstance(metrics[r], dict) and "test" in metrics[r]]
-    for key in HEADLINE:
-        row = {r: round(metrics[r]["test"][key], 4) for r in roles if key in metrics[r]["test"]}
-        if row:
-            (folder / f"{key}.json").write_text(json.dumps(row, indent=1) + "\n")
+    test = metrics["model"]["test"]
+    row = {short: round(test[key], 4) for key, short in DVC_NAMES.items() if key in test}
+    (folder / "model.json").write_text(json.dumps(row, indent=1) + "\n")
 
 
 def run(
