@@ -163,9 +163,7 @@ def test_a_record_with_nothing_but_an_id_has_only_nan_features(featurizer):
     assert made_up(featurizer) == {}, "features with a value though their input is missing"
 
 
-@pytest.mark.parametrize(
-    "path", leaf_paths(full_record()), ids=lambda p: ".".join(map(str, p))
-)
+@pytest.mark.parametrize("path", leaf_paths(full_record()), ids=lambda p: ".".join(map(str, p)))
 def test_dropping_a_field_never_makes_a_feature_zero(featurizer, path):
     """With one field missing, a feature that moved must be NaN, not 0 (a missing count read
     as none, say). Features defined on absence may move to 0."""
