@@ -63,6 +63,7 @@ STATUS = {
     5: "no tests",
     36: "timeout",
     24: "timeout",
+    -24: "timeout",  # SIGXCPU: the CPU-time limit mutmut sets (a mutant that loops forever)
     None: "not checked",  # the run was stopped before it came to this mutant
 }
 # Functions that only read and write files or warm caches: the slow pipeline tests cover them, and
@@ -209,10 +210,41 @@ def main() -> None:
         "where a full run would not finish in the time there is; the score is then of the sample",
     )
     ap.add_argument("--seed", type=int, default=26, help="seed of the --sample draw")
+    ap.add_argument(
+        "--planted",
+        action="store_true",
+        help="after, without a new mutmut run: the before run's results, with each survivor "
+        "whose review says 'killed by ... planting' counted as killed (each such mutant was run "
+        "by hand against the new test in the before run's scratch copy, MUTANT_UNDER_TEST=name)",
+    )
     args = ap.parse_args()
     why = json.loads(Path("tools/mutation_equivalent.json").read_text(encoding="utf-8"))
     env = os.environ | {"OMP_NUM_THREADS": "1"}
     for module in args.modules:
+        if args.planted:
+            work = workdir(module, "before")
+            codes = exit_codes(work, module)
+            planted = {
+                k
+                for k, c in codes.items()
+                if c is not None
+                and c not in KILLED
+                and re.match(r"killed by .*planting", why.get(k, ""))
+            }
+            codes = {k: 1 if k in planted else c for k, c in codes.items()}
+            old = json.loads(REPORT.read_text(encoding="utf-8"))["modules"][module]["before"]
+            result, survivors = tally(work, module, 0, why, None, codes)
+            result |= {
+                "wall_seconds": 0,
+                "method": "the before run's results; survivors killed by tests added since "
+                "were checked one by one by planting them (MUTANT_UNDER_TEST) in its scratch copy",
+                "killed_by_planting": sorted(planted),
+                "reran_only_the_survivors_of_before": False,
+            }
+            if "sample" in old:
+                result["sample"] = old["sample"]
+            record(module, "after", result, survivors)
+            continue
         if args.tally_only is not None:
             work = workdir(module, args.label)
             codes = exit_codes(work, module)
