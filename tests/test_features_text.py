@@ -204,3 +204,14 @@ def test_the_main_language_is_the_one_of_the_checked_words(about, lang):
         float(c == lang) for c in LANGS
     ]
     assert got.loc[1, [f"text_lang_{c}" for c in LANGS]].isna().all()
+
+
+def test_share_of_capitals_and_emoji_per_100_characters_by_hand():
+    """Over all the member's texts together: 4 capitals of 8 letters; 1 emoji in 11 characters
+    (7 + 4: the texts' own characters, not the separators they are joined with)."""
+    from fakeprofile.features import ProfileFeatures
+
+    records = [{"profile_id": "x", "headline": "ABC def", "about": "Hi \U0001f642"}]
+    got = ProfileFeatures().fit(records).transform(records).iloc[0]
+    assert got["text_share_capitals"] == 0.5
+    assert got["text_emoji_per_100_chars"] == pytest.approx(100 / 11, rel=1e-12)
