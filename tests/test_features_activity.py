@@ -47,6 +47,12 @@ def reference(r: dict) -> dict[str, float]:
     out |= {"activity_connections": conn, "activity_followers": fol, "activity_following": fwg}
     out["activity_followers_per_connection"] = fol / max(conn, 1) if conn == conn else NAN
     out["activity_following_per_connection"] = fwg / max(conn, 1) if conn == conn else NAN
+    # Ratios among the counts themselves, and the network counts per 30 days of the account.
+    posts = counts["posts"]
+    out["activity_followers_per_following"] = fol / max(fwg, 1) if fwg == fwg else NAN
+    out["activity_posts_per_follower"] = posts / max(fol, 1) if fol == fol else NAN
+    out["activity_following_per_30d"] = fwg * 30 / max(age, 1) if age == age else NAN
+    out["activity_followers_per_30d"] = fol * 30 / max(age, 1) if age == age else NAN
     return out
 
 
@@ -89,6 +95,8 @@ def test_activity_features_equal_the_reference(featurizer):
         {"profile_id": "new", "created_at": AS_OF.isoformat(), "activity": {"posts": 3}},
     ]
     got = featurizer.transform(records)
+    activity = [c for c in got.columns if c.startswith("activity_")]
+    assert sorted(activity) == sorted(reference(records[0])), "a column without a reference"
     for i, r in enumerate(records):
         want = reference(r)
         for name, value in want.items():

@@ -121,3 +121,12 @@ def test_language_totals_equal_bincount_to_the_last_bit():
         [np.bincount(unit, weights=scores[token_id][:, k], minlength=100) for k in range(6)]
     )
     np.testing.assert_array_equal(kernels_text.language_totals(unit, token_id, scores, 100), want)
+
+
+def test_texts_without_a_token_give_no_errors_no_checked_words_and_no_language():
+    """Empty and missing texts, nothing in the names either: every count 0 and no language,
+    shaped (texts, rows) like any other answer."""
+    texts = [pa.array(["", None, " ,. "]), pa.array([None, None, ""], pa.string())]
+    errors, checked, langs = spelling.spelling_errors(texts, pa.array(["", None, ""]))
+    assert errors.tolist() == checked.tolist() == [[0, 0, 0], [0, 0, 0]]
+    assert langs.tolist() == [[-1, -1, -1], [-1, -1, -1]]

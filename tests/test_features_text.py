@@ -5,6 +5,7 @@ import random
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pytest
 
 from fakeprofile.features.text import (
     CHAR_CLASSES,
@@ -139,3 +140,78 @@ def test_spelling_rate_is_errors_over_checked_words_only():
     got = ProfileFeatures().fit([record]).transform([record]).iloc[0]
     assert got["text_words_checked"] == 11
     assert got["text_spelling_error_rate"] == 2 / 11
+
+
+# -- which texts are the member's own, which words are names, which language leads ---------------
+
+TWO = [
+    {
+        "profile_id": "full",
+        "name": "Sindre Solberg",
+        "username": "sindre-s",
+        "headline": "Lærer",
+        "about": "Jeg underviser.",
+        "location": "Bergen",
+        "experience": [
+            {"title": "T", "company": "Nordvik", "location": "Oslo", "description": "Rektor."},
+            {"title": "U", "company": "Solvang", "description": "Vikar."},
+        ],
+        "education": [{"school": "NTNU"}],
+        "invitation": {"message": "Hei!"},
+    },
+    {"profile_id": "empty"},
+]
+
+
+def test_own_texts_and_names_of_a_profile_by_hand():
+    """The four texts a member wrote, and the names that are never spelling errors (own name,
+    username, city, employers and their places, schools), hand-listed for a full and an empty
+    profile."""
+    from fakeprofile.features.frame import to_table
+    from fakeprofile.features.text import names_of, own_texts
+
+    table = to_table(TWO)
+    texts = {k: v.to_pylist() for k, v in own_texts(table).items()}
+    assert texts == {
+        "headline": ["Lærer", None],
+        "about": ["Jeg underviser.", None],
+        "experience": ["Rektor. Vikar.", None],
+        "note": ["Hei!", None],
+    }
+    assert names_of(table).to_pylist() == [
+        "Sindre Solberg sindre-s Bergen Nordvik Solvang Oslo  NTNU",
+        "     ",
+    ]
+
+
+@pytest.mark.parametrize(
+    "about, lang",
+    [
+        ("I have been working as a teacher for many years and I love my job.", "en"),
+        ("Jeg har arbejdet som lærer i mange år, og jeg elsker mit arbejde.", "da"),
+        ("Ich arbeite seit vielen Jahren als Lehrer und liebe meine Arbeit.", "de"),
+    ],
+)
+def test_the_main_language_is_the_one_of_the_checked_words(about, lang):
+    """One-hot over the languages for a text in one of them (English is the first language, so
+    an off-by-one in the language index shows there); NaN without a checked word."""
+    from fakeprofile.features import ProfileFeatures
+    from fakeprofile.features.lexicon import LANGS
+
+    records = [{"profile_id": "x", "about": about}, {"profile_id": "none"}]
+    got = ProfileFeatures().fit(records).transform(records)
+    assert got.loc[0, [f"text_lang_{c}" for c in LANGS]].tolist() == [
+        float(c == lang) for c in LANGS
+    ]
+    assert got.loc[1, [f"text_lang_{c}" for c in LANGS]].isna().all()
+
+
+def test_share_of_capitals_and_emoji_per_100_characters_by_hand():
+    """Over all the member's texts together: 4 capitals of 8 letters; 1 emoji in 11 characters
+    (7 + 4: the texts' own characters, not the separators they are joined with)."""
+    from fakeprofile.features import ProfileFeatures
+
+    records = [{"profile_id": "x", "headline": "ABC def", "about": "Hi \U0001f642"}]
+    got = ProfileFeatures().fit(records).transform(records).iloc[0]
+    assert got["text_share_capitals"] == 0.5
+    assert got["text_emoji_per_100_chars"] == pytest.approx(100 / 11, rel=1e-12)

@@ -313,3 +313,19 @@ def test_a_dataframe_with_pandas_missing_values_is_valid_and_each_bad_row_is_nam
     assert got.rejects[0].reason.startswith("connections")
     assert got.table.column("connections").to_pylist() == [5, None, 7]
     assert got.table.column("headline").to_pylist() == ["CEO", None, None]
+
+
+def test_check_lines_names_the_unknown_keys_of_valid_rows_only():
+    """The per-record path (pydantic drops nested unknown keys) names them itself: those of
+    valid rows, none of a rejected row's; without a set to fill it still checks the lines."""
+    lines = [
+        (1, json.dumps(rec("p1", summary="x", invitation={"msg": "hi"})).encode()),
+        (2, json.dumps(rec("p2", extra=1, connections=-1)).encode()),  # rejected
+    ]
+    rules = validate.Rules(require_label=False)
+    unknown: set[str] = set()
+    rows, numbers, rejects = validate.check_lines(lines, rules, unknown)
+    assert numbers == [1] and [r.line for r in rejects] == [2]
+    assert unknown == {"summary", "invitation.msg"}
+    rows_alone, numbers_alone, _ = validate.check_lines(lines, rules)
+    assert numbers_alone == [1] and rows_alone == rows

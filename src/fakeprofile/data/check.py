@@ -128,7 +128,10 @@ def table_lines(table: pa.Table, numbers: Iterable[int]) -> Iterator[Line]:
     """Rows of an Arrow table as (row number, JSON line), for the per-row path. The `extra`
     column of our own validated layout holds a row's unknown fields as a JSON object; anything
     else there (a list, broken JSON), or a key in it that a column also has, rejects the row."""
-    for n, row in zip(numbers, table.to_pylist(), strict=True):
+    for n, row in zip(numbers, _rows(table), strict=True):
+        if isinstance(row, io.Unreadable):
+            yield n, row
+            continue
         extra = row.pop("extra", None)
         record = {k: v for k, v in row.items() if v is not None}
         if extra is not None:
@@ -137,6 +140,32 @@ def table_lines(table: pa.Table, numbers: Iterable[int]) -> Iterator[Line]:
                 yield n, io.Unreadable(reason)
                 continue
         yield n, json.dumps(record, default=_iso, ensure_ascii=False).encode("utf-8")
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any] | io.Unreadable]:
+    """The table's rows as dicts; a row holding a string that is not UTF-8 (a damaged Parquet
+    page can hold one: Arrow does not check on reading) as the reason to reject it."""
+    try:
+        return table.to_pylist()
+    except UnicodeDecodeError:
+        pass
+    out: list[dict[str, Any] | io.Unreadable] = []
+    for i in range(table.num_rows):
+        row = table.slice(i, 1)
+        try:
+            out.append(row.to_pylist()[0])
+        except UnicodeDecodeError:
+            bad = next(c for c in row.column_names if not _decodes(row.column(c)))
+            out.append(io.Unreadable(f"{key_text(bad)}: not UTF-8 text"))
+    return out
+
+
+def _decodes(col: pa.ChunkedArray) -> bool:
+    try:
+        col.to_pylist()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _merge_extra(record: dict[str, Any], extra: Any) -> str | None:
