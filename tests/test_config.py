@@ -73,11 +73,7 @@ def test_the_shipped_params_validate_and_state_every_setting():
 def test_defaults_fill_what_params_leave_out(tmp_path):
     (tmp_path / "p.yaml").write_text("score:\n  workers: 3\n")
     params = load_params(tmp_path / "p.yaml")
-    assert params["score"] == {
-        "chunk_rows": DEFAULTS.score.chunk_rows,
-        "chunk_rows_without_photos": DEFAULTS.score.chunk_rows_without_photos,
-        "workers": 3,
-    }
+    assert params["score"] == {"chunk_rows": DEFAULTS.score.chunk_rows, "workers": 3}
     assert params["train"]["hgb"]["max_iter"] == DEFAULTS.train.hgb.max_iter
     assert load_params(tmp_path / "absent.yaml", missing_ok=True) == DEFAULTS.model_dump(
         mode="json", by_alias=True

@@ -392,7 +392,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             model,
             rejects,
             args.photos,
-            chunk_rows if args.photos else p["chunk_rows_without_photos"],
+            chunk_rows,
             progress=bar,
             workers=_workers(p["workers"]),
         )

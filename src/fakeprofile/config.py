@@ -186,7 +186,6 @@ class Export(Section):
 
 class Score(Section):
     chunk_rows: Count = 2500
-    chunk_rows_without_photos: Count = 10000
     workers: Workers = "auto"
 
 
