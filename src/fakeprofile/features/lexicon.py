@@ -359,7 +359,12 @@ class Lexicon:
             if not all(words.isdisjoint(stage) for words in common):
                 return True
             stages.append(stage)
-        # _compound rules out most edits of a name at once: no known part starts them.
+        # _compound rules out most edits of a name at once: no known part starts them (its
+        # first test, made here before the call).
+        heads = self.heads(lang)
         return compounding and any(
-            self._compound(e, lang, 0) for stage in stages for e in stage if len(e) >= MIN_COMPOUND
+            self._compound(e, lang, 0)
+            for stage in stages
+            for e in stage
+            if len(e) >= MIN_COMPOUND and e[:MIN_PART] in heads
         )
