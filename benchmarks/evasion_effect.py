@@ -70,7 +70,7 @@ def main(n: int = 60) -> None:
     rows = [("plain note", base_p, base_a, base_p, base_a)]
     for name, trick in TRICKS.items():
         p, a = run(lambda lang, trick=trick: trick(plain[lang], lang))
-        evasion.normalise_many = lambda texts: (texts.to_pylist(), np.zeros((len(texts), 9)))
+        evasion.normalise_many = lambda texts: (texts.to_pylist(), np.zeros((len(texts), len(evasion.TRICKS))))
         try:
             p0, a0 = run(lambda lang, trick=trick: trick(plain[lang], lang))
         finally:
