@@ -347,6 +347,57 @@ def _fraction_slash(note: str, rng: random.Random) -> str:
     return note.replace(PHONE, "+44\u20447700\u2044900\u2044123", 1)
 
 
+def _replace_messenger(new: Callable[[str], str]) -> Trick:
+    def trick(note: str, rng: random.Random) -> str:
+        name = next((m for m in MESSENGERS if m in note), None)
+        return note if name is None else note.replace(name, new(name), 1)
+
+    return trick
+
+
+def _entities(name: str) -> str:
+    return f"&#{ord(name[0])};{name[1:4]}&#x{ord(name[4]):x};{name[5:]}"
+
+
+def _percent(name: str) -> str:
+    return f"%{ord(name[0]):02X}{name[1:4]}%{ord(name[4]):02X}{name[5:]}"
+
+
+def _phone_words_hyphenated(note: str, rng: random.Random) -> str:
+    words = DIGITS["en"].split()
+    spoken = "-".join(words[10] if c == "+" else words[int(c)] for c in PHONE if c != " ")
+    return note.replace(PHONE, spoken, 1)
+
+
+def _dingbat_digits(note: str, rng: random.Random) -> str:
+    digits = "⓿➊➋➌➍➎➏➐➑➒"
+    return note.replace(PHONE, "".join(digits[int(c)] if c.isdigit() else c for c in PHONE), 1)
+
+
+def _ideographic_stop(note: str, rng: random.Random) -> str:
+    return note.replace(EMAIL, EMAIL.replace(".com", "\u3002com"), 1).replace(
+        "bit.ly", "bit\u2024ly"
+    )
+
+
+# Found after the first round was fixed (a second round, measured before fixing).
+HELD_OUT_2: dict[str, Trick] = {
+    "HTML character references": _replace_messenger(_entities),
+    "percent-encoded letters": _replace_messenger(_percent),
+    "hyphen and line break inside": _replace_messenger(lambda n: n[:5] + "-\n" + n[5:]),
+    "markdown emphasis": _replace_messenger(lambda n: f"*{n}*"),
+    "multi-character leet \\/\\/": _replace_messenger(lambda n: "\\/\\/" + n[1:]),
+    "dingbat digits": _dingbat_digits,
+    "number words joined by hyphens": _phone_words_hyphenated,
+    "ideographic full stop, dot leader": _ideographic_stop,
+    "no-break space inside the name": _replace_messenger(lambda n: n[:5] + "\u00a0" + n[5:]),
+    "Cyrillic capitals in upper case": _replace_messenger(
+        lambda n: n.upper().replace("A", "\u0410").replace("E", "\u0415")
+    ),
+}
+# Not caught (measured): upside-down text ("ddⱯsʇɐɥM": turned letters written backwards).
+UNCAUGHT = {"upside-down text": _replace_messenger(lambda n: "ddⱯsʇɐɥM" if n == "WhatsApp" else n)}
+
 HELD_OUT: dict[str, Trick] = {
     "reversed in a right-to-left override": _reversed_bidi,
     "keycap emoji digits 7️⃣": _keycap,

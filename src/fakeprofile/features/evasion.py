@@ -27,6 +27,7 @@ Plain ASCII notes with no digit, no separator run and no word of interest skip a
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 
@@ -110,7 +111,11 @@ def _styled_table() -> dict[int, str]:
         if digit is not None:
             table[c] = str(digit)
             continue
-        m = _STYLED_NAME.match(unicodedata.name(ch, ""))
+        name = unicodedata.name(ch, "")
+        if name.endswith(("IDEOGRAPHIC FULL STOP", "DOT LEADER")):
+            table[c] = "."
+            continue
+        m = _STYLED_NAME.match(name)
         if m:
             small = "SMALL" in unicodedata.name(ch) and not m.group(2)
             table[c] = m.group(3).lower() if small else m.group(3)
@@ -131,6 +136,24 @@ _BIDI_OVERRIDE = re.compile("[\u202e\u2067]([^\u202c\u2069\n]*)[\u202c\u2069]?")
 _MARKS = re.compile(
     "([A-Za-z0-9\u00c0-\u024f])([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+)"
 )
+
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def _decoded(text: str, counts: list[int]) -> str:
+    """HTML character references ("&#87;") and percent-encoded letters ("%57") decoded."""
+
+    def percent(m: re.Match) -> str:
+        c = chr(int(m.group(1), 16))
+        return c if c.isalnum() or c in "@.:/" else m.group(0)
+
+    new = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    new = _PERCENT.sub(percent, new)
+    if new != text:
+        counts[1] += 1
+    return new
 
 
 def _unexotic(text: str, counts: list[int]) -> str:
@@ -191,6 +214,9 @@ _AMBIGUOUS = re.compile(
     r"(?i)\b(?:on|via|op|auf|på|paa|över|over|per|über|through|bei|in)\s+"
     r"(signal|line|kik|snap|session)\b(?!\s+(?:of|with|for|to|van|med|mit)\b)"
     r"|\b(signal|line|kik|session)\s*(?:app|id|:|\+|messenger)"
+    # Abbreviated names (WhatsApp, Telegram, Instagram), upper case, by a channel word or a number.
+    r"|(?-i:\b(?:on|via|op|auf|på|per|über|through|my|mein|min|mijn)\s+(?:WA|W/A|TG|IG)\b)"
+    r"|(?-i:\b(?:WA|W/A|TG)\s*:?\s*\+?\d)"
 )
 CANONICAL = {k: k.capitalize() for k in MESSENGERS} | {
     "whatsapp": "WhatsApp",
@@ -314,6 +340,7 @@ _WORD_RUN = re.compile(
 # Digit runs with O for 0, l or I for 1, split by spaces, dots, dashes or slashes.
 _DIGITISH = re.compile(r"(?<![\w+])(\+?[\dOoIl](?:[\s./()\-]{0,2}[\dOoIl]){6,})(?!\w)")
 _DIGIT_FIX = str.maketrans("OoIl", "0011")
+_NUMBER_SPLIT = re.compile(r"[\s,\-/]+")
 # "double seven", "triple zero" in the six languages.
 _TIMES = {
     "double": 2,
@@ -338,7 +365,7 @@ _MULTIPLIED = re.compile(
 PHONE = r"\+?\d[\d\s().-]{7,}\d"
 _PHONE_RE = re.compile(PHONE)
 
-_LINK_GATE = ("xxp", "[", "(", "{", "<", " dot ", " punkt ", " punt ", " @", "@ ", " .")
+_LINK_GATE = ("xxp", "[", "(", "{", "<", " dot ", " punkt ", " punt ", " @", "@ ", " .", ". ", " :")
 
 
 def _join_separated(text: str, counts: list[int]) -> str:
@@ -557,8 +584,50 @@ def _read_word(tok: str) -> tuple[str, tuple[str, ...]]:
 
 _CHANNEL_WORDS = {"on", "via", "op", "auf", "på", "paa", "per", "über", "through", "over"}
 _TWO_WORDS = re.compile(
-    r"(?i)\b(wh?at+'?s|wats|tele|insta|snap|we|face\s?book)\s+(app|gram|chat|messenger)\b"
+    r"(?i)\b(wh?at+'?s|wats|tele|insta|snap|we|face\s?book)(?:\s+|[-_.]\s+)(app|gram|chat|messenger)\b"
 )
+
+
+_ALPHA_RUN = re.compile(r"[^\W\d_]+")
+_GAP = re.compile(r"[\s\-]{1,4}")
+
+
+def _flag_word(word: str) -> bool:
+    """Is a lower-case word a messenger's name or a money word (repeated letters allowed)?"""
+    return _is_bait(word) or _collapse(word) in _COLLAPSED or _bait_of(word) is not None
+
+
+def _join_pieces(text: str, counts: list[int]) -> str:
+    """Two neighbouring pieces split by a space, a no-break space, a hyphen or a line break
+    ("Teleg ram", "Teleg-\\nram") that together, and not alone, name a messenger or money word
+    are joined."""
+    words = list(_ALPHA_RUN.finditer(text))
+    out, last, i = [], 0, 0
+    while i < len(words) - 1:
+        a, b = words[i], words[i + 1]
+        joined = (a.group() + b.group()).lower()
+        gap = text[a.end() : b.start()]
+        # Two words split by ordinary spaces are read as one only for a messenger's name or
+        # round a single letter ("Tele gram", "crypt o"; not "for ex-colleagues", "we chat").
+        spaces = gap.strip(" ") == ""
+        plausible = not spaces or (
+            joined != "wechat"
+            and (_collapse(joined) in _COLLAPSED or min(len(a.group()), len(b.group())) == 1)
+        )
+        if (
+            _GAP.fullmatch(gap)
+            and plausible
+            and _flag_word(joined)
+            and not _flag_word(a.group().lower())
+            and not _flag_word(b.group().lower())
+        ):
+            out += [text[last : a.start()], a.group() + b.group()]
+            last, i = b.end(), i + 2
+            counts[3] += 1
+            continue
+        i += 1
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _messengers(text: str, counts: list[int]) -> str:
@@ -571,12 +640,23 @@ def _messengers(text: str, counts: list[int]) -> str:
         return CANONICAL[_SPELLING[joined]]
 
     text = _TWO_WORDS.sub(two, text)
+
+    text = _join_pieces(text, counts)
     text = _red_flag_words(text, counts)
     return _AMBIGUOUS.sub(lambda m: m.group(0) + " (messenger)", text)
 
 
+_SPACED_SCHEME = re.compile(r"(?i)\b(https?)\s*:\s*/\s*/\s*")
+_SPACED_DOMAIN = re.compile(
+    r"(?i)(?<![\w.])([a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)*\s+\.\s*(?:" + TLDS + r")|"
+    r"[a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)*\s*\.\s+(?:" + TLDS + r"))\b(\s*/\s*[\w-]+)?"
+)
+
+
 def _links(text: str, counts: list[int]) -> str:
     new = text if "xxp" not in text.lower() else _HXXP.sub(lambda m: f"http{m.group(1)}", text)
+    new = _SPACED_SCHEME.sub(lambda m: m.group(1) + "://", new)
+    new = _SPACED_DOMAIN.sub(lambda m: re.sub(r"\s+", "", m.group(0)), new)
     new = _OBF_DOT.sub(".", new)
     new = _SPOKEN_DOT.sub(lambda m: _DOT_WORD.sub(".", m.group(0)), new)
     if new != text:
@@ -602,7 +682,7 @@ def _phones(text: str, counts: list[int]) -> str:
 
     if _MULTIPLIED.search(text):
         text = _MULTIPLIED.sub(lambda m: " ".join([m.group(2)] * _TIMES[m.group(1).lower()]), text)
-    if sum(w in DIGIT_WORDS for w in text.lower().split()) >= 6:
+    if sum(w in DIGIT_WORDS for w in _NUMBER_SPLIT.split(text.lower())) >= 6:
         text = _WORD_RUN.sub(words, text)
 
     def digitish(m: re.Match) -> str:
@@ -663,7 +743,7 @@ def _word_gates() -> tuple[str, ...]:
         for i in range(len(name)):
             near |= {name[:i] + "." + name[i + 1 :], name[:i] + name[i + 1 :]}
             near.add(name[:i] + "." + name[i:])
-    fuzzy = "(?i)" + "|".join(w.replace(".", "[a-z]") for w in sorted(near))
+    fuzzy = "(?i)" + "|".join(w.replace(".", "[^\\n]") for w in sorted(near))
     return repeated, dressed, fuzzy
 
 
@@ -685,6 +765,8 @@ GATE = (
     r"|\s@|@\s|\s\.\s*(?i:"
     + TLDS
     + r")\b"
+    + r"|&#|&[A-Za-z]{2,8};|%[0-9A-Fa-f]{2}|\b(?:WA|W/A|TG|IG)\b"
+    + r"|(?i:https?\s+:|\s:\s*/\s*/)|[-_.]\s+(?i:app|gram|chat)\b|\w-[ \t]*\n"
     + r"|(?i:\b(?:double|triple|dobbelt?|dubbel|doppelt?|trippel|tripel|tredobbelt|dreifach)\s)"
 )
 GATES = (GATE, *_word_gates())
@@ -717,6 +799,8 @@ def phone_counts(texts: list[str]) -> np.ndarray:
 def normalise(text: str) -> tuple[str, list[int]]:
     """The note with every trick undone, and per trick of TRICKS how often it was found."""
     counts = [0] * len(TRICKS)
+    if "&" in text or "%" in text:
+        text = _decoded(text, counts)
     if not text.isascii() and _EXOTIC.search(text):
         text = _unexotic(text, counts)
     low = text.lower()
@@ -726,6 +810,6 @@ def normalise(text: str) -> tuple[str, list[int]]:
     low = text.lower()
     if any(g in low for g in _LINK_GATE) or _SPOKEN_AT_GATE.search(text):
         text = _links(text, counts)
-    if _DIGIT_TRICK.search(text) or sum(w in DIGIT_WORDS for w in low.split()) >= 6:
+    if _DIGIT_TRICK.search(text) or sum(w in DIGIT_WORDS for w in _NUMBER_SPLIT.split(low)) >= 6:
         text = _phones(text, counts)
     return text, counts
