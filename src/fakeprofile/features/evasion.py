@@ -89,7 +89,7 @@ def _invisible_table() -> dict[int, None]:
 # an invisible, compatibility or look-alike character.
 _EXOTIC = re.compile("[^\x00-\xac\xae-\u024f]")
 _DIGIT = re.compile(r"\d")
-_DIGIT_TRICK = re.compile(r"\d[OoIl]|[OoIl]\d|\d\s?/\s?\d")
+_DIGIT_TRICK = re.compile(r"\d[OoIl]|[OoIl]\d|\d\s?[^\w\s+\-().,]\s?\d")
 
 
 _STYLED_NAME = re.compile(
@@ -166,11 +166,16 @@ def _unexotic(text: str, counts: list[int]) -> str:
     composed = unicodedata.normalize("NFC", kept)
     bare = _MARKS.sub(r"\1", composed)
     styled = bare.translate(_styled_table())
-    folded = unicodedata.normalize("NFKC", styled)
-    if folded != composed:
-        counts[1] = sum(a != b for a, b in zip(composed, folded, strict=False)) or 1
+    # Look-alikes mapped before NFKC too: it folds some (lunate sigma) into letters TR39 lacks.
+    early = styled.translate(_skeleton_table())
+    counts[2] += sum(a != b for a, b in zip(styled, early, strict=True))
+    folded = unicodedata.normalize("NFKC", early)
+    if styled != composed:  # marks dropped, styled letters and digits read
+        counts[1] += sum(a != b for a, b in zip(composed, styled, strict=False)) or 1
+    if folded != early:
+        counts[1] += sum(a != b for a, b in zip(early, folded, strict=False)) or 1
     skeleton = folded.translate(_skeleton_table())
-    counts[2] = sum(a != b for a, b in zip(folded, skeleton, strict=True))
+    counts[2] += sum(a != b for a, b in zip(folded, skeleton, strict=True))
     mixed = _MIXED_WORD.sub(lambda m: m.group(0).translate(_MIXED), skeleton)
     counts[2] += sum(a != b for a, b in zip(skeleton, mixed, strict=True))
     return mixed
@@ -338,7 +343,10 @@ _WORD_RUN = re.compile(
     r"(?i)(?<!\w)(" + _NUMBER_WORD + r"(?:[\s,\-/]+(?:" + _NUMBER_WORD + r"|\d+)){5,})(?!\w)"
 )
 # Digit runs with O for 0, l or I for 1, split by spaces, dots, dashes or slashes.
-_DIGITISH = re.compile(r"(?<![\w+])(\+?[\dOoIl](?:[\s./()\-]{0,2}[\dOoIl]){6,})(?!\w)")
+# Digit runs with O for 0, l or I for 1, split by spaces, dots, dashes, slashes or other symbols.
+_DIGITISH = re.compile(r"(?<![\w+])(\+?[\dOoIl](?:[^\w\n]{0,3}[\dOoIl]){6,})(?!\w)")
+_PLAIN_PHONE_CHARS = frozenset("0123456789+ -().")
+_NOT_DIGIT = re.compile(r"[^\d+]+")
 _DIGIT_FIX = str.maketrans("OoIl", "0011")
 _NUMBER_SPLIT = re.compile(r"[\s,\-/]+")
 # "double seven", "triple zero" in the six languages.
@@ -688,10 +696,10 @@ def _phones(text: str, counts: list[int]) -> str:
     def digitish(m: re.Match) -> str:
         run = m.group(1)
         fixed = run.translate(_DIGIT_FIX)
-        changed = "/" in run or fixed != run
+        changed = fixed != run or not set(run) <= _PLAIN_PHONE_CHARS
         if changed and sum(c.isdigit() for c in run) >= 3 and sum(c.isdigit() for c in fixed) >= 7:
             counts[8] += 1
-            return fixed.replace("/", " ")
+            return _NOT_DIGIT.sub(" ", fixed).strip()
         return run
 
     text = _DIGITISH.sub(digitish, text)
@@ -754,7 +762,7 @@ GATE = (
     r"|[A-Za-z][_\-.*]+[A-Za-z]|[A-Za-z][0-9@$!|+]+[A-Za-z]|[0-9@$!|+][A-Za-z]{2}"
     r"|(?i:wh?att?s?a?p|wh?at+'?s\s|\bwe\s+chat|whts|tele?gr|insta|snap|viber|wechat|weixin|skyp|\bkik|\bline\b|signal|"
     r"threema|messeng|wazz|kakao|xxp| dot | punkt | punt |\s(?:at|snabel-?a|bij)\s+[a-z0-9-]+\s*"
-    r"\.\s*(?:" + TLDS + r")\b)|[\[({<]|\d[OoIl]|[OoIl]\d|\d\s?/\s?\d"
+    r"\.\s*(?:" + TLDS + r")\b)|[\[({<]|\d[OoIl]|[OoIl]\d|\d\s?[^\w\s+\-().,]\s?\d"
     r"|(?i:\b"
     + _NUMBER_WORD
     + r"\b[\s,\-/]+\b"
