@@ -69,8 +69,9 @@ def _check(model, senders, cases: list[tuple[str, str, str, str]], flags: bool =
             assert raised, note
 
 
-def test_senders_are_accepted_with_an_honest_note(small_model, senders):
-    """So the red-flag tests below judge the note, not the profile."""
+def test_an_honest_note_scores_below_a_red_flag_note(small_model, senders):
+    """The senders are ordinary members: with an honest note they are not reported, and score
+    below the same member moving the talk to a messenger."""
     notes = {
         "en": "Hi Anna, we met at the Q4 planning workshop in Leeds. Great talk!",
         "de": "Hallo Jürgen, wir haben uns auf der Messe in München getroffen.",
@@ -118,7 +119,7 @@ def test_held_out_disguises_leave_the_score(small_model, senders, lang):
 
 
 @settings(
-    max_examples=30,
+    max_examples=15,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -218,6 +218,9 @@ _SPELLING = {v: k for k, vs in MESSENGERS.items() for v in vs}
 _AMBIGUOUS = re.compile(
     r"(?i)\b(?:on|via|op|auf|på|paa|över|over|per|über|through|bei|in)\s+"
     r"(signal|line|kik|snap|session)\b(?!\s+(?:of|with|for|to|van|med|mit)\b)"
+    # nor before a lower-case word that it qualifies ("on signal processing", "in line management")
+    r"(?!\s+(?!(?:me|now|today|asap|and|or|at|app|id|please|too|instead|if|when|so)\b)"
+    r"[a-zæøåäöüß]{3,}\b)"
     r"|\b(signal|line|kik|session)\s*(?:app|id|:|\+|messenger)"
     # Abbreviated names (WhatsApp, Telegram, Instagram), upper case, by a channel word or a number.
     r"|(?-i:\b(?:on|via|op|auf|på|per|über|through|my|mein|min|mijn)\s+(?:WA|W/A|TG|IG)\b)"
@@ -373,7 +376,22 @@ _MULTIPLIED = re.compile(
 PHONE = r"\+?\d[\d\s().-]{7,}\d"
 _PHONE_RE = re.compile(PHONE)
 
-_LINK_GATE = ("xxp", "[", "(", "{", "<", " dot ", " punkt ", " punt ", " @", "@ ", " .", ". ", " :")
+_LINK_GATE = (
+    "xxp",
+    "**p",
+    "[",
+    "(",
+    "{",
+    "<",
+    " dot ",
+    " punkt ",
+    " punt ",
+    " @",
+    "@ ",
+    " .",
+    ". ",
+    " :",
+)
 
 
 def _join_separated(text: str, counts: list[int]) -> str:
@@ -662,7 +680,7 @@ _SPACED_DOMAIN = re.compile(
 
 
 def _links(text: str, counts: list[int]) -> str:
-    new = text if "xxp" not in text.lower() else _HXXP.sub(lambda m: f"http{m.group(1)}", text)
+    new = _HXXP.sub(lambda m: f"http{m.group(1)}", text)
     new = _SPACED_SCHEME.sub(lambda m: m.group(1) + "://", new)
     new = _SPACED_DOMAIN.sub(lambda m: re.sub(r"\s+", "", m.group(0)), new)
     new = _OBF_DOT.sub(".", new)
