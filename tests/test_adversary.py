@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import disguises as D
 from fakeprofile import load_model
 from fakeprofile.synth.generate import GenConfig, make_profile
 from test_features_evasion import PHONE, PHONE_TRICKS, PHONE_WORDS, PLAIN, WORD_TRICKS, _word
@@ -97,6 +98,9 @@ def test_red_flags_are_never_accepted(model, accepted, lang):
     assert len(accepted) >= 20
     notes = [*RED[lang], PLAIN[lang].format(phone=PHONE)]
     notes += [n.replace("WhatsApp", _word("WhatsApp", "leet")) for n in notes]
+    # Every trick of tests/disguises on the pitch, channel move and money bait notes.
+    for plain in D.NOTES[lang].values():
+        notes += [t(plain, random.Random(k)) for k, t in enumerate(D.TRICKS.values())]
     batch = [with_note(r, n) for r in accepted for n in notes]
     out = model.score(batch)
     assert (out["decision"] != "accept").all()

@@ -165,6 +165,11 @@ HONEST = [
     "Hoi Sanne, we spraken elkaar op het congres in Utrecht over online marketing. Leuk je te zien!",
     "Hallo Jürgen, wir haben uns auf der Messe in München getroffen. Ich würde mich gerne vernetzen.",
     "Whats up? Saw your ASP.NET talk, I work with Node.js too, in line with what you said.",
+    # One edit or one space from a messenger or money word, yet ordinary words.
+    "Looking for ex-colleagues from the telegraph office, can we chat next week? Whatsup!",
+    "Hallo Jörg, das Thema Digitalisierung interessiert mich, gerne in Kontakt bleiben.",
+    "Hej Anna, tak for sidst, jeg er i gang med en ny rolle i Aarhus og savner sparring.",
+    "Hi, I saw your talk on signal processing at the offshore wind conference, fully agree.",
 ]
 
 

@@ -182,7 +182,7 @@ def normalise_notes(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
     enc = pc.dictionary_encode(pc.fill_null(raw, "")).combine_chunks()
     uniq, tricks = evasion.normalise_many(enc.dictionary)
     idx = enc.indices.to_numpy(zero_copy_only=False)
-    if not tricks.any():
+    if not tricks.any() and uniq == enc.dictionary.to_pylist():  # odd case is undone uncounted
         return table, np.zeros((table.num_rows, len(evasion.TRICKS)))
     inv = table.column("invitation").combine_chunks()
     children = inv.flatten()

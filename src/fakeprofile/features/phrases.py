@@ -78,6 +78,7 @@ TRICK_NAMES = {
     "link": "a disguised link",
     "address": "a disguised e-mail address",
     "phone": "a disguised phone number",
+    "respelt": "a money or messenger word respelt (repeated or accented letters)",
 }
 
 
