@@ -192,6 +192,12 @@ def machine(r: Any) -> str | None:
     repeated = r.get("style_repeated_phrasing")
     if _known(repeated) and repeated >= 0.08:
         signs.append("the same phrasing repeated across sections")
+    note = r.get("style_note_generic")
+    if _known(note) and note >= 2:
+        signs.append("a stock networking note that names nothing about you")
+    shared = r.get("style_shared_words")
+    if _known(shared) and shared >= 0.15:
+        signs.append("the same words repeated in headline, about and positions")
     cv = r.get("style_sentence_length_cv")
     if _known(cv) and cv < 0.2:
         signs.append("sentences all of one length")
