@@ -111,6 +111,8 @@ def age(r: Any) -> str | None:
     if not _known(days):
         return None
     typical = getattr(r, "typical", {}).get("activity_account_age_days")
+    if days < 0:  # created after the invitation was sent: the dates contradict each other
+        return "account creation date lies after the invitation's date"
     if days < 365:
         return f"account created {int(days)} days ago"
     if _known(typical) and days < 0.25 * typical:
@@ -140,6 +142,17 @@ def note(r: Any) -> str | None:
     if _known(sim) and sim >= 0.4:
         return "invitation note is close to the default text"
     return None
+
+
+def note_raised(r: Any) -> str:
+    """The note, named when a note group raised the score but shows none of the signs its own
+    phrase names (a plain personal note the model still weighed, or no note at all)."""
+    if r.get("invite_has_note") == 0:
+        return "invitation has no personal note"
+    n = r.get("invite_note_length")
+    if _known(n):
+        return f"the invitation note itself raised the score (a note of {int(n)} characters)"
+    return "the invitation note itself raised the score"
 
 
 def pitch(r: Any) -> str | None:

@@ -311,8 +311,11 @@ def compute(table: pa.Table) -> pd.DataFrame:
         "style_generic_share": np.where(
             enough & (generic + specific > 0), safe_div(generic, generic + specific), np.nan
         ),
-        "style_shared_words": _shared_words(
-            about, pc.binary_join_element_wise(headline, duties, "\n"), n
+        "style_shared_words": np.where(
+            # Headline against the rest: unknown without a headline.
+            num(pc.is_null(table.column("headline").combine_chunks())) > 0,
+            np.nan,
+            _shared_words(about, pc.binary_join_element_wise(headline, duties, "\n"), n),
         ),
     }
     # The note: stock networking phrases with nothing about the addressee (NaN: no note).
