@@ -697,7 +697,7 @@ def _derive(record: dict[str, Any], kind: str, c: _Ctx, created: date, side: ran
                 if side.random() < abroad:
                     e["location"] = side.choice(machine.WORLD_CITIES)
                 e["description"] = duty
-            if kind == "careful_fake" and side.random() < 0.5:  # scams keep their bait
+            if kind == "careful_fake" and side.random() < 0.7:  # scams keep their bait
                 record["invitation"]["message"] = side.choice(machine.NOTES[c.lang])
         else:  # an established account taken over: active, and its note is the tell
             record["activity"] = _activity(side, "mid")
