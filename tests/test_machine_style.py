@@ -89,7 +89,7 @@ def test_stock_phrases_are_denser_and_specifics_rarer_in_machine_text_in_every_l
 
 def test_machine_written_profiles_score_above_the_controls(scores):
     y = np.r_[np.ones(len(scores["llm"])), np.zeros(len(scores["human"]))]
-    # Measured on the small model: 0.74 before the style features were widened, 0.86 after.
+    # Measured on the small model: 0.74 before the style features were widened, 0.85 after.
     assert roc_auc_score(y, np.r_[scores["llm"], scores["human"]]) >= 0.8
 
 
@@ -97,8 +97,8 @@ def test_few_machine_written_profiles_pass_the_genuine_members_cut_and_most_cont
     cut = np.quantile(scores["genuine"], 0.9)
     passed_llm = np.mean(scores["llm"] < cut)
     passed_human = np.mean(scores["human"] < cut)
-    # Measured on the small model: 55% of the machine-written ones passed before, 32% after;
-    # the controls 78% before, 82% after.
+    # Measured on the small model: 55% of the machine-written ones passed before, 33% after;
+    # the controls 78% before, 80% after.
     assert passed_llm <= 0.35
     assert passed_human >= 0.7
 
