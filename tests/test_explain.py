@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 
 from fakeprofile.features import registry
+from fakeprofile.features.phrases import note_raised
 from fakeprofile.inference.explain import (
     FALLBACK_EFFECT,
     FLOOR_REASON,
+    Row,
     effects,
     group_columns,
     reasons,
@@ -335,6 +337,9 @@ def test_each_phrase_says_what_the_features_show(group, row, phrase):
     vague "unusual ..." phrase)."""
     X = pd.DataFrame([row], dtype=float)
     eff = pd.DataFrame([[1.0]], columns=[group])
+    if phrase is None and registry.reason_groups()[group].note:
+        # Except the note: it is named whenever it raised the score (issue 23).
+        phrase = note_raised(Row(X.iloc[0].tolist(), {c: j for j, c in enumerate(X.columns)}))
     assert reasons(X, eff, 0.05, np.array([False])) == [[phrase] if phrase else []]
 
 

@@ -30,18 +30,18 @@ def test_machine_style_is_read_in_every_language(generated, lang):
     machine = X[(kinds == "machine_written") & (langs == lang)]
     honest = X[np.isin(kinds, ["active", "passive", "heavy_poster"]) & (langs == lang)]
     assert len(machine) >= 3 and len(honest) >= 20
-    assert machine["style_generic_per_100_words"].median() > 4 * max(
+    # The machine kind varies (several voices, plain sentences and specifics mixed in, local
+    # careers and plausible employers in part), so these are shares and medians, measured.
+    assert machine["style_generic_per_100_words"].median() > 3 * max(
         honest["style_generic_per_100_words"].median(), 0.5
     )
-    assert (machine["profile_employers_invented"] > 0).mean() >= 0.6
+    assert (machine["style_generic_per_100_words"] > 3).mean() >= 0.9
+    assert (honest["style_generic_per_100_words"].fillna(0) < 5).mean() > 0.95
+    assert machine["style_generic_share"].median() > honest["style_generic_share"].median()
+    assert (machine["profile_employers_invented"] > 0).mean() >= 0.5
     assert (honest["profile_employers_invented"].fillna(0) == 0).mean() > 0.98
-    assert machine["profile_career_countries"].median() >= 2
+    assert machine["profile_positions_abroad"].mean() > honest["profile_positions_abroad"].mean()
     assert honest["profile_career_countries"].median() == 1
-    assert (machine["style_generic_per_100_words"] > 5).all()
-    assert (honest["style_generic_per_100_words"].fillna(0) < 5).mean() > 0.98
-    assert (
-        machine["style_sentence_length_cv"].median() < honest["style_sentence_length_cv"].median()
-    )
 
 
 def _profile(headline: str, about: str, jobs: list[tuple[str, str, str]], location: str) -> dict:

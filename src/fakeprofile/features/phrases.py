@@ -112,6 +112,8 @@ def age(r: Any) -> str | None:
     if not _known(days):
         return None
     typical = getattr(r, "typical", {}).get("activity_account_age_days")
+    if days < 0:  # created after the invitation was sent: the dates contradict each other
+        return "account creation date lies after the invitation's date"
     if days < 365:
         return f"account created {int(days)} days ago"
     if _known(typical) and days < 0.25 * typical:
@@ -141,6 +143,17 @@ def note(r: Any) -> str | None:
     if _known(sim) and sim >= 0.4:
         return "invitation note is close to the default text"
     return None
+
+
+def note_raised(r: Any) -> str:
+    """The note, named when a note group raised the score but shows none of the signs its own
+    phrase names (a plain personal note the model still weighed, or no note at all)."""
+    if r.get("invite_has_note") == 0:
+        return "invitation has no personal note"
+    n = r.get("invite_note_length")
+    if _known(n):
+        return f"the invitation note itself raised the score (a note of {int(n)} characters)"
+    return "the invitation note itself raised the score"
 
 
 def pitch(r: Any) -> str | None:
@@ -193,6 +206,12 @@ def machine(r: Any) -> str | None:
     repeated = r.get("style_repeated_phrasing")
     if _known(repeated) and repeated >= 0.08:
         signs.append("the same phrasing repeated across sections")
+    note = r.get("style_note_generic")
+    if _known(note) and note >= 2:
+        signs.append("a stock networking note that names nothing about you")
+    shared = r.get("style_shared_words")
+    if _known(shared) and shared >= 0.15:
+        signs.append("the same words repeated in headline, about and positions")
     cv = r.get("style_sentence_length_cv")
     if _known(cv) and cv < 0.2:
         signs.append("sentences all of one length")

@@ -249,6 +249,14 @@ FAMILIES: list[Family] = [
                 phrases.machine,
             ),
         ),
+        # Stock phrases, their share against specifics, a stock networking note and buzzword
+        # employers may only raise the score: more of the style never looks safer.
+        increasing=(
+            "style_generic_per_100_words",
+            "style_generic_share",
+            "style_note_generic",
+            "profile_employers_invented",
+        ),
     ),
 ]
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from fakeprofile.features import registry
 from fakeprofile.features.family import Phrase
+from fakeprofile.features.phrases import note_raised as _note_raised
 from fakeprofile.features.phrases import pitch as _pitch
 
 NO_GROUP = -1  # in a column-to-group map: the column belongs to no group
@@ -133,7 +134,12 @@ def reasons(
             take(j)
         for j in order[i]:  # the note, whenever it raised the score
             if note_group[j] and values[i, j] >= FALLBACK_EFFECT:
-                take(j)
+                if phrase_of[j](row) is None:  # no sign of its own: name the note itself
+                    fallback = _note_raised(row)
+                    if fallback not in picked:
+                        picked.append(fallback)
+                else:
+                    take(j)
         if not picked and flagged[i]:
             for j in order[i]:
                 if values[i, j] <= 0 or len(picked) >= top:

@@ -683,15 +683,22 @@ def _derive(record: dict[str, Any], kind: str, c: _Ctx, created: date, side: ran
         if new == "one_tell":
             return _one_tell(record, c, side)
         if new == "machine_written":
-            style = machine.texts(side, c.lang, c.slots, len(record["experience"]), c.lex)
+            style = machine.varied_texts(side, c.lang, c.slots, len(record["experience"]), c.lex)
             record["headline"], record["about"] = style["headline"], style["about"]
-            invented, abroad = side.uniform(0.5, 1.0), side.uniform(0.3, 1.0)
+            # Some careers are made of buzzword firms all over the world, others of plausible
+            # local ones: the text's style, not only its employers, has to give it away.
+            invented = side.uniform(0.0, 1.0)
+            abroad = 0.0 if side.random() < 0.4 else side.uniform(0.2, 1.0)
             for e, duty in zip(record["experience"], style["duties"], strict=True):
                 if side.random() < invented:
                     e["company"] = machine.employer(side)
+                elif side.random() < 0.5:
+                    e["company"] = machine.plain_employer(side)
                 if side.random() < abroad:
                     e["location"] = side.choice(machine.WORLD_CITIES)
                 e["description"] = duty
+            if kind == "careful_fake" and side.random() < 0.7:  # scams keep their bait
+                record["invitation"]["message"] = side.choice(machine.NOTES[c.lang])
         else:  # an established account taken over: active, and its note is the tell
             record["activity"] = _activity(side, "mid")
             note = _fill(side.choice(machine.HIJACKED_NOTES[c.lang]), c.slots)
