@@ -26,7 +26,6 @@ DEFINED_WHEN_ABSENT = {
     "profile_share_sections_filled": "headline, about and location count as known-empty",
     # An invitation without a message: "no personal note" is a red flag of its own.
     "invite_has_note": "an invitation without a message has no note",
-    "invite_note_length": "an invitation without a message has a note of no characters",
     # Text the member did not write holds no words and no tricks.
     "text_words_checked": "no text, no words",
     "text_repeated_punctuation": "no text, no punctuation",

@@ -27,12 +27,9 @@ def reference(r: dict) -> dict[str, float]:
         n: NAN if act is None or act.get(n) is None else float(act[n]) for n in ACTIVITY_NAMES
     }
     window = NAN if act is None or act.get("window_days") is None else float(act["window_days"])
-    if act is None:
-        span = NAN
-    elif math.isnan(window):
-        span = max(age, 1) if not math.isnan(age) else NAN
-    else:
-        span = max(window, 1)  # the window, even for a younger account
+    # The window, even for a younger account; lifetime counts (no window) get no rate: over the
+    # account's age, a younger account would look busier.
+    span = NAN if act is None or math.isnan(window) else max(window, 1)
     out = {"activity_account_age_days": age}
     for n, c in counts.items():
         out[f"activity_{n}"] = c

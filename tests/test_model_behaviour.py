@@ -8,11 +8,14 @@ session fixture (conftest.small_model) and scored on generated profiles it never
   score by at least the smallest effect that is named as a reason.
 
 Tests marked xfail(strict=True) fail on today's model, each with its measured reason. The
-profile's red flags are monotonic too (the families' `increasing` / `decreasing` in features/registry.py) and the generated data
-holds `one_tell` fakes (an established profile with exactly one red flag), so the no-photo
-direction, a thin profile, mass inviting and a new account now pass; the rest are too rare alone
-in 3,000 training profiles to raise a score by min_effect. Strict, so they turn into failures,
-to be unmarked, once fixed.
+profile's red flags are monotonic (the families' `increasing` / `decreasing` in
+features/registry.py), the note feeds only its own features (not the profile-wide writing
+features, nor by its length), lifetime activity counts get no per-30-day rate, and the generated
+data holds `one_tell` fakes (an established profile with exactly one red flag, a pitch and bait
+among them), so the invariance, the three directions, a thin profile, a pitch, bait, mass
+inviting and a new account pass; the remaining flags are too rare alone in 3,000 training
+profiles (about 8 `one_tell` fakes per flag) to raise a score by min_effect. Strict, so they
+turn into failures, to be unmarked, once fixed.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ from fakeprofile.synth.lexicon import LEX
 
 ISSUE_23 = (
     "finding (small model): monotonic, but this red flag alone raises at least one of the three "
-    "average members' scores by less than min_effect: one_tell fakes show it in only a handful "
-    "of the 3,000 training profiles"
+    "average members' scores by less than min_effect (measured rises {}): one_tell fakes show it "
+    "on about 8 of the 3,000 training profiles"
 )
 LANGS = list(LEX)
 
@@ -103,12 +106,6 @@ def personal_note(lang: str) -> str:
     return lex["note_personal"][0].format(**slots)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: the same personal note in another language moves 2 of 293 genuine "
-    "members between accept and ask on the small model (note text feeds the language and "
-    "spelling features)",
-)
 def test_invariance_the_language_of_a_personal_note_does_not_move_the_decision(
     small_model, genuine
 ):
@@ -146,19 +143,9 @@ def _younger(r, i):
 
 
 DIRECTION = {  # name: (change, reason for a strict xfail or None)
-    "pitch": (
-        _add_pitch,
-        "finding (small model, 400 unseen profiles): a pitch appended to the note lowers 30 "
-        "scores by up to 0.057: the note's text also feeds the profile-wide text features "
-        "(spelling rate, capitals, words checked), which are not monotonic",
-    ),
+    "pitch": (_add_pitch, None),
     "no-photo": (_remove_photo, None),
-    "younger": (
-        _younger,
-        "finding (small model, 400 unseen profiles): a year younger lowers 8 scores by up to "
-        "0.037 although the account's age is monotonic: the followers and followings per 30 days "
-        "rise with it and are learnt together with other features",
-    ),
+    "younger": (_younger, None),
 }
 
 
@@ -226,17 +213,23 @@ def _new_account(r, i):
 
 EN = LEX["en"]
 RED_FLAGS = {  # name: (change, reason for a strict xfail or None)
-    "no-photo": (_remove_photo, ISSUE_23),
+    "no-photo": (_remove_photo, ISSUE_23.format("0.0, 0.0, 0.0")),
     "thin-profile": (_thin, None),
-    "misspelled": (_misspelled, ISSUE_23),
-    "no-activity": (_no_activity, ISSUE_23),
-    "no-note": (_note(None), ISSUE_23),
-    "canned-note": (_note(EN["note_canned"][1]), ISSUE_23),
+    "misspelled": (_misspelled, ISSUE_23.format("0.011, 0.842, 0.017")),
+    "no-activity": (_no_activity, ISSUE_23.format("0.0, 0.031, -0.009")),
     "pitch": (_note(EN["note_pitch"][0].format(rname="Anna")), None),
     "whatsapp-bait": (_note(EN["note_bait"][0].format(phone="+44 7700 900123")), None),
-    "link": (_note("Hi, see my portfolio at http://bit.ly/abc123"), ISSUE_23),
+    "link": (
+        _note("Hi, see my portfolio at http://bit.ly/abc123"),
+        ISSUE_23.format("0.008, 0.016, 0.002"),
+    ),
     "mass-inviting": (_invitation(invitations_sent_last_7d=180), None),
     "new-account": (_new_account, None),
+}
+# Notes that are no red flag alone (see the test below): they must not make a member look safer.
+NOT_ALONE = {
+    "no-note": _note(None),
+    "canned-note": _note(EN["note_canned"][1]),
 }
 
 
@@ -252,3 +245,22 @@ def test_minimum_functionality_each_red_flag_alone_raises_the_score(small_model,
     after = small_model.score(changed(average, RED_FLAGS[flag][0]))["score"].to_numpy()
     rise = after - before
     assert np.all(rise >= small_model.min_effect), f"rises {np.round(rise, 3).tolist()}"
+
+
+@pytest.mark.parametrize("flag", list(NOT_ALONE))
+def test_minimum_functionality_a_blank_or_canned_note_alone_never_looks_safer(
+    small_model, average, flag
+):
+    """A blank or a canned note is a seed red flag only together with others, so its premise
+    differs from the test above: most invitations carry no note, and the canned ones are the
+    network's own suggested text. In the default data (20,000 generated profiles) a blank note
+    is on 50.5% of genuine members' invitations and 22.6% of fakes' (a fake share of 0.14 among
+    blank notes against 0.36 among the others), a canned note on 14.7% and 13.4%: alone, neither
+    can raise a calibrated probability by min_effect without reporting honest members. What must
+    hold is the declared direction (`invite_has_note` decreasing, `invite_note_canned*`
+    increasing): replacing an average member's personal note by none or a canned one never
+    lowers the score."""
+    before = small_model.score(average)["score"].to_numpy()
+    after = small_model.score(changed(average, NOT_ALONE[flag]))["score"].to_numpy()
+    rise = after - before
+    assert np.all(rise >= -1e-9), f"rises {np.round(rise, 3).tolist()}"

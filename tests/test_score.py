@@ -315,11 +315,12 @@ def test_tampered_model_is_refused_with_one_line(trained_project, records, tmp_p
 
 @pytest.mark.xfail(
     strict=True,
-    reason="finding after this session's monotonic constraints (issue 23/26): on the small model "
-    "(3,000 profiles), of 25 not-accepted profiles whose score rose by at least min_effect when "
-    "the photo was removed, 5 name the photo; likely because a missing photo also thins the "
-    "profile (profile_share_sections_filled, now decreasing), so the rise is split between the "
-    "photo and profile groups",
+    reason="finding (issue 23/26, measured again after the one_tell and note-feature changes): on "
+    "the small project (3,000 profiles), of 6 not-accepted profiles whose score rose by at least "
+    "min_effect (0.05-0.10) when the photo was removed, 2 name the photo; the other 4 name only a "
+    "young account or many invitations. The photo does not thin the profile (completeness does "
+    "not count it): its effect is just over min_effect and, effects not being additive, it is "
+    "measured below the threshold once the larger signs are taken into account",
 )
 def test_reasons_are_faithful(trained_project, records):
     model = load_model(str(trained_project / "models/fakeprofile.joblib"))

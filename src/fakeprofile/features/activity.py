@@ -1,7 +1,7 @@
 """Activity and network (`activity_*`): what the account has done, and for how long it has existed.
 
-Counts are normalised per 30 days of the window they were counted over (or of the account's age
-for lifetime counts), so sources with different windows give comparable numbers.
+Counts are normalised per 30 days of the window they were counted over, so sources with different
+windows give comparable numbers; lifetime counts (no window) keep only their raw counts.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ def compute(table: pa.Table, as_of_days: np.ndarray) -> pd.DataFrame:
     has_activity = table.column("activity").is_valid().to_numpy(zero_copy_only=False)
     # Per 30 days of the window, even where the account is younger than it: so a younger account
     # never looks more active (a behavioural test: a younger account never lowers the score).
-    span = np.where(np.isnan(window), age_days, window)
-    span = np.where(has_activity, np.clip(span, 1, None), np.nan)
+    # Lifetime counts (no window) get no rate: over the account's age, the same counts on a
+    # younger account would look more active and lower its score; their raw counts remain.
+    span = np.where(has_activity, np.clip(window, 1, None), np.nan)
     out = {"activity_account_age_days": age_days}  # framed once (see completeness.compute)
     counts = {}
     for name in ACTIVITY_NAMES:

@@ -216,10 +216,12 @@ def compute(table: pa.Table, tricks: np.ndarray | None = None) -> pd.DataFrame:
         return num(pc.count_substring_regex(note, pattern))[idx] if uniq else np.zeros(len(idx))
 
     length = num(pc.utf8_length(note))[idx] if uniq else np.zeros(len(idx))
+    # Whether there is a note, not its length: a length says nothing of a pitch, yet differs by
+    # language (the same personal note moved decisions) and falls when a pitch replaces a longer
+    # note (a red flag then lowered a score; behavioural tests, issue 26).
     has_note = (length > 0).astype(float)
     out = {  # framed once (see completeness.compute)
         "invite_has_note": has_note,
-        "invite_note_length": length,
         "invite_note_canned_similarity": canned,
         "invite_note_canned": (canned >= 0.6).astype(float),
         "invite_link": count(LINK),

@@ -1,4 +1,5 @@
-"""Writing style and evasion (`text_*`) over a profile's own text, plus the spelling error rate.
+"""Writing style and evasion (`text_*`) over a profile's own text, plus the spelling error rate
+(the writing features over the profile's texts, the evasion checks over the note too).
 
 Evasion tricks are their own signal: zero-width characters, letters from another script mixed into
 a word (Cyrillic "а" in "WhatsАpp"), and spaced-out letters ("W h a t s A p p"). Honest members do
@@ -102,29 +103,41 @@ def mixed_script(texts: pa.Array, cyrillic_or_greek: np.ndarray) -> np.ndarray:
     return out
 
 
+# Texts that describe the profile itself. The invitation note is judged by its own features
+# (invitation.py); feeding it to the profile-wide writing features made a pitch appended to a
+# note, or the same personal note in another language, move the spelling rate, the capitals and
+# the main language, and so lower a score or move a decision (behavioural tests, issue 26).
+PROFILE_TEXTS = ("headline", "about", "experience")
+
+
 def compute(table: pa.Table, min_zipf: float) -> pd.DataFrame:
     n = table.num_rows
     texts = own_texts(table)
     names = names_of(table)
-    errors, checked, lang = spelling.spelling_errors(list(texts.values()), names, min_zipf)
+    profile = {k: texts[k] for k in PROFILE_TEXTS}
+    errors, checked, lang = spelling.spelling_errors(list(profile.values()), names, min_zipf)
     # The profile's main language: the one most of its checked words were written in.
     lang_len = np.zeros((n, len(LANGS)))
-    for k in range(len(texts)):
+    for k in range(len(profile)):
         rows = np.flatnonzero(lang[k] >= 0)
         lang_len[rows, lang[k, rows]] += checked[k, rows]
     errors, checked = errors.sum(axis=0).astype(float), checked.sum(axis=0).astype(float)
+    own = pc.binary_join_element_wise(*[pc.fill_null(t, "") for t in profile.values()], "\n")
+    offsets, data = utf8.buffers(own)
+    letters, capitals, _, emoji, _ = kernels.class_counts(
+        offsets, utf8.classes(data, _CHAR_TABLE, CHAR_CLASSES), _N_CLASSES
+    )
+    chars = num(pc.utf8_length(own)) - (len(profile) - 1)
+    # The evasion checks read the note too: they may only raise the score (registry.increasing).
     everything = pc.binary_join_element_wise(*[pc.fill_null(t, "") for t in texts.values()], "\n")
     offsets, data = utf8.buffers(everything)
     cls = utf8.classes(data, _CHAR_TABLE, CHAR_CLASSES)
-    letters, capitals, zero_width, emoji, cyrillic_or_greek = kernels.class_counts(
-        offsets, cls, _N_CLASSES
-    )
-    chars = num(pc.utf8_length(everything)) - (len(texts) - 1)
+    _, _, zero_width, _, cyrillic_or_greek = kernels.class_counts(offsets, cls, _N_CLASSES)
     out = {  # framed once (see completeness.compute)
         "text_spelling_error_rate": safe_div(errors, checked),
         "text_words_checked": checked,
         "text_share_capitals": safe_div(capitals, letters),
-        "text_repeated_punctuation": repeated_punctuation(everything),
+        "text_repeated_punctuation": repeated_punctuation(own),
         "text_emoji_per_100_chars": safe_div(100 * emoji, chars),
         "text_evasion_zero_width": zero_width,
         "text_evasion_mixed_script": mixed_script(everything, cyrillic_or_greek),

@@ -12,22 +12,24 @@ Genuine members (75% by default)
   heavy_poster 7%: many posts, many followers.
   recruiter 8%: sends many invitations with canned or sales-like notes (looks like a spammer).
 Fakes (25% by default)
-  sales_mass_inviter 26%: pitch or canned notes, hundreds of invitations a week.
-  bulk_created 20%: no photo or placeholder, empty sections, random-ish names, typos.
-  romance_investment_scam 18%: reused stock photos (rings), vague senior titles, WhatsApp bait.
-  careful_fake 24%: full, well-written profile; tells are a young account, no activity history,
+  sales_mass_inviter 22%: pitch or canned notes, hundreds of invitations a week.
+  bulk_created 16%: no photo or placeholder, empty sections, random-ish names, typos.
+  romance_investment_scam 16%: reused stock photos (rings), vague senior titles, WhatsApp bait.
+  careful_fake 36%: full, well-written profile; tells are a young account, no activity history,
     few mutual connections and sometimes a reused photo.
-  job_seeker_spam 12%: begging notes, many typos, many invitations.
+  job_seeker_spam 10%: begging notes, many typos, many invitations.
 Two more kinds are made from those (DERIVED_KINDS), each from its own random stream:
-  machine_written (~14% of fakes: 35% of careful fakes, 30% of romance scams): polished, generic,
+  machine_written (~17% of fakes: 35% of careful fakes, 30% of romance scams): polished, generic,
     error-free text in the style of a language model (written by hand, see synth/machine.py),
     employers made of buzzwords, a career over several countries.
-  hijacked_account (~4%: the careful fakes three years or older among another 30% of them): an
+  hijacked_account (~4% of fakes: the careful fakes three years or older among another 25%): an
     established, active account that sends a pitch or asks to move to WhatsApp or Telegram: the
     note is the tell.
-  one_tell (~2%: another 30% of careful fakes): an established, active, complete profile with a
-    personal note and exactly one seed red flag (TELLS: no photo, thin, misspelled, no activity,
-    blank or canned note, a link, mass inviting, a new account), so each flag alone is learnt.
+  one_tell (~13% of fakes, ~3% of profiles: another 35% of careful fakes): an established,
+    active, complete profile with a personal note and exactly one seed red flag (TELLS: no photo, thin, misspelled, no activity,
+    blank or canned note, a link, mass inviting, a new account, a pitch, WhatsApp bait, in the
+    profile's language), so each flag alone is learnt. Careful fakes are the largest base kind
+    so that each of the 11 tells is shown alone on some 55 of 20,000 profiles (issue 23).
 A fifth of the fakes' pitch and bait notes disguise a key word (zero-width space, Cyrillic
 look-alike letters, spaced-out letters). About 2% of labels are wrong on top (label noise), as in any human-labelled set: 2.5% of honest
 members were reported and labelled fake, 0.4% of fakes passed review as genuine. (Symmetric noise
@@ -61,18 +63,18 @@ GENUINE_KINDS = {
     "recruiter": 0.08,
 }
 FAKE_KINDS = {
-    "sales_mass_inviter": 0.26,
-    "bulk_created": 0.20,
-    "romance_investment_scam": 0.18,
-    "careful_fake": 0.24,
-    "job_seeker_spam": 0.12,
+    "sales_mass_inviter": 0.22,
+    "bulk_created": 0.16,
+    "romance_investment_scam": 0.16,
+    "careful_fake": 0.36,
+    "job_seeker_spam": 0.10,
 }
 # Kinds made from others after the fact (from their own random stream, so every other generated
 # value, photo rings and the split included, stays as it was): kind -> (made from, share of it).
 DERIVED_KINDS = {
     "machine_written": {"careful_fake": 0.35, "romance_investment_scam": 0.30},
-    "hijacked_account": {"careful_fake": 0.30},
-    "one_tell": {"careful_fake": 0.30},
+    "hijacked_account": {"careful_fake": 0.25},
+    "one_tell": {"careful_fake": 0.35},
 }
 # The single red flag a `one_tell` fake shows on an otherwise established, active, complete profile.
 TELLS = (
@@ -85,6 +87,8 @@ TELLS = (
     "link",
     "mass_inviting",
     "new_account",
+    "pitch",
+    "bait",
 )
 
 
@@ -741,6 +745,9 @@ def _one_tell(record: dict[str, Any], c: _Ctx, side: random.Random) -> bool:
         inv["message"] = _fill(side.choice(c.lex["note_canned"]), c.slots)
     elif tell == "link":
         inv["message"] = f"{inv['message']} {c.slots['url']}"
+    elif tell in ("pitch", "bait"):  # an established account's note: the pitch alone tells
+        note = _fill(side.choice(c.lex[f"note_{tell}"]), c.slots)
+        inv["message"] = evade(note, side) if side.random() < 0.2 else note
     elif tell == "mass_inviting":
         inv["invitations_sent_last_7d"] = side.randint(80, 300)
     elif tell == "new_account":
