@@ -1,0 +1,99 @@
+"""The exported model's verdicts (inference/predictor.py) against a reference built from its
+parts: the probability of the fitted model, the decision at its thresholds counted by hand,
+and reasons from each group's effect measured by rescoring the row with that group set to the
+neutral values; accepted rows get none. A tiny real model (600 generated profiles) keeps this
+in the fast suite."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import _small_model
+
+from fakeprofile.features import invitation
+from fakeprofile.inference import explain
+from fakeprofile.synth.generate import GenConfig, make_profile
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    model = _small_model(600, 5)
+    cfg = GenConfig(n=120, seed=44, with_photos=False, workers=1)
+    return model, [make_profile(i, cfg)[0] for i in range(cfg.n)]
+
+
+def reference(model, feats):
+    trained, neutral = model.trained, model.neutral
+    p = trained.proba(feats)
+    decision = np.full(len(p), "ask", dtype=object)
+    decision[p < trained.accept_below] = "accept"
+    decision[p >= trained.report_at] = "report"
+    red = invitation.red_flags(feats)
+    floored = (decision == "accept") & red & trained.red_flag_floor
+    decision[floored] = "ask"
+    effect = {}
+    for group, cols in explain.group_columns(list(feats.columns)).items():
+        copy = feats.copy()
+        copy[cols] = neutral[cols].to_numpy()
+        effect[group] = p - trained.proba(copy)
+    effect = pd.DataFrame(effect, index=feats.index)
+    every = explain.reasons(
+        feats,
+        effect,
+        model.min_effect,
+        decision == "report",
+        typical=neutral,
+        floored=floored,
+        red=red,
+    )
+    named = (decision != "accept") & ((p >= explain.FALLBACK_EFFECT) | floored)
+    return p, decision, [r if n else [] for r, n in zip(every, named, strict=True)]
+
+
+def test_verdicts_equal_the_reference_built_from_the_models_parts(tiny):
+    model, records = tiny
+    feats = model.features(records)
+    p, decision, reasons = model.verdicts(feats)
+    want_p, want_decision, want_reasons = reference(model, feats)
+    np.testing.assert_allclose(p, want_p, rtol=0, atol=1e-12)
+    assert decision.tolist() == want_decision.tolist()
+    assert set(decision) == {"accept", "ask", "report"}  # every branch has rows here
+    assert reasons == want_reasons
+    assert sum(map(bool, reasons)) > 20  # the comparison has reasons to compare
+    assert all(r for r, d in zip(reasons, decision, strict=True) if d == "report")
+
+
+def test_score_keeps_input_order_marks_invalid_rows_and_agrees_with_score_arrow(tiny):
+    model, records = tiny
+    bad = dict(records[3], connections=-5)  # a count below zero is not valid input
+    mixed = [*records[:3], bad, *records[4:40]]
+    got = model.score(mixed)
+    assert got["profile_id"].tolist() == [r["profile_id"] for r in mixed]
+    assert got.loc[3, "decision"] == "error" and "connections" in str(got.loc[3, "error"])
+    ok = got.drop(index=3).reset_index(drop=True)
+    valid = [*records[:3], *records[4:40]]
+    p, decision, reasons = model.verdicts(model.features(valid))
+    np.testing.assert_allclose(ok["score"].to_numpy(dtype=float), p, rtol=0, atol=1e-12)
+    assert ok["decision"].tolist() == decision.tolist()
+    assert [list(r) for r in ok["reasons"]] == reasons
+    assert set(got["model_version"]) == {model.version}
+    arrow = model.score_arrow(valid).to_pydict()
+    assert arrow["profile_id"] == [r["profile_id"] for r in valid]
+    np.testing.assert_allclose(arrow["score"], p, rtol=0, atol=1e-12)
+    assert arrow["decision"] == decision.tolist() and arrow["reasons"] == reasons
+    assert arrow["model_version"] == [model.version] * len(valid)
+
+
+def test_a_pickled_model_keeps_its_neutral_values_and_scores_alike(tiny):
+    model, records = tiny
+    state = model.__getstate__()
+    assert state["neutral"]["names"] == list(model.neutral.index)
+    assert state["neutral"]["values"].dtype == np.float64
+    again = pickle.loads(pickle.dumps(model))
+    pd.testing.assert_series_equal(again.neutral, model.neutral.astype(np.float64))
+    assert again.min_effect == model.min_effect and again.version == model.version
+    a, b = model.score(records[:30]), again.score(records[:30])
+    pd.testing.assert_frame_equal(a, b)
