@@ -11,8 +11,8 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import _small_model
 
+from conftest import _small_model
 from fakeprofile.features import invitation
 from fakeprofile.inference import explain
 from fakeprofile.synth.generate import GenConfig, make_profile

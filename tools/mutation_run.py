@@ -17,6 +17,7 @@ import difflib
 import functools
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -53,6 +54,9 @@ MODULES: dict[str, list[str]] = {
     "data/schema.py": ["tests/test_schema.py", "tests/test_validate.py"],
     "features/activity.py": ["tests/test_features_activity.py", "tests/test_features.py"],
     "features/completeness.py": ["tests/test_features_completeness.py", "tests/test_features.py"],
+    "modeling/split.py": ["tests/test_split.py"],
+    "modeling/evaluate.py": ["tests/test_evaluate_reports.py"],
+    "inference/predictor.py": ["tests/test_predictor.py"],
     "tracking/export.py": ["tests/test_export.py"],
     "tracking/runs.py": ["tests/test_tracking.py"],
 }
@@ -70,7 +74,20 @@ STATUS = {
 OUT_OF_SCOPE = re.compile(
     r"\.x_(run|log_run|store_lock|_requirements|_git_commit|warm|load_parts)__mutmut"
 )
+# Modules whose deciding part is some of their functions: only these functions' mutants count
+# (evaluate.py: the metrics and which metrics a model gets, not the figures and files).
+FUNCTIONS = {
+    "modeling/evaluate.py": re.compile(
+        r"\.x_(tpr_at_fpr|scores|fold_spread|segments|decides|headline)__mutmut"
+    ),
+}
+NICE = "15"
 REPORT = Path("reports/mutation.json")
+
+
+def in_scope(module: str, key: str) -> bool:
+    wanted = FUNCTIONS.get(module)
+    return not OUT_OF_SCOPE.search(key) and (wanted is None or bool(wanted.search(key)))
 
 
 def workdir(module: str, label: str) -> Path:
@@ -88,7 +105,7 @@ def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
     work = workdir(module, label)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    for name in ("src", "tests"):
+    for name in ("src", "tests", "scripts"):  # tests/conftest.py imports a script's helpers
         shutil.copytree(name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy("params.yaml", work)
     if tests_from:
@@ -100,6 +117,10 @@ def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
     settings = common | {
         "only_mutate": ["src/fakeprofile/" + module],
         "pytest_add_cli_args_test_selection": MODULES[module],
+        "also_copy": [*common["also_copy"], "scripts"],
+        # pytest's own temporary folder, not the shared default another run may be clearing.
+        "pytest_add_cli_args": common["pytest_add_cli_args"]
+        + [f"--basetemp=/tmp/bt-mutation-{work.name}"],
     }
     section = ["[tool.mutmut]"] + [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
     head = text[: text.index("[tool.mutmut]")]
@@ -135,8 +156,8 @@ def diff_of(work: Path, module: str, name: str) -> str:
 def tally(
     work: Path, module: str, seconds: float, why: dict, tests_from: str | None, codes: dict
 ) -> tuple[dict, list]:
-    outside = sum(1 for k in codes if OUT_OF_SCOPE.search(k))
-    codes = {k: c for k, c in codes.items() if not OUT_OF_SCOPE.search(k)}
+    outside = sum(1 for k in codes if not in_scope(module, k))
+    codes = {k: c for k, c in codes.items() if in_scope(module, k)}
     counts = Counter("killed" if c in KILLED else STATUS.get(c, "other") for c in codes.values())
     total = sum(counts.values()) - counts["not checked"]  # the score is of the checked ones
     survived = sorted(k for k, c in codes.items() if c not in KILLED and c is not None)
@@ -184,6 +205,14 @@ def main() -> None:
         "added since, so a mutant killed before is killed still)",
     )
     ap.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="run a random sample of N of the module's in-scope mutants (seed --seed) instead of "
+        "all: the score is then the sample's, with its size on record",
+    )
+    ap.add_argument("--seed", type=int, default=26, help="seed of --sample")
+    ap.add_argument(
         "--tally-only",
         type=float,
         metavar="SECONDS",
@@ -207,24 +236,47 @@ def main() -> None:
         work = scratch_copy(module, args.label, args.tests_from)
         env["PYTHONPATH"] = str((work / "src").resolve())
         start = time.monotonic()
-        cmd = ["nice", "-n", "19", sys.executable, "-m", "mutmut", "run", "--max-children", "1"]
+        cmd = ["nice", "-n", NICE, sys.executable, "-m", "mutmut", "run", "--max-children", "1"]
         before: dict = {}
+        sample: list[str] = []
         if args.rerun_survivors:
             before = exit_codes(workdir(module, "before"), module)
             rerun = {
                 k
                 for k, c in before.items()
-                if c not in KILLED and c is not None and not OUT_OF_SCOPE.search(k)
+                if c not in KILLED and c is not None and in_scope(module, k)
             }
             cmd += sorted(rerun)
+        elif args.sample:
+            # mutmut lists its mutants only once it has made them: a first call with a name that
+            # matches none makes them (and the test statistics), then stops.
+            with open(work / "mutmut-generate.log", "w") as log:
+                subprocess.run(cmd + ["no-such-mutant"], cwd=work, env=env, stdout=log, stderr=log)
+            population = sorted(k for k in exit_codes(work, module) if in_scope(module, k))
+            n = min(args.sample, len(population))
+            sample = sorted(random.Random(args.seed).sample(population, n))
+            cmd += sample
         with open(work / "mutmut.log", "w") as log:
-            subprocess.run(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+            if not before or rerun:
+                subprocess.run(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
         codes = exit_codes(work, module)
-        if before:  # the ones not rerun keep the result they had (killed)
-            codes = {k: codes.get(k) if k in rerun else before[k] for k in before}
+        if before:  # the ones not rerun keep the result they had (killed); unsampled stay out
+            codes = {
+                k: codes.get(k) if k in rerun else c for k, c in before.items() if c is not None
+            }
+        elif sample:
+            codes = {k: codes[k] for k in sample}
         seconds = time.monotonic() - start
         result, survivors = tally(work, module, seconds, why, args.tests_from, codes)
         result["reran_only_the_survivors_of_before"] = bool(before)
+        if sample:
+            result["sample"] = {"size": len(sample), "of": len(population), "seed": args.seed}
+        elif before:
+            sampled = workdir(module, "before") / "sample.json"
+            if sampled.exists():
+                result["sample"] = json.loads(sampled.read_text(encoding="utf-8"))
+        if sample:
+            (work / "sample.json").write_text(json.dumps(result["sample"]), encoding="utf-8")
         record(module, args.label, result, survivors)
 
 
@@ -233,9 +285,13 @@ def record(module: str, label: str, result: dict, survivors: list) -> None:
     report.setdefault("modules", {}).setdefault(module, {})[label] = result
     if label == "after":
         kept = [s for s in report.get("survivors", []) if s.get("module") != module]
-        report["survivors"] = kept + survivors
+        report["survivors"] = sorted(kept + survivors, key=lambda s: (s["module"], s["mutant"]))
     else:
         report.setdefault("survivors_before", {})[module] = [s["mutant"] for s in survivors]
+    # Modules in sorted order, so that runs of different modules merge line by line.
+    for key in ("modules", "survivors_before"):
+        if key in report:
+            report[key] = dict(sorted(report[key].items()))
     REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(module, label, json.dumps({k: result[k] for k in ("mutants", "score")}), flush=True)
 
