@@ -55,8 +55,8 @@ MODULES: dict[str, list[str]] = {
     "features/activity.py": ["tests/test_features_activity.py", "tests/test_features.py"],
     "features/completeness.py": ["tests/test_features_completeness.py", "tests/test_features.py"],
     "modeling/split.py": ["tests/test_split.py"],
-    "modeling/evaluate.py": ["tests/test_evaluate_reports.py"],
-    "inference/predictor.py": ["tests/test_predictor.py"],
+    "modeling/evaluate.py": ["tests/test_evaluate_metrics.py", "tests/test_evaluate_reports.py"],
+    "inference/predictor.py": ["tests/test_predictor_verdicts.py", "tests/test_predictor.py"],
     "tracking/export.py": ["tests/test_export.py"],
     "tracking/runs.py": ["tests/test_tracking.py"],
 }
@@ -116,7 +116,10 @@ def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
     common = tomllib.loads(text)["tool"]["mutmut"]
     settings = common | {
         "only_mutate": ["src/fakeprofile/" + module],
-        "pytest_add_cli_args_test_selection": MODULES[module],
+        # Test files added after `tests_from` are left out of its run.
+        "pytest_add_cli_args_test_selection": [
+            t for t in MODULES[module] if not t.endswith(".py") or (work / t).exists()
+        ],
         "also_copy": [*common["also_copy"], "scripts"],
         # pytest's own temporary folder, not the shared default another run may be clearing.
         "pytest_add_cli_args": common["pytest_add_cli_args"]
@@ -229,8 +232,13 @@ def main() -> None:
                 before = exit_codes(workdir(module, "before"), module)
                 rerun = {k for k, c in before.items() if c not in KILLED and c is not None}
                 codes = {k: codes.get(k) if k in rerun else before[k] for k in before}
+            sampled = workdir(module, "before") / "sample.json"
+            if sampled.exists():  # a sample: the mutants outside it are not part of the run
+                codes = {k: c for k, c in codes.items() if c is not None}
             result, survivors = tally(work, module, args.tally_only, why, args.tests_from, codes)
             result["reran_only_the_survivors_of_before"] = args.rerun_survivors
+            if sampled.exists():
+                result["sample"] = json.loads(sampled.read_text(encoding="utf-8"))
             record(module, args.label, result, survivors)
             continue
         work = scratch_copy(module, args.label, args.tests_from)
@@ -259,7 +267,7 @@ def main() -> None:
         with open(work / "mutmut.log", "w") as log:
             if not before or rerun:
                 subprocess.run(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
-        codes = exit_codes(work, module)
+        codes = exit_codes(work, module) if not before or rerun else {}
         if before:  # the ones not rerun keep the result they had (killed); unsampled stay out
             codes = {
                 k: codes.get(k) if k in rerun else c for k, c in before.items() if c is not None
