@@ -60,6 +60,12 @@ MODULES: dict[str, list[str]] = {
     "tracking/export.py": ["tests/test_export.py"],
     "tracking/runs.py": ["tests/test_tracking.py"],
 }
+# --rerun-survivors: a mutant the before run left alive survived every test it had, so only the
+# tests added since can kill it; where they are in files of their own, only those files run.
+NEW_TESTS: dict[str, list[str]] = {
+    "modeling/evaluate.py": ["tests/test_evaluate_metrics.py"],
+    "inference/predictor.py": ["tests/test_predictor_verdicts.py"],
+}
 KILLED = {1, 3}
 STATUS = {
     0: "survived",
@@ -99,7 +105,9 @@ def exit_codes(work: Path, module: str) -> dict[str, int | None]:
     return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
 
 
-def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
+def scratch_copy(
+    module: str, label: str, tests_from: str | None, tests: list[str] | None = None
+) -> Path:
     """A copy of src, tests and params with a [tool.mutmut] section for this module alone; the
     tests as of commit `tests_from` if given (the score before new tests)."""
     work = workdir(module, label)
@@ -118,7 +126,7 @@ def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
         "only_mutate": ["src/fakeprofile/" + module],
         # Test files added after `tests_from` are left out of its run.
         "pytest_add_cli_args_test_selection": [
-            t for t in MODULES[module] if not t.endswith(".py") or (work / t).exists()
+            t for t in tests or MODULES[module] if not t.endswith(".py") or (work / t).exists()
         ],
         "also_copy": [*common["also_copy"], "scripts"],
         # pytest's own temporary folder, not the shared default another run may be clearing.
@@ -126,6 +134,11 @@ def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
         + [f"--basetemp=/tmp/bt-mutation-{work.name}"],
     }
     section = ["[tool.mutmut]"] + [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
+    made = workdir(module, "before") / "mutants/src"
+    if label == "after" and tests and made.is_dir():
+        # The before run's mutants, as they are: mutmut keeps a mutated file newer than its
+        # source instead of making it again (minutes for a large module).
+        shutil.copytree(made, work / "mutants/src")
     head = text[: text.index("[tool.mutmut]")]
     (work / "pyproject.toml").write_text(head + "\n".join(section) + "\n", encoding="utf-8")
     return work
@@ -241,7 +254,8 @@ def main() -> None:
                 result["sample"] = json.loads(sampled.read_text(encoding="utf-8"))
             record(module, args.label, result, survivors)
             continue
-        work = scratch_copy(module, args.label, args.tests_from)
+        only_new = NEW_TESTS.get(module) if args.rerun_survivors else None
+        work = scratch_copy(module, args.label, args.tests_from, only_new)
         env["PYTHONPATH"] = str((work / "src").resolve())
         start = time.monotonic()
         cmd = ["nice", "-n", NICE, sys.executable, "-m", "mutmut", "run", "--max-children", "1"]
@@ -277,6 +291,8 @@ def main() -> None:
         seconds = time.monotonic() - start
         result, survivors = tally(work, module, seconds, why, args.tests_from, codes)
         result["reran_only_the_survivors_of_before"] = bool(before)
+        if only_new:
+            result["tests"] = only_new
         if sample:
             result["sample"] = {"size": len(sample), "of": len(population), "seed": args.seed}
         elif before:
