@@ -6,6 +6,7 @@ counting, the fold spread and the segments by recomputing each part on its own r
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -108,10 +109,15 @@ def test_scores_of_a_hand_made_case():
 
 
 def test_one_class_and_nothing_accepted_give_no_rank_metrics_and_nan():
+    """No fakes, nothing accepted: zeros and NaN where a ratio has no denominator, quietly
+    (scikit-learn would warn on every undefined precision and recall)."""
     y = np.array([0, 0, 0])
     p = np.array([0.1, 0.5, 0.9])
     d = np.array(["ask", "report", "ask"])
-    got = evaluate.scores(y, p, d)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = evaluate.scores(y, p, d)
+        evaluate.scores(y, p, np.array(["accept"] * 3))  # nothing flagged
     assert not {"roc_auc", "pr_auc", "tpr_at_fpr_1pct", "tpr_at_fpr_0.5pct"} & set(got)
     assert math.isnan(got["fakes_among_accepted"])
     assert got["precision_report"] == 0.0 and got["recall_report"] == 0.0

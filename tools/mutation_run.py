@@ -291,8 +291,8 @@ def main() -> None:
         seconds = time.monotonic() - start
         result, survivors = tally(work, module, seconds, why, args.tests_from, codes)
         result["reran_only_the_survivors_of_before"] = bool(before)
-        if only_new:
-            result["tests"] = only_new
+        chosen = tomllib.loads((work / "pyproject.toml").read_text(encoding="utf-8"))
+        result["tests"] = chosen["tool"]["mutmut"]["pytest_add_cli_args_test_selection"]
         if sample:
             result["sample"] = {"size": len(sample), "of": len(population), "seed": args.seed}
         elif before:
