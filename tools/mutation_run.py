@@ -56,7 +56,12 @@ MODULES: dict[str, list[str]] = {
     "features/completeness.py": ["tests/test_features_completeness.py", "tests/test_features.py"],
     "modeling/split.py": ["tests/test_split.py"],
     "modeling/evaluate.py": ["tests/test_evaluate_metrics.py", "tests/test_evaluate_reports.py"],
-    "inference/predictor.py": ["tests/test_predictor_verdicts.py", "tests/test_predictor.py"],
+    "inference/predictor.py": [
+        "tests/test_predictor_verdicts.py",
+        "tests/test_predictor.py",
+        "-k",
+        "not training_code_cannot and not load_alike and not same_file_bytes",  # small_model's
+    ],
     "tracking/export.py": ["tests/test_export.py"],
     "tracking/runs.py": ["tests/test_tracking.py"],
 }
