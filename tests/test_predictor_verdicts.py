@@ -12,15 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import _small_model
 from fakeprofile.features import invitation
 from fakeprofile.inference import explain
 from fakeprofile.synth.generate import GenConfig, make_profile
 
 
 @pytest.fixture(scope="module")
-def tiny():
-    model = _small_model(600, 5)
+def tiny(tiny_model):
+    model = tiny_model
     cfg = GenConfig(n=120, seed=44, with_photos=False, workers=1)
     return model, [make_profile(i, cfg)[0] for i in range(cfg.n)]
 
