@@ -6,14 +6,20 @@ in the fast suite."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import json
 import pickle
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from fakeprofile.errors import UserError
 from fakeprofile.features import invitation
 from fakeprofile.inference import explain
+from fakeprofile.inference.predictor import MANIFEST, OUTPUT_SCHEMA, load, save_model, sha256
 from fakeprofile.synth.generate import GenConfig, make_profile
 
 
@@ -96,3 +102,91 @@ def test_a_pickled_model_keeps_its_neutral_values_and_scores_alike(tiny):
     assert again.min_effect == model.min_effect and again.version == model.version
     a, b = model.score(records[:30]), again.score(records[:30])
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_accepted_rows_get_no_reasons_even_where_a_group_raised_their_score(tiny):
+    """With the accept threshold raised, many accepted rows have groups that raised their score
+    enough to be named; accepted rows still get none, the others as the reference says."""
+    model, records = tiny
+    wide = copy.copy(model)
+    wide.trained = dataclasses.replace(model.trained, accept_below=0.5)
+    feats = wide.features(records)
+    p, decision, reasons = wide.verdicts(feats)
+    want_p, want_decision, want_reasons = reference(wide, feats)
+    assert decision.tolist() == want_decision.tolist() and reasons == want_reasons
+    accepted = decision == "accept"
+    effect_named = [
+        r
+        for r in explain.reasons(
+            feats,
+            explain.effects(feats, wide.trained.proba_neutral, wide.neutral, p),
+            wide.min_effect,
+            decision == "report",
+            typical=wide.neutral,
+        )
+    ]
+    assert any(effect_named[i] for i in np.flatnonzero(accepted))  # there was something to name
+    assert not any(reasons[i] for i in np.flatnonzero(accepted))
+    np.testing.assert_allclose(wide.predict_proba(records), want_p, rtol=0, atol=1e-12)
+
+
+def test_score_arrow_keeps_the_output_schema_when_no_row_has_a_reason(tiny):
+    model, records = tiny
+    p, decision, _ = model.verdicts(model.features(records))
+    quiet = [r for r, d in zip(records, decision, strict=True) if d == "accept"][:3]
+    assert len(quiet) == 3
+    table = model.score_arrow(quiet)
+    assert table.schema == OUTPUT_SCHEMA and table.column("reasons").to_pylist() == [[]] * 3
+
+
+@pytest.fixture(scope="module")
+def exported(tiny, tmp_path_factory):
+    model, _ = tiny
+    folder = tmp_path_factory.mktemp("tiny-model")
+    path = folder / "fakeprofile.joblib"
+    save_model(model, path)
+    manifest = {
+        "artifact": path.name,
+        "sha256": sha256(path),
+        "version": model.version,
+        "model_kind": model.trained.kind,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return path, manifest
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"artifact": "other.joblib"}, "the manifest describes 'other.joblib'"),
+        ({"sha256": "0" * 64}, "its sha256 does not match the manifest"),
+        ({"version": "v-other"}, "the manifest says 'v-other'"),
+        ({"model_kind": "rf"}, "the manifest says"),
+    ],
+)
+def test_a_model_file_loads_only_as_its_manifest_describes_it(exported, change, message):
+    path, manifest = exported
+    model = load(path)
+    assert model.version == manifest["version"] and model.trained.kind == manifest["model_kind"]
+    (path.parent / MANIFEST).write_text(json.dumps(manifest | change), encoding="utf-8")
+    try:
+        with pytest.raises(UserError, match=re.escape(message)):
+            load(str(path))
+    finally:
+        (path.parent / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_missing_file_or_manifest_and_a_broken_manifest_are_one_line_errors(exported, tmp_path):
+    path, manifest = exported
+    with pytest.raises(UserError, match="model file not found"):
+        load(tmp_path / "none.joblib")
+    alone = tmp_path / path.name
+    alone.write_bytes(path.read_bytes())
+    with pytest.raises(UserError, match="no manifest.json beside it"):
+        load(alone)
+    for text, message in (("{", "is not valid JSON"), ("[1]", "is not a JSON object")):
+        (tmp_path / MANIFEST).write_text(text, encoding="utf-8")
+        with pytest.raises(UserError, match=message):
+            load(alone)
+    (tmp_path / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert load(alone).version == manifest["version"]
