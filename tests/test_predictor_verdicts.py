@@ -115,16 +115,13 @@ def test_accepted_rows_get_no_reasons_even_where_a_group_raised_their_score(tiny
     want_p, want_decision, want_reasons = reference(wide, feats)
     assert decision.tolist() == want_decision.tolist() and reasons == want_reasons
     accepted = decision == "accept"
-    effect_named = [
-        r
-        for r in explain.reasons(
-            feats,
-            explain.effects(feats, wide.trained.proba_neutral, wide.neutral, p),
-            wide.min_effect,
-            decision == "report",
-            typical=wide.neutral,
-        )
-    ]
+    effect_named = explain.reasons(
+        feats,
+        explain.effects(feats, wide.trained.proba_neutral, wide.neutral, p),
+        wide.min_effect,
+        decision == "report",
+        typical=wide.neutral,
+    )
     assert any(effect_named[i] for i in np.flatnonzero(accepted))  # there was something to name
     assert not any(reasons[i] for i in np.flatnonzero(accepted))
     np.testing.assert_allclose(wide.predict_proba(records), want_p, rtol=0, atol=1e-12)
