@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import decimal
+import fractions
 import json
 import pickle
 import re
@@ -187,3 +189,25 @@ def test_a_missing_file_or_manifest_and_a_broken_manifest_are_one_line_errors(ex
             load(alone)
     (tmp_path / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     assert load(alone).version == manifest["version"]
+
+
+def test_a_model_file_holding_types_off_the_trusted_list_is_refused_by_name(tiny, tmp_path):
+    model, _ = tiny
+    odd = copy.copy(model)
+    odd.extra = {"a": fractions.Fraction(1, 3), "b": decimal.Decimal("1.5")}
+    path = tmp_path / "fakeprofile.joblib"
+    save_model(odd, path)
+    manifest = {
+        "artifact": path.name,
+        "sha256": sha256(path),
+        "version": odd.version,
+        "model_kind": odd.trained.kind,
+    }
+    (tmp_path / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load(path)
+    listed = re.search(r"not on the trusted list \(([^)]*)\)", str(caught.value))
+    assert listed and sorted(listed.group(1).split(", ")) == [
+        "decimal.Decimal",
+        "fractions.Fraction",
+    ]
