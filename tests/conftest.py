@@ -130,3 +130,10 @@ def _small_model(n: int, seed: int):
 def small_model():
     """A small real model (see _small_model): 3,000 generated profiles, trained in-process."""
     return _small_model(3000, 11)
+
+
+@pytest.fixture(scope="session")
+def tiny_model():
+    """A tiny real model (see _small_model), 600 generated profiles: for fast tests that need
+    any real model, not a good one (decisions of all three kinds, reasons on many rows)."""
+    return _small_model(600, 5)

@@ -89,6 +89,33 @@ def test_several_workers_write_the_same_output_in_input_order(small_model, unsee
     assert outputs[2] == outputs[1]
 
 
+def test_a_chunk_is_validated_then_scored_as_the_model_scores_its_valid_rows(tiny_model):
+    """score_chunk against the model's own score_arrow on the valid rows: rejects keep their
+    line numbers, a chunk with no valid line scores nothing; in a worker the model, rules and
+    photo folder come from the worker's state."""
+    cfg = GenConfig(n=6, seed=9, with_photos=False, workers=1)
+    records = [make_profile(i, cfg)[0] for i in range(cfg.n)]
+    records[2]["connections"] = -3
+    records[4]["zz_unknown"] = 1
+    lines = [(10 + k, json.dumps(r).encode()) for k, r in enumerate(records)]
+    rules = validate.Rules(require_label=False)
+    got = score.score_chunk(lines, tiny_model, rules, None)
+    valid = [r for k, r in enumerate(records) if k != 2]
+    assert got.line_nos == [10, 11, 13, 14, 15]
+    assert [r.line for r in got.rejects] == [12]
+    assert got.scored.equals(tiny_model.score_arrow(valid))
+    assert "zz_unknown" in got.unknown_fields
+    nothing = score.score_chunk(lines[2:3], tiny_model, rules, None)
+    assert nothing.scored is None and [r.line for r in nothing.rejects] == [12]
+    saved = dict(score._WORKER)
+    try:
+        score._WORKER.update(model=tiny_model, rules=rules, photos=None)
+        assert score.score_chunk(lines).scored.equals(got.scored)
+    finally:
+        score._WORKER.clear()
+        score._WORKER.update(saved)
+
+
 # -- input and output without a model: public functions, hand-made tables ----------------------
 
 

@@ -73,3 +73,23 @@ def test_no_validation_part_when_its_share_is_zero():
     df = frame()
     parts = assign(df, "grouped", 0.0, 0.15, seed=1)
     assert set(parts) == {"train", "test"} and 0.08 <= (parts == "test").mean() <= 0.22
+
+
+def test_temporal_split_of_a_hand_made_frame_cuts_at_the_shares_of_rows():
+    """Eight accounts, one a day (two share a picture): a group's share of rows at or before its
+    start decides; test above 1 - test_share, val above 1 - test_share - val_share, both
+    strictly (a group exactly at a cut stays in the older part)."""
+    df = pd.DataFrame(
+        {
+            "profile_id": [f"p{i}" for i in range(8)],
+            "label": ["genuine", "fake"] * 4,
+            "photo_group": [-1, -1, -1, 7, -1, -1, 7, -1],
+            "created_at": pd.date_range("2021-01-01", periods=8, freq="D")[::-1],
+        }
+    )
+    # Newest first: p7 is oldest. The ring (p3, p6) starts with p6, the 2nd oldest, but its two
+    # rows count at its start: share 3/8 for both.
+    parts = assign(df, "temporal", val_share=0.25, test_share=0.25, seed=0)
+    # Shares at or before each start: p7 1/8, ring 3/8, p5 4/8, p4 5/8, p2 6/8, p1 7/8, p0 1.
+    want = ["test", "test", "val", "train", "val", "train", "train", "train"]
+    assert parts.tolist() == want

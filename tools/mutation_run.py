@@ -53,8 +53,23 @@ MODULES: dict[str, list[str]] = {
     "features/spelling.py": ["tests/test_features_spelling.py"],
     "features/text.py": ["tests/test_features_text.py"],
     "features/invitation.py": ["tests/test_features_invitation.py"],
+    "modeling/split.py": ["tests/test_split.py"],
+    "modeling/evaluate.py": ["tests/test_evaluate_metrics.py", "tests/test_evaluate_reports.py"],
+    "inference/predictor.py": [
+        "tests/test_predictor_verdicts.py",
+        "tests/test_predictor.py",
+        "-k",
+        "not training_code_cannot and not load_alike and not same_file_bytes",  # small_model's
+    ],
     "tracking/export.py": ["tests/test_export.py"],
     "tracking/runs.py": ["tests/test_tracking.py"],
+}
+# --rerun-survivors: a mutant the before run left alive survived every test it had, so only the
+# tests added since can kill it; where they are in files of their own, only those files run.
+NEW_TESTS: dict[str, list[str]] = {
+    "modeling/evaluate.py": ["tests/test_evaluate_metrics.py"],
+    "inference/predictor.py": ["tests/test_predictor_verdicts.py"],
+    "modeling/split.py": ["tests/test_split.py", "-k", "hand_made_frame"],
 }
 KILLED = {1, 3}
 STATUS = {
@@ -71,7 +86,20 @@ STATUS = {
 OUT_OF_SCOPE = re.compile(
     r"\.x_(run|log_run|store_lock|_requirements|_git_commit|warm|load_parts)__mutmut"
 )
+# Modules whose deciding part is some of their functions: only these functions' mutants count
+# (evaluate.py: the metrics and which metrics a model gets, not the figures and files).
+FUNCTIONS = {
+    "modeling/evaluate.py": re.compile(
+        r"\.x_(tpr_at_fpr|scores|fold_spread|segments|decides|headline)__mutmut"
+    ),
+}
+NICE = "15"
 REPORT = Path("reports/mutation.json")
+
+
+def in_scope(module: str, key: str) -> bool:
+    wanted = FUNCTIONS.get(module)
+    return not OUT_OF_SCOPE.search(key) and (wanted is None or bool(wanted.search(key)))
 
 
 def workdir(module: str, label: str) -> Path:
@@ -83,13 +111,15 @@ def exit_codes(work: Path, module: str) -> dict[str, int | None]:
     return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
 
 
-def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
+def scratch_copy(
+    module: str, label: str, tests_from: str | None, tests: list[str] | None = None
+) -> Path:
     """A copy of src, tests and params with a [tool.mutmut] section for this module alone; the
     tests as of commit `tests_from` if given (the score before new tests)."""
     work = workdir(module, label)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    for name in ("src", "tests", "scripts"):  # conftest imports scripts/screenshots.py
+    for name in ("src", "tests", "scripts"):  # tests/conftest.py imports a script's helpers
         shutil.copytree(name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy("params.yaml", work)
     if tests_from:
@@ -100,10 +130,21 @@ def scratch_copy(module: str, label: str, tests_from: str | None) -> Path:
     common = tomllib.loads(text)["tool"]["mutmut"]
     settings = common | {
         "only_mutate": ["src/fakeprofile/" + module],
-        "also_copy": sorted(set(common["also_copy"]) | {"scripts"}),
-        "pytest_add_cli_args_test_selection": MODULES[module],
+        # Test files added after `tests_from` are left out of its run.
+        "pytest_add_cli_args_test_selection": [
+            t for t in tests or MODULES[module] if not t.endswith(".py") or (work / t).exists()
+        ],
+        "also_copy": [*common["also_copy"], "scripts"],
+        # pytest's own temporary folder, not the shared default another run may be clearing.
+        "pytest_add_cli_args": common["pytest_add_cli_args"]
+        + [f"--basetemp=/tmp/bt-mutation-{work.name}"],
     }
     section = ["[tool.mutmut]"] + [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
+    made = workdir(module, "before") / "mutants/src"
+    if label == "after" and tests and made.is_dir():
+        # The before run's mutants, as they are: mutmut keeps a mutated file newer than its
+        # source instead of making it again (minutes for a large module).
+        shutil.copytree(made, work / "mutants/src")
     head = text[: text.index("[tool.mutmut]")]
     (work / "pyproject.toml").write_text(head + "\n".join(section) + "\n", encoding="utf-8")
     return work
@@ -119,17 +160,6 @@ def _functions(path: Path) -> dict[str, list[str]]:
         for n in ast.walk(ast.parse(source))
         if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
     }
-
-
-def all_mutants(work: Path, module: str, env: dict) -> list[str]:
-    """Every mutant name of the module, generated without running a test (to draw a sample)."""
-    code = (
-        "from pathlib import Path; from mutmut.__main__ import create_mutants_for_file as c; "
-        f"p = Path('src/fakeprofile/{module}'); o = Path('mutants') / p; "
-        "o.parent.mkdir(parents=True, exist_ok=True); c(p, o)"
-    )
-    subprocess.run([sys.executable, "-c", code], cwd=work, env=env, check=True)
-    return sorted(exit_codes(work, module))
 
 
 def diff_of(work: Path, module: str, name: str) -> str:
@@ -148,8 +178,8 @@ def diff_of(work: Path, module: str, name: str) -> str:
 def tally(
     work: Path, module: str, seconds: float, why: dict, tests_from: str | None, codes: dict
 ) -> tuple[dict, list]:
-    outside = sum(1 for k in codes if OUT_OF_SCOPE.search(k))
-    codes = {k: c for k, c in codes.items() if not OUT_OF_SCOPE.search(k)}
+    outside = sum(1 for k in codes if not in_scope(module, k))
+    codes = {k: c for k, c in codes.items() if in_scope(module, k)}
     counts = Counter("killed" if c in KILLED else STATUS.get(c, "other") for c in codes.values())
     total = sum(counts.values()) - counts["not checked"]  # the score is of the checked ones
     survived = sorted(k for k, c in codes.items() if c not in KILLED and c is not None)
@@ -197,19 +227,19 @@ def main() -> None:
         "added since, so a mutant killed before is killed still)",
     )
     ap.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="run a random sample of N of the module's in-scope mutants (seed --seed) instead of "
+        "all: the score is then the sample's, with its size on record",
+    )
+    ap.add_argument("--seed", type=int, default=26, help="seed of --sample")
+    ap.add_argument(
         "--tally-only",
         type=float,
         metavar="SECONDS",
         help="only record the existing run of the label (one stopped part-way), which took SECONDS",
     )
-    ap.add_argument(
-        "--sample",
-        type=int,
-        metavar="N",
-        help="run only N mutants drawn at random (with --seed) from the module's in-scope mutants, "
-        "where a full run would not finish in the time there is; the score is then of the sample",
-    )
-    ap.add_argument("--seed", type=int, default=26, help="seed of the --sample draw")
     ap.add_argument(
         "--planted",
         action="store_true",
@@ -252,41 +282,62 @@ def main() -> None:
                 before = exit_codes(workdir(module, "before"), module)
                 rerun = {k for k, c in before.items() if c not in KILLED and c is not None}
                 codes = {k: codes.get(k) if k in rerun else before[k] for k in before}
+            sampled = workdir(module, "before") / "sample.json"
+            if sampled.exists():  # a sample: the mutants outside it are not part of the run
+                codes = {k: c for k, c in codes.items() if c is not None}
             result, survivors = tally(work, module, args.tally_only, why, args.tests_from, codes)
             result["reran_only_the_survivors_of_before"] = args.rerun_survivors
+            if sampled.exists():
+                result["sample"] = json.loads(sampled.read_text(encoding="utf-8"))
             record(module, args.label, result, survivors)
             continue
-        work = scratch_copy(module, args.label, args.tests_from)
+        only_new = NEW_TESTS.get(module) if args.rerun_survivors else None
+        work = scratch_copy(module, args.label, args.tests_from, only_new)
         env["PYTHONPATH"] = str((work / "src").resolve())
         start = time.monotonic()
-        cmd = ["nice", "-n", "19", sys.executable, "-m", "mutmut", "run", "--max-children", "1"]
+        cmd = ["nice", "-n", NICE, sys.executable, "-m", "mutmut", "run", "--max-children", "1"]
         before: dict = {}
+        sample: list[str] = []
         if args.rerun_survivors:
             before = exit_codes(workdir(module, "before"), module)
             rerun = {
                 k
                 for k, c in before.items()
-                if c not in KILLED and c is not None and not OUT_OF_SCOPE.search(k)
+                if c not in KILLED and c is not None and in_scope(module, k)
             }
             cmd += sorted(rerun)
         elif args.sample:
-            names = [k for k in all_mutants(work, module, env) if not OUT_OF_SCOPE.search(k)]
-            if args.sample < len(names):
-                cmd += sorted(random.Random(args.seed).sample(names, args.sample))
+            # mutmut lists its mutants only once it has made them: a first call with a name that
+            # matches none makes them (and the test statistics), then stops.
+            with open(work / "mutmut-generate.log", "w") as log:
+                subprocess.run(cmd + ["no-such-mutant"], cwd=work, env=env, stdout=log, stderr=log)
+            population = sorted(k for k in exit_codes(work, module) if in_scope(module, k))
+            n = min(args.sample, len(population))
+            sample = sorted(random.Random(args.seed).sample(population, n))
+            cmd += sample
         with open(work / "mutmut.log", "w") as log:
-            subprocess.run(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
-        codes = exit_codes(work, module)
-        if before:  # the ones not rerun keep the result they had (killed)
-            codes = {k: codes.get(k) if k in rerun else before[k] for k in before}
+            if not before or rerun:
+                subprocess.run(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+        codes = exit_codes(work, module) if not before or rerun else {}
+        if before:  # the ones not rerun keep the result they had (killed); unsampled stay out
+            codes = {
+                k: codes.get(k) if k in rerun else c for k, c in before.items() if c is not None
+            }
+        elif sample:
+            codes = {k: codes[k] for k in sample}
         seconds = time.monotonic() - start
         result, survivors = tally(work, module, seconds, why, args.tests_from, codes)
         result["reran_only_the_survivors_of_before"] = bool(before)
-        if args.sample and not before:
-            result["sample"] = {"size": args.sample, "seed": args.seed, "of": len(names)}
-        elif before:  # the sample (if any) the before run drew
-            old = json.loads(REPORT.read_text(encoding="utf-8"))["modules"][module]["before"]
-            if "sample" in old:
-                result["sample"] = old["sample"]
+        chosen = tomllib.loads((work / "pyproject.toml").read_text(encoding="utf-8"))
+        result["tests"] = chosen["tool"]["mutmut"]["pytest_add_cli_args_test_selection"]
+        if sample:
+            result["sample"] = {"size": len(sample), "of": len(population), "seed": args.seed}
+        elif before:
+            sampled = workdir(module, "before") / "sample.json"
+            if sampled.exists():
+                result["sample"] = json.loads(sampled.read_text(encoding="utf-8"))
+        if sample:
+            (work / "sample.json").write_text(json.dumps(result["sample"]), encoding="utf-8")
         record(module, args.label, result, survivors)
 
 
@@ -295,9 +346,13 @@ def record(module: str, label: str, result: dict, survivors: list) -> None:
     report.setdefault("modules", {}).setdefault(module, {})[label] = dict(sorted(result.items()))
     if label == "after":
         kept = [s for s in report.get("survivors", []) if s.get("module") != module]
-        report["survivors"] = kept + survivors
+        report["survivors"] = sorted(kept + survivors, key=lambda s: (s["module"], s["mutant"]))
     else:
         report.setdefault("survivors_before", {})[module] = [s["mutant"] for s in survivors]
+    # Modules in sorted order, so that runs of different modules merge line by line.
+    for key in ("modules", "survivors_before"):
+        if key in report:
+            report[key] = dict(sorted(report[key].items()))
     REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(module, label, json.dumps({k: result[k] for k in ("mutants", "score")}), flush=True)
 
