@@ -12,10 +12,11 @@ profile's red flags are monotonic (the families' `increasing` / `decreasing` in
 features/registry.py), the note feeds only its own features (not the profile-wide writing
 features, nor by its length), lifetime activity counts get no per-30-day rate, and the generated
 data holds `one_tell` fakes (an established profile with exactly one red flag, a pitch and bait
-among them), so the invariance, the three directions, a thin profile, a pitch, bait, mass
-inviting and a new account pass; the remaining flags are too rare alone in 3,000 training
-profiles (about 8 `one_tell` fakes per flag) to raise a score by min_effect. Strict, so they
-turn into failures, to be unmarked, once fixed.
+among them), so the three directions, a thin profile, bait and a new account pass; the remaining
+flags are too rare alone in 3,000 training profiles (about 8 `one_tell` fakes per flag) to raise
+a score by min_effect. (On the branch that built this the invariance, a pitch and mass inviting
+passed too; merged with the machine-style features and 1% label noise they fall short, measured
+in their reasons.) Strict, so they turn into failures, to be unmarked, once fixed.
 """
 
 from __future__ import annotations
@@ -106,6 +107,12 @@ def personal_note(lang: str) -> str:
     return lex["note_personal"][0].format(**slots)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="finding (small model, after merging the machine-style features and 1% label noise): "
+    "the same personal note in Danish instead of English moves 1 genuine member from accept to "
+    "ask (the stock-phrase features read the note in each language's own lexicon)",
+)
 def test_invariance_the_language_of_a_personal_note_does_not_move_the_decision(
     small_model, genuine
 ):
@@ -217,19 +224,30 @@ RED_FLAGS = {  # name: (change, reason for a strict xfail or None)
     "thin-profile": (_thin, None),
     "misspelled": (_misspelled, ISSUE_23.format("0.011, 0.842, 0.017")),
     "no-activity": (_no_activity, ISSUE_23.format("0.0, 0.031, -0.009")),
-    "pitch": (_note(EN["note_pitch"][0].format(rname="Anna")), None),
+    "pitch": (
+        _note(EN["note_pitch"][0].format(rname="Anna")),
+        ISSUE_23.format("0.022, 0.061, 0.197") + "; never accepted all the same (red_flag_floor)",
+    ),
     "whatsapp-bait": (_note(EN["note_bait"][0].format(phone="+44 7700 900123")), None),
     "link": (
         _note("Hi, see my portfolio at http://bit.ly/abc123"),
         ISSUE_23.format("0.008, 0.016, 0.002"),
     ),
-    "mass-inviting": (_invitation(invitations_sent_last_7d=180), None),
+    "mass-inviting": (
+        _invitation(invitations_sent_last_7d=180),
+        ISSUE_23.format("0.013, 0.034, 0.077"),
+    ),
     "new-account": (_new_account, None),
 }
 # Notes that are no red flag alone (see the test below): they must not make a member look safer.
-NOT_ALONE = {
-    "no-note": _note(None),
-    "canned-note": _note(EN["note_canned"][1]),
+NOT_ALONE = {  # name: (change, reason for a strict xfail or None)
+    "no-note": (
+        _note(None),
+        "finding (small model, after the merge): removing the personal note lowers one of the "
+        "three members' scores by 0.005 (rises 0.0, -0.005, 0.0), although invite_has_note is "
+        "declared decreasing: other note columns change with it (cause not yet found)",
+    ),
+    "canned-note": (_note(EN["note_canned"][1]), None),
 }
 
 
@@ -247,7 +265,13 @@ def test_minimum_functionality_each_red_flag_alone_raises_the_score(small_model,
     assert np.all(rise >= small_model.min_effect), f"rises {np.round(rise, 3).tolist()}"
 
 
-@pytest.mark.parametrize("flag", list(NOT_ALONE))
+@pytest.mark.parametrize(
+    "flag",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=why) if why else ())
+        for name, (_, why) in NOT_ALONE.items()
+    ],
+)
 def test_minimum_functionality_a_blank_or_canned_note_alone_never_looks_safer(
     small_model, average, flag
 ):
@@ -261,6 +285,6 @@ def test_minimum_functionality_a_blank_or_canned_note_alone_never_looks_safer(
     increasing): replacing an average member's personal note by none or a canned one never
     lowers the score."""
     before = small_model.score(average)["score"].to_numpy()
-    after = small_model.score(changed(average, NOT_ALONE[flag]))["score"].to_numpy()
+    after = small_model.score(changed(average, NOT_ALONE[flag][0]))["score"].to_numpy()
     rise = after - before
     assert np.all(rise >= -1e-9), f"rises {np.round(rise, 3).tolist()}"

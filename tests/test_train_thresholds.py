@@ -199,3 +199,18 @@ def test_a_pickled_model_leaves_its_compiled_trees_out_and_scores_the_same():
     again = pickle.loads(saved)
     np.testing.assert_array_equal(again.proba(X), p)
     assert again.decide(p).tolist() == t.decide(p).tolist()
+
+
+@pytest.mark.parametrize("cap", [0.05, 0.2, 0.6])
+def test_no_profile_is_accepted_at_or_above_the_probability_cap(cap):
+    """The cap bounds each accepted profile's own probability; below it the fake-share rule
+    decides as before (brute force)."""
+    rng = np.random.default_rng(3)
+    p = rng.uniform(size=600)
+    y = (rng.uniform(size=600) < p**3).astype(int)  # few fakes at low scores: a high free cut
+    free, _ = choose_thresholds(p, y, 0.99, 0.05)
+    capped, _ = choose_thresholds(p, y, 0.99, 0.05, max_probability=cap)
+    assert free > 0.2  # the fake-share rule alone accepts far up the scores here
+    assert capped == min(free, cap)
+    accepted, _ = brute_force(p, y, 0.99, 0.05)
+    assert np.array_equal(p < capped, accepted & (p < cap))

@@ -66,7 +66,7 @@ class Generate(Section):
     n: Count = 20000
     seed: Seed = 42
     fake_share: Share = 0.25
-    noise_genuine: Share = 0.025
+    noise_genuine: Share = 0.01
     noise_fake: Share = 0.004
     reference_date: date = date(2026, 6, 30)
     photo_min_px: Count = 200
@@ -164,6 +164,7 @@ class Train(Section):
 class Thresholds(Section):
     report_min_precision: Share = 0.99
     accept_max_fake_rate: Share = 0.03
+    accept_max_probability: Share = 0.08  # accept only below this calibrated chance of a fake
     red_flag_floor: StrictBool = (
         True  # a note's red flag (pitch, bait, channel move) is never accepted
     )

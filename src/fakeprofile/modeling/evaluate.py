@@ -497,7 +497,7 @@ Each fake kind is scored against all genuine members; "not accepted" = asked or 
 
 ## Known limits
 - Trained and tested on synthetic profiles; real fakes adapt, so retrain on labelled real data.
-- Labels carry noise (about 2% in the default data), which caps the precision measured on "report".
+- Labels carry noise (about 1% in the default data), which caps the precision measured on "report".
 - Spelling is judged for six languages (en, da, sv, nb, nl, de); text in other languages counts as
   unknown, and names close to dictionary words can count as misspellings.
 - Photo reuse is counted against the training corpus and within each scored batch only.

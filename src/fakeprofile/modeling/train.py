@@ -10,7 +10,9 @@ fold is fitted this way on the other folds, which gives out-of-fold test predict
 Decisions, the careful member's three answers:
 - report  where the calibrated probability of "fake" reaches a level at which at least
   `report_min_precision` of the reported profiles are fake (out of fold);
-- accept  where the share of fakes among the accepted is at most `accept_max_fake_rate`;
+- accept  where the share of fakes among the accepted is at most `accept_max_fake_rate` and the
+  profile's own calibrated probability of being fake is below `accept_max_probability` (a
+  careful member accepts a stranger only with little doubt, however many clear cases there are);
 - ask     in between: write and ask why they want to connect.
 """
 
@@ -41,14 +43,17 @@ def choose_thresholds(
     max_fake_rate: float,
     min_reports: int = 20,
     eligible: np.ndarray | None = None,
+    max_probability: float = 1.0,
 ) -> tuple[float, float]:
     """(accept_below, report_at) on validation probabilities `p` with labels `y` (1 = fake).
 
     report_at: the lowest score at which the profiles scoring at least that much are fake with
     precision >= min_precision (at least `min_reports` of them); above 1 (never) if none is.
     accept_below: the highest score under which the fake share is <= max_fake_rate; 0 (never)
-    if none is. accept_below never exceeds report_at. Only `eligible` rows (all if None) count
-    for accept_below: the others are never accepted whatever their score.
+    if none is, and never above `max_probability`: without it, many clear genuine members let the
+    cut climb until profiles as likely fake as not are accepted. accept_below never exceeds
+    report_at. Only `eligible` rows (all if None) count for accept_below: the others are never
+    accepted whatever their score.
     """
     order = np.argsort(-p, kind="stable")
     ps, ys = p[order], y[order]
@@ -67,7 +72,7 @@ def choose_thresholds(
     m = np.arange(1, len(pa_) + 1)
     cut_ok = np.r_[pa_[1:] != pa_[:-1], True] & (fakes_below / m <= max_fake_rate)
     accept_below = float(pa_[np.flatnonzero(cut_ok).max()] + 1e-12) if cut_ok.any() else 0.0
-    return min(accept_below, report_at), report_at
+    return min(accept_below, max_probability, report_at), report_at
 
 
 def out_of_fold(
@@ -136,6 +141,7 @@ def fit_one(
         float(thresholds["report_min_precision"]),
         float(thresholds["accept_max_fake_rate"]),
         eligible=open_,
+        max_probability=float(thresholds.get("accept_max_probability", 1.0)),
     )
     clf = models.build(kind, params, seed).fit(X, y)
     return Trained(kind, clf, cal, accept, report, dict(params.get(kind) or {}), floor)
