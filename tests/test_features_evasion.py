@@ -200,3 +200,27 @@ def test_combined_tricks_read_as_plain(lang, tricks, phone, seed):
     assert evasion.phone_count(text) >= 1, text
     assert sum(c > 0 for c in counts) >= 1
     assert evasion.normalise(plain)[1] == [0] * len(evasion.TRICKS)
+
+
+@pytest.mark.parametrize(
+    "unit,tail",
+    [("ab-", " ("), ("a", "("), ("1", "中"), ("x.", " at y"), ("a ", "@"), ("a.", " dot com")],
+)
+def test_normalising_a_long_hostile_note_grows_linearly_with_its_length(unit, tail):
+    """Patterns that could start a match inside every long run of letters and fail at its end
+    take time in the square of the run (a 10,000-character note held up a batch for seconds).
+    Growth order, not a timing: ten times the text may cost about ten times the CPU, never a
+    hundred."""
+    import time
+
+    def cost(n: int) -> float:
+        text = unit * (n // len(unit)) + tail
+        evasion.normalise(text[:50])  # tables built once, outside the measure
+        best = float("inf")
+        for _ in range(3):
+            t = time.process_time()
+            evasion.normalise(text)
+            best = min(best, time.process_time() - t)
+        return max(best, 1e-4)
+
+    assert cost(10_000) / cost(1_000) < 40

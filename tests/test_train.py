@@ -86,7 +86,11 @@ def xor_data(n=600, seed=0):
     return X, y
 
 
-THRESHOLDS = {"report_min_precision": 0.99, "accept_max_fake_rate": 0.03}
+THRESHOLDS = {
+    "report_min_precision": 0.99,
+    "accept_max_fake_rate": 0.03,
+    "accept_max_probability": 1.0,
+}
 
 
 def test_calibration_and_thresholds_come_from_out_of_fold_predictions_of_every_row():
@@ -264,7 +268,11 @@ def test_the_stage_fits_on_all_but_test_rows_and_cross_fits_each_cv_fold(tmp_pat
     ).to_parquet(split)
     joblib.dump(FunctionTransformer(feature_names_out="one-to-one").fit(X), tmp_path / "f.joblib")
     params = {"model": "logreg", "seed": 1, "folds": 3, "peer": {"n_estimators": 5}}
-    thresholds = {"report_min_precision": 0.9, "accept_max_fake_rate": 0.2}
+    thresholds = {
+        "report_min_precision": 0.9,
+        "accept_max_fake_rate": 0.2,
+        "accept_max_probability": 1.0,
+    }
     got = run(features, split, tmp_path / "f.joblib", tmp_path / "m.joblib", params, thresholds)
     assert set(joblib.load(tmp_path / "m.joblib")) == {"model", "baseline", "peer", "cv"}
     groups = np.array(["id:" + i for i in ids])

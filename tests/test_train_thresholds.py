@@ -13,7 +13,11 @@ from fakeprofile.modeling.estimators import Platt
 from fakeprofile.modeling.split import folds_of
 from fakeprofile.modeling.train import Trained, choose_thresholds, fit_one, out_of_fold
 
-THRESHOLDS = {"report_min_precision": 0.99, "accept_max_fake_rate": 0.03}
+THRESHOLDS = {
+    "report_min_precision": 0.99,
+    "accept_max_fake_rate": 0.03,
+    "accept_max_probability": 1.0,
+}
 
 
 def brute_force(p, y, min_precision, max_fake_rate, min_reports=20):
@@ -87,7 +91,11 @@ def test_calibration_is_fitted_on_rows_the_classifier_never_saw():
     X_new, _ = _parts(rng, 800)
     fold = folds_of(y, np.arange(len(y)), 5, 0)
     params = {"rf": {"n_estimators": 30}}
-    thresholds = {"report_min_precision": 0.99, "accept_max_fake_rate": 0.03}
+    thresholds = {
+        "report_min_precision": 0.99,
+        "accept_max_fake_rate": 0.03,
+        "accept_max_probability": 1.0,
+    }
     with threadpool_limits(1):  # OpenMP threads on a busy shared machine only spin
         trained = fit_one("rf", params, 0, X, y, fold, thresholds)
         oof = out_of_fold("rf", params, 0, X, y, fold)

@@ -129,7 +129,7 @@ def _styled_table() -> dict[int, str]:
 # Look-alikes of Latin letters in Greek and Cyrillic that TR39 does not map to ASCII; read as
 # Latin only inside a word that has Latin letters too (a mixed-script word).
 _MIXED = str.maketrans("εηκτωχυνιαορκтпшиьѵіјԁһԛԝѕЅɑγ", "enktwxuviaopktnwubvijdhqwsSay")
-_MIXED_WORD = re.compile(r"\w*[A-Za-z]\w*")
+_MIXED_WORD = re.compile(r"(?<!\w)\w*[A-Za-z]\w*")  # from word starts only: linear
 _BIDI_OVERRIDE = re.compile("[\u202e\u2067]([^\u202c\u2069\n]*)[\u202c\u2069]?")
 # Combining marks left on a Latin letter or digit once NFC has composed the real accents
 # ("zalgo" text, keycaps 7\ufe0f\u20e3).
@@ -261,7 +261,7 @@ _OBF_DOT = re.compile(
 )
 # A domain spelt with spoken dots ("www dot example dot com"): every label up to the TLD.
 _SPOKEN_DOT = re.compile(
-    r"(?i)(?<![\w.])[a-z0-9-]+(?:\s+(?:dot|punkt|punt)\s+[a-z0-9-]+)*\s+(?:dot|punkt|punt)\s+"
+    r"(?i)(?<![\w.-])[a-z0-9-]+(?:\s+(?:dot|punkt|punt)\s+[a-z0-9-]+)*\s+(?:dot|punkt|punt)\s+"
     r"(?:com|net|org|io|ly|me|co|info|biz|xyz|app|de|nl|dk|se|no|uk|eu|ru|cn)\b"
 )
 _DOT_WORD = re.compile(r"(?i)\s+(?:dot|punkt|punt)\s+")
@@ -270,11 +270,15 @@ _OBF_AT = re.compile(
     r"<\s*(?:at|@)\s*>)\s*"
 )
 _SPOKEN_AT = re.compile(
-    r"(?i)([a-z0-9._%+-]+)\s+(?:at|snabel-?a|bij)\s+([a-z0-9-]+)\s*\.\s*(" + TLDS + r")\b"
+    r"(?i)(?<![a-z0-9._%+-])([a-z0-9._%+-]+)\s+(?:at|snabel-?a|bij)\s+([a-z0-9-]+)\s*\.\s*("
+    + TLDS
+    + r")\b"
 )
 _SPOKEN_AT_GATE = re.compile(r"(?i)\s(?:at|snabel-?a|bij)\s+[a-z0-9-]+\s*\.\s*(?:" + TLDS + r")\b")
 
-_SPACED_AT = re.compile(r"(?i)([a-z0-9._%+-]+)\s*@\s*([a-z0-9-]+)\s*\.\s*(" + TLDS + r")\b")
+_SPACED_AT = re.compile(
+    r"(?i)(?<![a-z0-9._%+-])([a-z0-9._%+-]+)\s*@\s*([a-z0-9-]+)\s*\.\s*(" + TLDS + r")\b"
+)
 
 SHORTENERS = (
     r"bit\.ly|tinyurl\.com|tinyurl|t\.co|goo\.gl|ow\.ly|is\.gd|buff\.ly|rb\.gy|cutt\.ly|shorturl\.at|"
@@ -674,7 +678,7 @@ def _messengers(text: str, counts: list[int]) -> str:
 
 _SPACED_SCHEME = re.compile(r"(?i)\b(https?)\s*:\s*/\s*/\s*")
 _SPACED_DOMAIN = re.compile(
-    r"(?i)(?<![\w.])([a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)*\s+\.\s*(?:" + TLDS + r")|"
+    r"(?i)(?<![\w.-])([a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)*\s+\.\s*(?:" + TLDS + r")|"
     r"[a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)*\s*\.\s+(?:" + TLDS + r"))\b(\s*/\s*[\w-]+)?"
 )
 

@@ -31,6 +31,7 @@ from sklearn.metrics import (  # noqa: E402
 )
 
 from fakeprofile.data.io import atomic_path  # noqa: E402
+from fakeprofile.errors import UserError
 from fakeprofile.features.lexicon import LANGS  # noqa: E402
 from fakeprofile.modeling.train import ROLES, Trained, load_parts  # noqa: E402
 
@@ -283,10 +284,11 @@ def importance(
     return frame.sort_values("mean", ascending=False)
 
 
-# The DVC metrics: the chosen model's headline under short names, most telling first. Names that
+# The DVC metrics: the chosen model's headline under short names, most telling first (all but the
+# share asked, which the other two shares give), so `dvc metrics show` fits 120 columns. Names that
 # no other metrics file repeats keep `dvc exp show` headers short (DVC prefixes a repeated name
-# with its file's path), so a 120-column terminal shows an experiment's whole headline on the
-# first screen; the baselines are compared in the model card and in MLflow's child runs.
+# with its file's path), so a 120-column terminal shows an experiment's first eight on the first
+# screen of `dvc exp show`; the baselines are compared in the model card and MLflow's child runs.
 DVC_NAMES = {
     "roc_auc": "auc",
     "tpr_at_fpr_1pct": "tpr_1pct",
@@ -297,17 +299,18 @@ DVC_NAMES = {
     "brier": "brier",
     "tpr_at_fpr_0.5pct": "tpr_05pct",
     "share_report": "report",
-    "share_ask": "ask",
-}
+}  # share_ask (1 - accept - report) stays in reports/metrics.json: nine columns fit 120
 
 
 def write_metrics_dir(folder: Path, metrics: dict[str, Any]) -> None:
     """The DVC metrics: `model.json` in `folder`, the model's headline under DVC_NAMES, so
     `dvc metrics show` is one row and `dvc exp show` one short column per number."""
+    test = (metrics.get("model") or {}).get("test")
+    if not test:
+        raise UserError("no test metrics of the model to write for DVC: run the evaluate stage")
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.json"):
         old.unlink()
-    test = metrics["model"]["test"]
     row = {short: round(test[key], 4) for key, short in DVC_NAMES.items() if key in test}
     (folder / "model.json").write_text(json.dumps(row, indent=1) + "\n")
 

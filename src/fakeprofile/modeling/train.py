@@ -141,7 +141,7 @@ def fit_one(
         float(thresholds["report_min_precision"]),
         float(thresholds["accept_max_fake_rate"]),
         eligible=open_,
-        max_probability=float(thresholds.get("accept_max_probability", 1.0)),
+        max_probability=float(thresholds["accept_max_probability"]),
     )
     clf = models.build(kind, params, seed).fit(X, y)
     return Trained(kind, clf, cal, accept, report, dict(params.get(kind) or {}), floor)
