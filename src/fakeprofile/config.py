@@ -204,12 +204,12 @@ class Mlflow(Section):
 class Settings(Section):
     """All of params.yaml. A section or key left out takes the default declared here."""
 
+    train: Train = Train()  # first, as in params.yaml: `dvc exp show` lists params in file order
     data: Data = Data()
     generate: Generate = Generate()
     validation: Validate = Field(Validate(), alias="validate")  # `validate` is BaseModel's
     features: Features = Features()
     split: Split = Split()
-    train: Train = Train()
     thresholds: Thresholds = Thresholds()
     evaluate: Evaluate = Evaluate()
     export: Export = Export()
