@@ -98,6 +98,23 @@ def write_jsonl(path: Path, records: list) -> Path:
     return path
 
 
+def export_with_manifest(model, folder: Path) -> tuple[Path, dict]:
+    """`model` written as `fakeprofile export` writes it (the skops file) with the smallest
+    manifest that vouches for it: the loader's checks, without a pipeline run."""
+    from fakeprofile.inference.predictor import MANIFEST, save_model, sha256
+
+    path = folder / "fakeprofile.joblib"
+    save_model(model, path)
+    manifest = {
+        "artifact": path.name,
+        "sha256": sha256(path),
+        "version": model.version,
+        "model_kind": model.trained.kind,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return path, manifest
+
+
 def _small_model(n: int, seed: int):
     """A real model trained the pipeline's way (featurize; fit on every row, calibrate and choose
     the thresholds on out-of-fold predictions; neutral values from genuine training members) on

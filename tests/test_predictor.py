@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
+from conftest import export_with_manifest
 from fakeprofile.errors import UserError
-from fakeprofile.inference.predictor import MANIFEST, load, save_model, sha256
+from fakeprofile.inference.predictor import load, save_model
 from fakeprofile.synth.generate import GenConfig, make_profile
 
 TRAINING = (
@@ -46,16 +47,7 @@ print(json.dumps({
 def exported(small_model, tmp_path_factory):
     """The small model written as `fakeprofile export` writes it: the skops file and a manifest
     that vouches for it."""
-    folder = tmp_path_factory.mktemp("model")
-    path = folder / "fakeprofile.joblib"
-    save_model(small_model, path)
-    manifest = {
-        "artifact": path.name,
-        "sha256": sha256(path),
-        "version": small_model.version,
-        "model_kind": small_model.trained.kind,
-    }
-    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    path, _ = export_with_manifest(small_model, tmp_path_factory.mktemp("model"))
     return path
 
 

@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import export_with_manifest
 from fakeprofile.errors import UserError
 from fakeprofile.features import invitation
 from fakeprofile.inference import explain
-from fakeprofile.inference.predictor import MANIFEST, OUTPUT_SCHEMA, load, save_model, sha256
+from fakeprofile.inference.predictor import MANIFEST, OUTPUT_SCHEMA, load
 from fakeprofile.synth.generate import GenConfig, make_profile
 
 
@@ -141,17 +142,7 @@ def test_score_arrow_keeps_the_output_schema_when_no_row_has_a_reason(tiny):
 @pytest.fixture(scope="module")
 def exported(tiny, tmp_path_factory):
     model, _ = tiny
-    folder = tmp_path_factory.mktemp("tiny-model")
-    path = folder / "fakeprofile.joblib"
-    save_model(model, path)
-    manifest = {
-        "artifact": path.name,
-        "sha256": sha256(path),
-        "version": model.version,
-        "model_kind": model.trained.kind,
-    }
-    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    return path, manifest
+    return export_with_manifest(model, tmp_path_factory.mktemp("tiny-model"))
 
 
 @pytest.mark.parametrize(
@@ -195,15 +186,7 @@ def test_a_model_file_holding_types_off_the_trusted_list_is_refused_by_name(tiny
     model, _ = tiny
     odd = copy.copy(model)
     odd.extra = {"a": fractions.Fraction(1, 3), "b": decimal.Decimal("1.5")}
-    path = tmp_path / "fakeprofile.joblib"
-    save_model(odd, path)
-    manifest = {
-        "artifact": path.name,
-        "sha256": sha256(path),
-        "version": odd.version,
-        "model_kind": odd.trained.kind,
-    }
-    (tmp_path / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    path, _ = export_with_manifest(odd, tmp_path)
     with pytest.raises(UserError) as caught:
         load(path)
     listed = re.search(r"not on the trusted list \(([^)]*)\)", str(caught.value))
