@@ -350,10 +350,21 @@ def test_evasion_fires_and_raises_the_score(trained_project, note):
 
 @pytest.mark.slow
 def test_killed_validate_stage_leaves_no_finished_output(tmp_path):
+    import gzip
+
     from fakeprofile.synth.generate import GenConfig, generate
 
+    # 30,000 rows, so validation is still running when it is killed: ten copies (new ids) of
+    # 3,000 generated profiles, which cost a tenth of generating them all.
+    small = tmp_path / "small.jsonl.gz"
+    generate(GenConfig(n=3_000, seed=5, with_photos=False, workers=1), small, tmp_path / "ph")
+    with gzip.open(small, "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh]
     src = tmp_path / "big.jsonl.gz"
-    generate(GenConfig(n=30_000, seed=5, with_photos=False), src, tmp_path / "ph")
+    with gzip.open(src, "wt", encoding="utf-8", compresslevel=1) as fh:
+        for k in range(10):
+            for r in records:
+                fh.write(json.dumps({**r, "profile_id": f"{r['profile_id']}-{k}"}) + "\n")
     out = tmp_path / "valid.parquet"
     cmd = [
         str(BIN / "fakeprofile"),
