@@ -17,8 +17,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import BIN
-from fakeprofile.data import validate
-from fakeprofile.synth.generate import GenConfig, generate
 
 pytestmark = pytest.mark.slow
 
@@ -49,18 +47,16 @@ def score(project: Path, *args: str, tmp: Path | None = None) -> dict:
 
 @pytest.fixture(scope="module")
 def invitations(trained_project, tmp_path_factory) -> Path:
-    """3,000 new generated invitations as Parquet, plus a repeated id and an invalid row."""
+    """The test part's profiles (with photos) as Parquet, plus a repeated id and an invalid row."""
     work = tmp_path_factory.mktemp("spark")
-    raw = work / "raw.jsonl.gz"
-    generate(GenConfig(n=3000, seed=99, with_photos=False), raw, work / "none")
-    valid = work / "valid.parquet"
-    validate.run(raw, valid, work / "rejects.jsonl", validate.Rules(require_label=False))
-    table = pq.read_table(valid).drop_columns(["label", "fake_kind"])
+    table = pq.read_table(trained_project / "data/processed/test_profiles.parquet")
     dup = table.slice(10, 1)  # a later line with the id of line 11
     bad = table.slice(20, 1).set_column(
         table.schema.get_field_index("connections"), "connections", pa.array([-5], pa.int64())
     )
-    bad = bad.set_column(0, "profile_id", pa.array(["negative-connections"]))
+    bad = bad.set_column(
+        table.schema.get_field_index("profile_id"), "profile_id", pa.array(["negative-connections"])
+    )
     out = work / "invitations.parquet"
     pq.write_table(pa.concat_tables([table, dup, bad]), out)
     return out
@@ -98,9 +94,17 @@ def both_engines(project: Path, src: Path, out: Path, *extra: str) -> tuple[dict
 
 
 def test_spark_engine_matches_local_engine(trained_project, invitations, tmp_path):
-    (local, spark), _ = both_engines(trained_project, invitations, tmp_path)
-    # 3,002 read: the repeated id and the negative count are rejected by both, on the same lines.
-    assert local["read"] == 3002 and local["rejected"] == 2
+    """One run of each engine (a Spark session costs a JVM) on the test part with its photos, a
+    repeated id and an invalid row: the same counts, rejects on the same lines, the same unknown
+    fields, and with photos the executors' photo-reuse index (inside the model) gives the same
+    scores and reasons."""
+    photos = trained_project / "data/raw/default/photos"
+    (local, spark), m = both_engines(
+        trained_project, invitations, tmp_path, "--photos", str(photos)
+    )
+    rows = pq.read_metadata(invitations).num_rows
+    # The repeated id and the negative count are rejected by both, on the same lines.
+    assert local["read"] == rows and local["rejected"] == 2 and local["scored"] == rows - 2
     # The generator's `segment`, kept in the validated file's `extra` column, is named by both.
     assert local["ignored_fields"] == ["segment"]
     local_rej = [json.loads(x) for x in Path(local["rejects"]).read_text().splitlines()]
@@ -111,13 +115,7 @@ def test_spark_engine_matches_local_engine(trained_project, invitations, tmp_pat
     ]
     key = lambda r: (r["line"], r.get("profile_id"), r["reason"])  # noqa: E731
     assert sorted(map(key, spark_rej)) == sorted(map(key, local_rej))
-
-
-def test_spark_engine_reads_photos_with_the_shipped_reuse_index(trained_project, tmp_path):
-    """With photos: the executors' photo-reuse index (inside the model) gives the same scores."""
-    src = trained_project / "data/processed/test_profiles.parquet"
-    photos = trained_project / "data/raw/default/photos"
-    _, m = both_engines(trained_project, src, tmp_path, "--photos", str(photos))
+    assert {r["line"] for r in local_rej} == {rows - 1, rows}  # the last two lines, 1-based
     assert m["reasons_local"].map(lambda r: any("photo" in x for x in r)).any()
 
 
@@ -138,4 +136,4 @@ def test_local_engine_never_imports_pyspark(trained_project, invitations, tmp_pa
         timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert json.loads(proc.stdout)["scored"] == 3000
+    assert json.loads(proc.stdout)["scored"] == pq.read_metadata(invitations).num_rows - 2
