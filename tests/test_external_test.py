@@ -35,6 +35,7 @@ def project(root, records_raw, test_lines, **data) -> None:
     params["data"] |= {"raw": "profiles.jsonl", "photos": "photos", "test": "test.jsonl"} | data
     params["mlflow"]["enabled"] = False
     params["train"] |= {"model": "hgb", "folds": 3}
+    params["train"]["hgb"]["max_iter"] = 60  # 600 rows: the split is checked, not the boosting
     params["evaluate"]["permutation_repeats"] = 1
     (root / "params.yaml").write_text(yaml.safe_dump(params))
     git = ["git", "-c", "user.email=t@t.invalid", "-c", "user.name=t"]
