@@ -61,10 +61,26 @@ def read_output(path: Path) -> pd.DataFrame:
     return pd.read_json(path, lines=True, dtype={"profile_id": str})
 
 
+@pytest.fixture(scope="module")
+def reference(trained_project, tmp_path_factory) -> pd.DataFrame:
+    """The scores of the test part's Parquet file, photos included: one run for every format."""
+    out = tmp_path_factory.mktemp("reference") / "ref.parquet"
+    cli(
+        trained_project,
+        "--input",
+        str(trained_project / "data/processed/test_profiles.parquet"),
+        "--output",
+        str(out),
+        "--photos",
+        str(trained_project / "data/raw/default/photos"),
+    )
+    return pd.read_parquet(out)
+
+
 @pytest.mark.parametrize("out_ext", [".parquet", ".csv", ".jsonl"])
 @pytest.mark.parametrize("in_ext", [".jsonl", ".jsonl.gz", ".parquet"])
 def test_formats_in_and_out_give_the_same_scores(
-    trained_project, records, tmp_path, in_ext, out_ext
+    trained_project, records, reference, tmp_path, in_ext, out_ext
 ):
     src = tmp_path / f"in{in_ext}"
     if in_ext == ".parquet":
@@ -86,19 +102,7 @@ def test_formats_in_and_out_give_the_same_scores(
     assert got["profile_id"].tolist() == [r["profile_id"] for r in records]  # input order
     assert got["decision"].isin(["accept", "ask", "report"]).all()
     assert got["score"].between(0, 1).all()
-    reference = tmp_path / "ref.parquet"
-    if not reference.exists():
-        cli(
-            trained_project,
-            "--input",
-            str(trained_project / "data/processed/test_profiles.parquet"),
-            "--output",
-            str(reference),
-            "--photos",
-            str(trained_project / "data/raw/default/photos"),
-        )
-    ref = pd.read_parquet(reference)
-    assert got["score"].round(9).tolist() == ref["score"].round(9).tolist()
+    assert got["score"].round(9).tolist() == reference["score"].round(9).tolist()
 
 
 def test_rejects_and_counts_add_up(trained_project, records, tmp_path):
