@@ -1,6 +1,6 @@
 """The README's snippets run as written, in a project where the pipeline has run: its Python
 blocks, and the scoring commands with their sample output's form. (The 100,000-row example is
-run with 2,000 rows; everything else is as printed.)"""
+run with 500 rows; everything else is as printed.)"""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def test_scoring_commands_run_and_print_what_the_readme_shows(trained_project):
     for line in block.replace("\\\n", " ").splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
-            commands.append(line.replace(".venv/bin/", f"{BIN}/").replace("--n 100000", "--n 2000"))
+            commands.append(line.replace(".venv/bin/", f"{BIN}/").replace("--n 100000", "--n 500"))
     assert len(commands) == 4
     outputs = [run(["bash", "-c", c], trained_project).stdout for c in commands]
     shown = [ln[2:] for ln in block.splitlines() if ln.startswith("# ") and "read," in ln]
