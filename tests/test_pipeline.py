@@ -125,6 +125,7 @@ def test_stages_run_on_data_without_pictures_or_invitations(small_dataset, tmp_p
     params["data"] |= {"raw": "profiles.jsonl", "photos": "photos"}
     params["mlflow"]["enabled"] = False
     params["evaluate"]["permutation_repeats"] = 1
+    params["train"]["hgb"]["max_iter"] = 60  # 400 rows: every stage runs, however long it boosts
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
     for stage in ("validate", "featurize", "split", "train", "evaluate", "export"):
         run([str(BIN / "fakeprofile"), stage], tmp_path)
