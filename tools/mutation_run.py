@@ -52,7 +52,11 @@ MODULES: dict[str, list[str]] = {
     "features/completeness.py": ["tests/test_features_completeness.py", "tests/test_features.py"],
     "features/spelling.py": ["tests/test_features_spelling.py"],
     "features/text.py": ["tests/test_features_text.py"],
-    "features/invitation.py": ["tests/test_features_invitation.py"],
+    "features/invitation.py": [
+        "tests/test_features_invitation.py",
+        "tests/test_features_families.py",
+        "tests/test_features_invitation_reference.py",
+    ],
     "modeling/split.py": ["tests/test_split.py"],
     "modeling/evaluate.py": ["tests/test_evaluate_metrics.py", "tests/test_evaluate_reports.py"],
     "inference/predictor.py": [
@@ -70,6 +74,7 @@ NEW_TESTS: dict[str, list[str]] = {
     "modeling/evaluate.py": ["tests/test_evaluate_metrics.py"],
     "inference/predictor.py": ["tests/test_predictor_verdicts.py"],
     "modeling/split.py": ["tests/test_split.py", "-k", "hand_made_frame"],
+    "features/invitation.py": ["tests/test_features_invitation_reference.py"],
 }
 KILLED = {1, 3}
 STATUS = {
