@@ -12,8 +12,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from fakeprofile.data import schema
 from fakeprofile.features import evasion, invitation
 from fakeprofile.features.frame import to_table
+from fakeprofile.kernels.utf8 import UNKNOWN
 from test_features_invitation import reference_similarity
 
 NAN = float("nan")
@@ -201,3 +203,38 @@ def test_red_flags_of_a_feature_table():
     assert invitation.red_flags(X).tolist() == [False, True, True, False, True]
     assert invitation.red_flags(X[["invite_has_note"]]).tolist() == [False] * 5
     assert invitation.red_flags(X[["invite_email"]]).tolist() == [False, False, True, False, False]
+
+
+def test_a_one_character_note_is_a_note_and_an_empty_batch_has_every_column():
+    one = {"profile_id": "a", "invitation": {"message": "?"}}
+    x = invitation.compute(*invitation.normalise_notes(to_table([one])))
+    assert x.iloc[0]["invite_has_note"] == 1 and x.iloc[0]["invite_link"] == 0
+    assert_equal_to_reference([one])
+    table, tricks = invitation.normalise_notes(schema.ARROW_SCHEMA.empty_table())
+    empty = invitation.compute(table, tricks)
+    assert empty.shape == (0, 24) and list(empty.columns) == list(x.columns)
+
+
+def test_trigram_codes_are_three_code_points_of_21_bits():
+    for s in ["", "a", "I'd like", "Søren 😀", invitation.CANNED[4]]:
+        padded = [ord(c) for c in f"  {s} "]
+        want = [
+            (a << 42) | (b << 21) | c
+            for a, b, c in zip(padded, padded[1:], padded[2:], strict=False)
+        ]
+        assert invitation._gram_codes(s).tolist() == want
+    every = {int(g) for c in invitation.CANNED for g in invitation._gram_codes(c)}
+    assert invitation._CANNED_CODES.tolist() == sorted(every)
+
+
+def test_characters_met_for_the_first_time_are_judged_as_the_definition():
+    """The key's per-character table is filled as characters are met: notes made of characters
+    this process has not met yet are read as notes of known ones."""
+    unknown = np.flatnonzero(invitation._IN_KEY == UNKNOWN)
+    rng = random.Random(26)
+    fresh = [int(c) for c in rng.sample(list(unknown[(unknown > 0x250) & (unknown < 0xD800)]), 40)]
+    texts = [
+        "".join(chr(c) for c in fresh[k : k + 5]) + " connect with you" for k in range(0, 40, 5)
+    ]
+    got = invitation.canned_similarities(texts).tolist()
+    assert got == [reference_similarity(t) for t in texts]
