@@ -93,6 +93,9 @@ def test_a_batch_normalises_each_note_as_normalise_does():
     assert out == [w[0] for w in want]
     np.testing.assert_array_equal(found, np.array([w[1] for w in want], dtype=np.float64))
     assert found.shape == (len(texts), len(evasion.TRICKS))
+    # A trick is counted only where undoing it changed the note (invitation.normalise_notes
+    # keeps the table as it is when no note changed and nothing was counted).
+    assert all(o != t for o, t, f in zip(out, texts, found, strict=True) if f.any())
 
 
 # Notes whose one disguised word no gate of normalise_many finds, so a batch leaves them as they are
