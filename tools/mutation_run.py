@@ -40,6 +40,7 @@ MODULES: dict[str, list[str]] = {
     "data/validate.py": ["tests/test_validate.py"],
     "data/records.py": ["tests/test_validate.py", "tests/test_schema.py"],
     "data/check.py": [
+        "tests/test_check.py",
         "tests/test_validate.py",
         "tests/test_validate_arrow.py",
         "tests/test_score_fast.py",
@@ -90,6 +91,7 @@ NEW_TESTS: dict[str, list[str]] = {
     "features/invitation.py": ["tests/test_features_invitation_reference.py"],
     "features/evasion.py": ["tests/test_features_evasion_cases.py"],
     "features/style.py": ["tests/test_features_style_reference.py"],
+    "data/check.py": ["tests/test_check.py"],
 }
 KILLED = {1, 3}
 STATUS = {
