@@ -178,3 +178,51 @@ def test_messenger_and_bait_of_a_folded_word():
     assert evasion._read_word("Malmö") == ("Malmö", ())
     assert evasion._read_word("DEMO") == ("demo", ())  # case alone: not counted
     assert evasion._read_word("Crypt0,") == ("Crypto,", ("leet",))
+
+
+def test_the_phone_step_leaves_plain_numbers_and_short_runs_as_they_are():
+    counts = [0] * len(evasion.TRICKS)
+    # Every character a plain number may hold, and no trick: not counted, not rewritten.
+    assert evasion._phones("+0 (123) 456-789.9", counts) == "+0 (123) 456-789.9"
+    # A number in the international format is rewritten only where a disguise was undone.
+    assert evasion._phones("call +447700900123 or 5O5", counts) == "call +447700900123 or 5O5"
+    # Six digit words in one run are fewer than 7 digits: no phone number.
+    text = "one two three four five six reasons"
+    assert evasion._phones(text, counts) == text
+    assert counts == [0] * len(evasion.TRICKS)
+    assert evasion.normalise(text) == (text, counts)
+
+
+def test_word_gates_find_every_disguised_name_and_money_word():
+    """The RE2 gates of normalise_many: a messenger or money word with each letter doubled, a
+    messenger name with an accented letter or dots between its letters, a long name one letter
+    off, each matches its gate; a plain sentence matches none."""
+    import pyarrow.compute as pc
+
+    repeated, dressed, fuzzy = evasion._word_gates()
+
+    def hits(pattern: str, texts: list[str]) -> list[bool]:
+        return pc.match_substring_regex(pa.array(texts), pattern).to_pylist()
+
+    words = sorted({*evasion._SPELLING, *evasion.BAIT_WORDS, *evasion.BAIT_STEMS})
+    assert all(hits(repeated, ["".join(c * 2 for c in w).upper() for w in words]))
+    names = sorted({evasion._collapse(w) for w in evasion._SPELLING})
+    firsts = {"a": "àáâãäå", "e": "èéêë", "i": "ìíîï", "o": "òóôõö", "u": "ùúûü"}
+    accented = [
+        n[:i] + v + n[i + 1 :]
+        for n in names
+        for i, c in enumerate(n)
+        if c in firsts
+        for v in (firsts[c][0], firsts[c][-1])
+    ]
+    assert accented and all(hits(dressed, accented))
+    assert all(hits(dressed, [".".join(n).upper() for n in names]))
+    near = [
+        n[:i] + x + n[i + k :]
+        for n in (evasion._collapse(f) for f in evasion._FUZZY)  # as the gate reads them
+        for i in range(len(n))
+        for x, k in (("", 1), ("q", 1), ("q", 0))
+    ]
+    assert all(hits(fuzzy, near))
+    plain = ["Hi Anna, great to meet you at the conference"]
+    assert not any(hits(g, plain)[0] for g in (repeated, dressed, fuzzy))
