@@ -309,6 +309,8 @@ def main() -> None:
                 codes = {k: c for k, c in codes.items() if c is not None}
             result, survivors = tally(work, module, args.tally_only, why, args.tests_from, codes)
             result["reran_only_the_survivors_of_before"] = args.rerun_survivors
+            if args.rerun_survivors and module in NEW_TESTS:  # what the rerun ran
+                result["tests"] = NEW_TESTS[module]
             if sampled.exists():
                 result["sample"] = json.loads(sampled.read_text(encoding="utf-8"))
             record(module, args.label, result, survivors)
