@@ -63,6 +63,9 @@ MODULES: dict[str, list[str]] = {
         "tests/test_features_families.py",
         "tests/test_features_style_reference.py",
     ],
+    # The reason phrases (features/phrases.py), read by inference/explain.
+    "features/phrases.py": ["tests/test_explain.py", "-k", "not real_model"],
+    "features/photo.py": ["tests/test_features_photo.py"],
     "modeling/split.py": ["tests/test_split.py"],
     # The growth-order test is left out: it measures CPU time, which a busy machine blurs.
     "features/evasion.py": [
