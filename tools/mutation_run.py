@@ -47,7 +47,10 @@ MODULES: dict[str, list[str]] = {
         "-k",
         "not several_workers",
     ],
-    "data/validate_arrow.py": ["tests/test_validate_arrow.py"],
+    "data/validate_arrow.py": [
+        "tests/test_validate_arrow.py",
+        "tests/test_validate_arrow_tables.py",
+    ],
     "data/schema.py": ["tests/test_schema.py", "tests/test_validate.py"],
     "features/activity.py": ["tests/test_features_activity.py", "tests/test_features.py"],
     "features/completeness.py": ["tests/test_features_completeness.py", "tests/test_features.py"],
@@ -95,6 +98,7 @@ NEW_TESTS: dict[str, list[str]] = {
     "features/evasion.py": ["tests/test_features_evasion_cases.py"],
     "features/style.py": ["tests/test_features_style_reference.py"],
     "data/check.py": ["tests/test_check.py"],
+    "data/validate_arrow.py": ["tests/test_validate_arrow_tables.py"],
 }
 KILLED = {1, 3}
 STATUS = {
