@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 
 import numpy as np
 import pyarrow as pa
@@ -78,7 +79,11 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("note,plain,found", CASES, ids=[c[0][:40] for c in CASES])
+@pytest.mark.parametrize(
+    "note,plain,found",
+    CASES,
+    ids=[f"{k}-" + re.sub(r"[^A-Za-z0-9]+", "_", c[0])[:30] for k, c in enumerate(CASES)],
+)
 def test_each_trick_gives_the_plain_note_and_its_count(note, plain, found):
     assert evasion.normalise(note) == (plain, found)
 

@@ -122,6 +122,7 @@ def test_unknown_keys_inside_list_items_and_structs_are_named_with_their_path():
         ("[1, 2]", False, [0]),
         ('{"a": 1, "a": 2}', False, [0]),
     ],
+    ids=["object", "nan", "column_key", "list", "key_twice"],  # plain ids: mutmut runs by id
 )
 def test_the_extra_column_of_our_own_layout(extra, read, rejected):
     table = rows().append_column("extra", pa.array([extra, None]))
