@@ -136,7 +136,7 @@ def assert_equal_to_reference(records: list[dict]) -> None:
 
 def test_invitation_features_equal_the_reference():
     rng = random.Random(26)
-    records = [random_record(rng, i) for i in range(200)]
+    records = [random_record(rng, i) for i in range(150)]
     # Repeats of one note (one distinct note, many rows) in between.
     records += [{"profile_id": f"r{i}", "invitation": {"message": PIECES[20]}} for i in range(3)]
     rng.shuffle(records)
@@ -156,8 +156,9 @@ def test_a_batch_with_no_trick_and_a_batch_of_one_equal_the_reference(start):
         {"profile_id": "h", "invitation": {"message": "call +44 7700 900123"}},
     ]
     assert_equal_to_reference(plain[start:])
-    for r in plain:
-        assert_equal_to_reference([r])
+    if start == 0:
+        for r in plain:
+            assert_equal_to_reference([r])
 
 
 def test_hand_computed_note():
