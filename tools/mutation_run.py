@@ -67,7 +67,12 @@ MODULES: dict[str, list[str]] = {
         "tests/test_features_style_reference.py",
     ],
     # The reason phrases (features/phrases.py), read by inference/explain.
-    "features/phrases.py": ["tests/test_explain.py", "-k", "not real_model"],
+    "features/phrases.py": [
+        "tests/test_explain.py",
+        "tests/test_phrases.py",
+        "-k",
+        "not real_model",
+    ],
     "features/photo.py": ["tests/test_features_photo.py"],
     "modeling/split.py": ["tests/test_split.py"],
     # The growth-order test is left out: it measures CPU time, which a busy machine blurs.
@@ -99,6 +104,7 @@ NEW_TESTS: dict[str, list[str]] = {
     "features/style.py": ["tests/test_features_style_reference.py"],
     "data/check.py": ["tests/test_check.py"],
     "data/validate_arrow.py": ["tests/test_validate_arrow_tables.py"],
+    "features/phrases.py": ["tests/test_phrases.py"],
 }
 KILLED = {1, 3}
 STATUS = {
