@@ -40,6 +40,7 @@ CASES = [
     (ON + "Ｗｈａｔｓａｐｐ", ON + "WhatsApp", counts(compatibility=8)),  # 8 fullwidth letters
     (ON + "𝐖𝐡𝐚𝐭𝐬𝐀𝐩𝐩", ON + "WhatsApp", counts(confusable=8)),  # 8 math bold letters
     (ON + "WhatsАpp", ON + "WhatsApp", counts(confusable=1)),  # Cyrillic А
+    (ON + "ᵂhatsᴬpp", ON + "WhatsApp", counts(compatibility=2)),  # 2 modifier letters (NFKC)
     (ON + "\u202eppAstahW\u202c", ON + "WhatsApp", counts(invisible=1)),  # written backwards
     (ON + "W-h-a-t-s-A-p-p", ON + "WhatsApp", counts(separated=1)),
     (ON + "W h a t s A p p now", ON + "WhatsApp now", counts(separated=1)),
