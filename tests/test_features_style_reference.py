@@ -173,3 +173,35 @@ def test_a_profile_without_an_experience_section_is_still_read():
     got = style.compute(to_table([e1, with_empty]))
     assert got.iloc[0].equals(got.iloc[1])
     assert not math.isnan(got.iloc[0]["style_generic_per_100_words"])
+
+
+def repeated_reference(rows: list[list[str]]) -> list[float]:
+    """Per text: (3-grams - distinct 3-grams) / 3-grams, NaN under 6 of them."""
+    out = []
+    for words in rows:
+        grams = list(zip(words, words[1:], words[2:], strict=False))
+        out.append((len(grams) - len(set(grams))) / len(grams) if len(grams) >= 6 else NAN)
+    return out
+
+
+@pytest.mark.parametrize("vocabulary", [50, 120_000], ids=["small", "large"])
+def test_repeated_phrasing_of_a_small_and_a_large_vocabulary(vocabulary):
+    """Both ways of counting distinct 3-grams per row: codes packed with the row where they fit
+    in 62 bits (a small vocabulary), else the 3-grams numbered first (a large one)."""
+    rng = random.Random(26)
+    pool = [f"w{k}" for k in range(vocabulary)]
+    rows = []
+    for i in range(6_000):
+        if i % 3 == 0:  # a phrase told twice
+            phrase = rng.sample(pool, 4)
+            rows.append(phrase + rng.sample(pool, 3) + phrase)
+        else:
+            rows.append(rng.sample(pool, rng.randint(0, 12)))
+    words = pa.array([w for r in rows for w in r])
+    parents = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+    n = 200_000  # rows after these have no words (NaN): a large n takes the other branch too
+    v = len(set(words.to_pylist()))
+    assert (n * v**3 >= 2**62) == (vocabulary > 1000)  # the branch this case takes
+    got = style._repeated_share(words, parents, n)
+    want = repeated_reference(rows) + [NAN] * (n - len(rows))
+    np.testing.assert_allclose(got, want, rtol=1e-12)
