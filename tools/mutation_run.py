@@ -73,7 +73,7 @@ MODULES: dict[str, list[str]] = {
         "-k",
         "not real_model",
     ],
-    "features/photo.py": ["tests/test_features_photo.py"],
+    "features/photo.py": ["tests/test_features_photo.py", "tests/test_features_photo_units.py"],
     "modeling/split.py": ["tests/test_split.py"],
     # The growth-order test is left out: it measures CPU time, which a busy machine blurs.
     "features/evasion.py": [
@@ -105,6 +105,7 @@ NEW_TESTS: dict[str, list[str]] = {
     "data/check.py": ["tests/test_check.py"],
     "data/validate_arrow.py": ["tests/test_validate_arrow_tables.py"],
     "features/phrases.py": ["tests/test_phrases.py"],
+    "features/photo.py": ["tests/test_features_photo_units.py"],
 }
 KILLED = {1, 3}
 STATUS = {
@@ -253,7 +254,12 @@ def tally(
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("modules", nargs="*", default=list(MODULES))
-    ap.add_argument("--label", default="after", choices=["before", "after"])
+    ap.add_argument(
+        "--label",
+        default="after",
+        choices=["before", "after", "wider"],
+        help="wider: a further sample (another --seed) with today's tests, recorded apart",
+    )
     ap.add_argument("--tests-from", help="commit whose tests to use (for the score before)")
     ap.add_argument(
         "--rerun-survivors",
@@ -384,10 +390,12 @@ def record(module: str, label: str, result: dict, survivors: list) -> None:
     if label == "after":
         kept = [s for s in report.get("survivors", []) if s.get("module") != module]
         report["survivors"] = sorted(kept + survivors, key=lambda s: (s["module"], s["mutant"]))
-    else:
+    elif label == "before":
         report.setdefault("survivors_before", {})[module] = [s["mutant"] for s in survivors]
+    else:  # a further sample: its survivors in full (diff and review), apart from the others
+        report.setdefault(f"survivors_{label}", {})[module] = survivors
     # Modules in sorted order, so that runs of different modules merge line by line.
-    for key in ("modules", "survivors_before"):
+    for key in ("modules", "survivors_before", "survivors_wider"):
         if key in report:
             report[key] = dict(sorted(report[key].items()))
     REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
