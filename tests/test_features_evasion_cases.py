@@ -77,6 +77,14 @@ CASES = [
     ("Wh4ts-App", "WhatsApp", counts(leet=1, separated=1)),
     ("D.E.M.O", "demo", counts(separated=1)),
     ("Crypt0", "Crypto", counts(leet=1)),
+    ("100%25 sure", "100%25 sure", counts()),  # a percent sign is no letter: left encoded
+    (ON + "What's App", ON + "WhatsApp", counts(messenger=1)),
+    ("Whatsaпп", "WhatsApp", counts(confusable=2, messenger=1)),  # Cyrillic п twice
+    (
+        "call Plus Four Four Seven Seven Zero Zero Nine Zero Zero One Two Three",
+        "call +44 7700 900123",  # digit words in capitals
+        counts(phone=1),
+    ),
 ]
 
 
@@ -124,6 +132,7 @@ PHONES = [
     ("call 0044 7700 900123 or 7700 900124", 2),
     ("tel 020 7946 0958", 1),  # national, found by the phonenumbers library alone
     ("Ring 12345678", 1),
+    ("call 555 - 1234", 1),  # 7 digits, the fewest a phone number has
     ("room 12, 2 people", 0),
     ("123456", 0),  # fewer than 7 digits: never a phone number
     ("+44 7700 900123 and +45 1234 5678", 2),

@@ -239,3 +239,12 @@ def test_characters_met_for_the_first_time_are_judged_as_the_definition():
     ]
     got = invitation.canned_similarities(texts).tolist()
     assert got == [reference_similarity(t) for t in texts]
+
+
+def test_without_trick_counts_a_table_has_none_and_a_lone_surrogate_is_read():
+    records = [{"profile_id": "a", "invitation": {"message": "great to meet you"}}]
+    table = to_table(records)
+    zeros = np.zeros((1, len(evasion.TRICKS)))
+    assert invitation.compute(table).equals(invitation.compute(table, zeros))
+    text = "\ud800 I'd like to connect with you"  # Python strings may hold one; Arrow's cannot
+    assert invitation.canned_similarity(text) == reference_similarity(text)

@@ -326,7 +326,9 @@ def main() -> None:
                 before = exit_codes(workdir(module, "before"), module)
                 rerun = {k for k, c in before.items() if c not in KILLED and c is not None}
                 codes = {k: codes.get(k) if k in rerun else before[k] for k in before}
-            sampled = workdir(module, "before") / "sample.json"
+            sampled = workdir(module, args.label) / "sample.json"
+            if not sampled.exists():
+                sampled = workdir(module, "before") / "sample.json"
             if sampled.exists():  # a sample: the mutants outside it are not part of the run
                 codes = {k: c for k, c in codes.items() if c is not None}
             result, survivors = tally(work, module, args.tally_only, why, args.tests_from, codes)
