@@ -75,7 +75,11 @@ MODULES: dict[str, list[str]] = {
     ],
     "features/photo.py": ["tests/test_features_photo.py", "tests/test_features_photo_units.py"],
     # The table helpers every family reads its columns with (num, present, safe_div, ...).
-    "features/frame.py": ["tests/test_features_families.py", "tests/test_features_activity.py"],
+    "features/frame.py": [
+        "tests/test_features_families.py",
+        "tests/test_features_activity.py",
+        "tests/test_features_frame.py",
+    ],
     "features/lexicon.py": ["tests/test_features_lexicon.py"],
     "modeling/split.py": ["tests/test_split.py"],
     # The growth-order test is left out: it measures CPU time, which a busy machine blurs.
@@ -109,6 +113,7 @@ NEW_TESTS: dict[str, list[str]] = {
     "data/validate_arrow.py": ["tests/test_validate_arrow_tables.py"],
     "features/phrases.py": ["tests/test_phrases.py"],
     "features/photo.py": ["tests/test_features_photo_units.py"],
+    "features/frame.py": ["tests/test_features_frame.py"],
 }
 KILLED = {1, 3}
 STATUS = {
