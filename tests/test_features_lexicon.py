@@ -156,3 +156,17 @@ def test_borrowed_and_inflected_words_at_their_cuts(lex):
     assert "bord" in lex.parts("da") and en.get("bord", 0.0) < 3.5
     assert lex._inflected("bordene", "da", english_only=False)
     assert not lex._inflected("bordene", "da", english_only=True)
+
+
+def test_compound_parts_start_at_part_zipf_and_take_only_common_english(lex):
+    """A Swedish word exactly at Zipf part_zipf is a part; an English word of four to seven
+    letters that is rare is not (a long one needs min_zipf, a short one loan_zipf)."""
+    en, sv = frequencies("en"), frequencies("sv")
+    at_cut = sorted(w for w, z in sv.items() if z == lex.part_zipf and len(w) >= MIN_PART)
+    assert at_cut and set(at_cut) <= lex.parts("sv")
+    rare = sorted(
+        w
+        for w, z in en.items()
+        if MIN_PART <= len(w) < MIN_COMPOUND and z < lex.min_zipf and w.isalpha()
+    )[:50]
+    assert rare and not set(rare) & lex.parts("sv") - {w for w in rare if w in sv}
