@@ -139,3 +139,34 @@ def test_compound_split_answers_as_the_unpruned_definition(lex, lang):
         assert lex._compound(word, lang, 0) == want, word
         found += want
     assert found >= 30  # the sample does hold compounds
+
+
+def test_borrowed_and_inflected_words_at_their_cuts(lex):
+    """English stems with a Danish ending count from Zipf loan_zipf + 0.5 (3.5 here); a short
+    English word counts as a loan only from Zipf 5; a compound tail may inflect a Danish part.
+    The Zipf values are wordfreq's, read here so that the cases stay at the cuts."""
+    en = frequencies("en")
+    assert lex.loan_zipf == 3.0
+    assert en["benchmark"] >= 3.5 > en["brainstorm"] >= 2.5
+    assert lex._inflected("benchmarkede", "da", english_only=True)
+    assert not lex._inflected("brainstormede", "da", english_only=True)
+    assert not lex._is_loan("brainstormede", "da")
+    assert en["team"] >= 5.0 > en["chat"] >= 3.0  # both four letters
+    assert lex._is_loan("team", "da") and not lex._is_loan("chat", "da")
+    assert "bord" in lex.parts("da") and en.get("bord", 0.0) < 3.5
+    assert lex._inflected("bordene", "da", english_only=False)
+    assert not lex._inflected("bordene", "da", english_only=True)
+
+
+def test_compound_parts_start_at_part_zipf_and_take_only_common_english(lex):
+    """A Swedish word exactly at Zipf part_zipf is a part; an English word of four to seven
+    letters that is rare is not (a long one needs min_zipf, a short one loan_zipf)."""
+    en, sv = frequencies("en"), frequencies("sv")
+    at_cut = sorted(w for w, z in sv.items() if z == lex.part_zipf and len(w) >= MIN_PART)
+    assert at_cut and set(at_cut) <= lex.parts("sv")
+    rare = sorted(
+        w
+        for w, z in en.items()
+        if MIN_PART <= len(w) < MIN_COMPOUND and z < lex.min_zipf and w.isalpha()
+    )[:50]
+    assert rare and not set(rare) & lex.parts("sv") - {w for w in rare if w in sv}

@@ -40,20 +40,56 @@ MODULES: dict[str, list[str]] = {
     "data/validate.py": ["tests/test_validate.py"],
     "data/records.py": ["tests/test_validate.py", "tests/test_schema.py"],
     "data/check.py": [
+        "tests/test_check.py",
         "tests/test_validate.py",
         "tests/test_validate_arrow.py",
         "tests/test_score_fast.py",
         "-k",
         "not several_workers",
     ],
-    "data/validate_arrow.py": ["tests/test_validate_arrow.py"],
+    "data/validate_arrow.py": [
+        "tests/test_validate_arrow.py",
+        "tests/test_validate_arrow_tables.py",
+    ],
     "data/schema.py": ["tests/test_schema.py", "tests/test_validate.py"],
     "features/activity.py": ["tests/test_features_activity.py", "tests/test_features.py"],
     "features/completeness.py": ["tests/test_features_completeness.py", "tests/test_features.py"],
     "features/spelling.py": ["tests/test_features_spelling.py"],
     "features/text.py": ["tests/test_features_text.py"],
-    "features/invitation.py": ["tests/test_features_invitation.py"],
+    "features/invitation.py": [
+        "tests/test_features_invitation.py",
+        "tests/test_features_families.py",
+        "tests/test_features_invitation_reference.py",
+    ],
+    "features/style.py": [
+        "tests/test_features_style.py",
+        "tests/test_features_families.py",
+        "tests/test_features_style_reference.py",
+    ],
+    # The reason phrases (features/phrases.py), read by inference/explain.
+    "features/phrases.py": [
+        "tests/test_explain.py",
+        "tests/test_phrases.py",
+        "-k",
+        "not real_model",
+    ],
+    "features/photo.py": ["tests/test_features_photo.py", "tests/test_features_photo_units.py"],
+    # The table helpers every family reads its columns with (num, present, safe_div, ...).
+    "features/frame.py": [
+        "tests/test_features_families.py",
+        "tests/test_features_activity.py",
+        "tests/test_features_frame.py",
+    ],
+    "features/lexicon.py": ["tests/test_features_lexicon.py"],
     "modeling/split.py": ["tests/test_split.py"],
+    # The growth-order test is left out: it measures CPU time, which a busy machine blurs.
+    "features/evasion.py": [
+        "tests/test_features_evasion.py",
+        "tests/test_features_invitation.py",
+        "tests/test_features_evasion_cases.py",
+        "-k",
+        "not grows_linearly",
+    ],
     "modeling/evaluate.py": ["tests/test_evaluate_metrics.py", "tests/test_evaluate_reports.py"],
     "inference/predictor.py": [
         "tests/test_predictor_verdicts.py",
@@ -70,6 +106,15 @@ NEW_TESTS: dict[str, list[str]] = {
     "modeling/evaluate.py": ["tests/test_evaluate_metrics.py"],
     "inference/predictor.py": ["tests/test_predictor_verdicts.py"],
     "modeling/split.py": ["tests/test_split.py", "-k", "hand_made_frame"],
+    "features/invitation.py": ["tests/test_features_invitation_reference.py"],
+    "features/evasion.py": ["tests/test_features_evasion_cases.py"],
+    "features/style.py": ["tests/test_features_style_reference.py"],
+    "data/check.py": ["tests/test_check.py"],
+    "data/validate_arrow.py": ["tests/test_validate_arrow_tables.py"],
+    "features/phrases.py": ["tests/test_phrases.py"],
+    "features/photo.py": ["tests/test_features_photo_units.py"],
+    "features/frame.py": ["tests/test_features_frame.py"],
+    "features/lexicon.py": ["tests/test_features_lexicon.py", "-k", "at_their_cuts or part_zipf"],
 }
 KILLED = {1, 3}
 STATUS = {
@@ -218,7 +263,12 @@ def tally(
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("modules", nargs="*", default=list(MODULES))
-    ap.add_argument("--label", default="after", choices=["before", "after"])
+    ap.add_argument(
+        "--label",
+        default="after",
+        choices=["before", "after", "wider"],
+        help="wider: a further sample (another --seed) with today's tests, recorded apart",
+    )
     ap.add_argument("--tests-from", help="commit whose tests to use (for the score before)")
     ap.add_argument(
         "--rerun-survivors",
@@ -282,11 +332,15 @@ def main() -> None:
                 before = exit_codes(workdir(module, "before"), module)
                 rerun = {k for k, c in before.items() if c not in KILLED and c is not None}
                 codes = {k: codes.get(k) if k in rerun else before[k] for k in before}
-            sampled = workdir(module, "before") / "sample.json"
+            sampled = workdir(module, args.label) / "sample.json"
+            if not sampled.exists():
+                sampled = workdir(module, "before") / "sample.json"
             if sampled.exists():  # a sample: the mutants outside it are not part of the run
                 codes = {k: c for k, c in codes.items() if c is not None}
             result, survivors = tally(work, module, args.tally_only, why, args.tests_from, codes)
             result["reran_only_the_survivors_of_before"] = args.rerun_survivors
+            if args.rerun_survivors and module in NEW_TESTS:  # what the rerun ran
+                result["tests"] = NEW_TESTS[module]
             if sampled.exists():
                 result["sample"] = json.loads(sampled.read_text(encoding="utf-8"))
             record(module, args.label, result, survivors)
@@ -347,10 +401,12 @@ def record(module: str, label: str, result: dict, survivors: list) -> None:
     if label == "after":
         kept = [s for s in report.get("survivors", []) if s.get("module") != module]
         report["survivors"] = sorted(kept + survivors, key=lambda s: (s["module"], s["mutant"]))
-    else:
+    elif label == "before":
         report.setdefault("survivors_before", {})[module] = [s["mutant"] for s in survivors]
+    else:  # a further sample: its survivors in full (diff and review), apart from the others
+        report.setdefault(f"survivors_{label}", {})[module] = survivors
     # Modules in sorted order, so that runs of different modules merge line by line.
-    for key in ("modules", "survivors_before"):
+    for key in ("modules", "survivors_before", "survivors_wider"):
         if key in report:
             report[key] = dict(sorted(report[key].items()))
     REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -137,7 +137,8 @@ def _own_prose(table: pa.Table) -> list[pa.Array]:
     return [
         pc.fill_null(table.column("headline").combine_chunks(), ""),
         pc.fill_null(table.column("about").combine_chunks(), ""),
-        join_child(table, "experience", "description", sep=". "),
+        # No experience section: no descriptions, not no prose (a null here nulled the row).
+        pc.fill_null(join_child(table, "experience", "description", sep=". "), ""),
     ]
 
 
