@@ -473,6 +473,7 @@ _EDGE = "\"'.,-_*~|/"
 _RUN = re.compile(r"(.)\1+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _collapse(word: str) -> str:
     """Runs of one letter as one letter ("whhaatsapp" -> "whatsap")."""
     return _RUN.sub(r"\1", word)
@@ -622,6 +623,7 @@ _ALPHA_RUN = re.compile(r"[^\W\d_]+")
 _GAP = re.compile(r"[\s\-]{1,4}")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _flag_word(word: str) -> bool:
     """Is a lower-case word a messenger's name or a money word (repeated letters allowed)?"""
     return _is_bait(word) or _collapse(word) in _COLLAPSED or _bait_of(word) is not None
@@ -639,15 +641,20 @@ def _join_pieces(text: str, counts: list[int]) -> str:
         gap = text[a.end() : b.start()]
         # Two words split by ordinary spaces are read as one only for a messenger's name or
         # round a single letter ("Tele gram", "crypt o"; not "for ex-colleagues", "we chat").
-        spaces = gap.strip(" ") == ""
-        plausible = not spaces or (
-            joined != "wechat"
-            and (_collapse(joined) in _COLLAPSED or min(len(a.group()), len(b.group())) == 1)
-        )
+        # The tests are pure: the rarely passed, cached word test comes first.
         if (
             _GAP.fullmatch(gap)
-            and plausible
             and _flag_word(joined)
+            and (
+                gap.strip(" ") != ""
+                or (
+                    joined != "wechat"
+                    and (
+                        _collapse(joined) in _COLLAPSED
+                        or min(len(a.group()), len(b.group())) == 1
+                    )
+                )
+            )
             and not _flag_word(a.group().lower())
             and not _flag_word(b.group().lower())
         ):
