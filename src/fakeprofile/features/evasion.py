@@ -571,6 +571,11 @@ def _red_flag_words(text: str, counts: list[int]) -> str:
     """Each word that, read as a filter reads it (see _fold), names a messenger or a money word
     is written plainly, and the tricks it used are counted. Other words are left as they are."""
 
+    words = _WORD_TOKEN.findall(text)
+    reads = list(map(_read_word, words))
+    if [plain for plain, _ in reads] == words and not any(tricks for _, tricks in reads):
+        return text  # most notes: no word to rewrite, no trick to count
+
     def one(m: re.Match) -> str:
         plain, tricks = _read_word(m.group(0))
         for t in tricks:
@@ -634,6 +639,15 @@ def _join_pieces(text: str, counts: list[int]) -> str:
     ("Teleg ram", "Teleg-\\nram") that together, and not alone, name a messenger or money word
     are joined."""
     words = list(_ALPHA_RUN.finditer(text))
+    pieces = [m.group() for m in words]
+    # Most pairs are two words one space apart: one _flag_word each, no other test passed.
+    joins = [
+        k
+        for k, joined in enumerate(map(str.lower, map(str.__add__, pieces, pieces[1:])))
+        if _flag_word(joined)
+    ]
+    if not joins:
+        return text
     out, last, i = [], 0, 0
     while i < len(words) - 1:
         a, b = words[i], words[i + 1]
@@ -650,8 +664,7 @@ def _join_pieces(text: str, counts: list[int]) -> str:
                 or (
                     joined != "wechat"
                     and (
-                        _collapse(joined) in _COLLAPSED
-                        or min(len(a.group()), len(b.group())) == 1
+                        _collapse(joined) in _COLLAPSED or min(len(a.group()), len(b.group())) == 1
                     )
                 )
             )
