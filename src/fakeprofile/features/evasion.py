@@ -640,13 +640,9 @@ def _join_pieces(text: str, counts: list[int]) -> str:
     are joined."""
     words = list(_ALPHA_RUN.finditer(text))
     pieces = [m.group() for m in words]
-    # Most pairs are two words one space apart: one _flag_word each, no other test passed.
-    joins = [
-        k
-        for k, joined in enumerate(map(str.lower, map(str.__add__, pieces, pieces[1:])))
-        if _flag_word(joined)
-    ]
-    if not joins:
+    # A join needs its pair to be a red-flag word (the test below): most notes have no such
+    # pair, and need one cached test per pair and nothing else.
+    if not any(map(_flag_word, map(str.lower, map(str.__add__, pieces, pieces[1:])))):
         return text
     out, last, i = [], 0, 0
     while i < len(words) - 1:
