@@ -473,6 +473,7 @@ _EDGE = "\"'.,-_*~|/"
 _RUN = re.compile(r"(.)\1+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _collapse(word: str) -> str:
     """Runs of one letter as one letter ("whhaatsapp" -> "whatsap")."""
     return _RUN.sub(r"\1", word)
@@ -570,6 +571,11 @@ def _red_flag_words(text: str, counts: list[int]) -> str:
     """Each word that, read as a filter reads it (see _fold), names a messenger or a money word
     is written plainly, and the tricks it used are counted. Other words are left as they are."""
 
+    words = _WORD_TOKEN.findall(text)
+    reads = list(map(_read_word, words))
+    if [plain for plain, _ in reads] == words and not any(tricks for _, tricks in reads):
+        return text  # most notes: no word to rewrite, no trick to count
+
     def one(m: re.Match) -> str:
         plain, tricks = _read_word(m.group(0))
         for t in tricks:
@@ -622,6 +628,7 @@ _ALPHA_RUN = re.compile(r"[^\W\d_]+")
 _GAP = re.compile(r"[\s\-]{1,4}")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _flag_word(word: str) -> bool:
     """Is a lower-case word a messenger's name or a money word (repeated letters allowed)?"""
     return _is_bait(word) or _collapse(word) in _COLLAPSED or _bait_of(word) is not None
@@ -632,6 +639,11 @@ def _join_pieces(text: str, counts: list[int]) -> str:
     ("Teleg ram", "Teleg-\\nram") that together, and not alone, name a messenger or money word
     are joined."""
     words = list(_ALPHA_RUN.finditer(text))
+    pieces = [m.group() for m in words]
+    # A join needs its pair to be a red-flag word (the test below): most notes have no such
+    # pair, and need one cached test per pair and nothing else.
+    if not any(map(_flag_word, map(str.lower, map(str.__add__, pieces, pieces[1:])))):
+        return text
     out, last, i = [], 0, 0
     while i < len(words) - 1:
         a, b = words[i], words[i + 1]
@@ -639,15 +651,19 @@ def _join_pieces(text: str, counts: list[int]) -> str:
         gap = text[a.end() : b.start()]
         # Two words split by ordinary spaces are read as one only for a messenger's name or
         # round a single letter ("Tele gram", "crypt o"; not "for ex-colleagues", "we chat").
-        spaces = gap.strip(" ") == ""
-        plausible = not spaces or (
-            joined != "wechat"
-            and (_collapse(joined) in _COLLAPSED or min(len(a.group()), len(b.group())) == 1)
-        )
+        # The tests are pure: the rarely passed, cached word test comes first.
         if (
             _GAP.fullmatch(gap)
-            and plausible
             and _flag_word(joined)
+            and (
+                gap.strip(" ") != ""
+                or (
+                    joined != "wechat"
+                    and (
+                        _collapse(joined) in _COLLAPSED or min(len(a.group()), len(b.group())) == 1
+                    )
+                )
+            )
             and not _flag_word(a.group().lower())
             and not _flag_word(b.group().lower())
         ):

@@ -246,8 +246,14 @@ def _countries(places: pa.Array) -> np.ndarray:
 def _long_words(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """Words of six letters or more of every text (lower case, punctuation dropped), flattened,
     and the text each comes from."""
-    clean = pc.replace_substring_regex(pc.utf8_lower(texts), r"[^\p{L}]+", " ")
-    words, parents = _split(clean)
+    # The runs of letters: one regex pass, where replacing non-letters and splitting at white
+    # space took two (the empty pieces at a text's ends are shorter than six letters).
+    runs = pc.split_pattern_regex(pc.utf8_lower(texts), r"[^\p{L}]+")
+    if isinstance(runs, pa.ChunkedArray):
+        runs = runs.combine_chunks()
+    parents = pc.list_parent_indices(runs).to_numpy(zero_copy_only=False)
+    start = runs.offsets[0].as_py()
+    words = runs.values.slice(start, len(parents))
     keep = num(pc.utf8_length(words)) >= 6
     return words.filter(pa.array(keep)), parents[keep]
 

@@ -166,13 +166,22 @@ def scored_chunks(
             _compile_in_child(ctx, model, stop)
         model.warm()
         stop()
+        # The first chunk is scored here, before the fork: the verdicts it caches (words met,
+        # notes read) are then shared by the workers, where each would otherwise learn its own.
+        # On one thread, as in the workers: no OpenMP or BLAS threads exist at the fork.
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):
+            done = score_chunk(first, model, rules, photos)
+        yield done
+        stop()
         gc.freeze()
         with ProcessPoolExecutor(
             workers, ctx, initializer=_init_worker, initargs=(model, rules, photos)
         ) as pool:
             pending: collections.deque = collections.deque()
             try:
-                for chunk in itertools.chain([first, second], chunks):
+                for chunk in itertools.chain([second], chunks):
                     stop()
                     pending.append(pool.submit(score_chunk, chunk))
                     if len(pending) >= 2 * workers:
