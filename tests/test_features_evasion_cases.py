@@ -112,16 +112,11 @@ def test_a_batch_normalises_each_note_as_normalise_does():
     assert all(o != t for o, t, f in zip(out, texts, found, strict=True) if f.any())
 
 
-# Notes whose one disguised word no gate of normalise_many finds, so a batch leaves them as they are
-# while normalise reads them (a money word with one accented letter or a digit at its end).
+# Notes whose one disguised word is a money word with one accented letter or a digit at its end:
+# the gates of normalise_many once missed them, so a batch left them as they were.
 UNGATED = ["kryptö", "Crypt0", "Invëstment", "gratïs"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: evasion.GATES miss a money word with one accented letter or a trailing "
-    "digit, so normalise_many leaves such a note as it is while normalise reads it",
-)
 def test_a_batch_reads_a_money_word_with_one_accent_or_digit():
     out, found = evasion.normalise_many(pa.array(UNGATED, pa.string()))
     assert out == [evasion.normalise(t)[0] for t in UNGATED]
@@ -209,11 +204,12 @@ def test_the_phone_step_leaves_plain_numbers_and_short_runs_as_they_are():
 
 def test_word_gates_find_every_disguised_name_and_money_word():
     """The RE2 gates of normalise_many: a messenger or money word with each letter doubled, a
-    messenger name with an accented letter or dots between its letters, a long name one letter
+    messenger name with an accented letter or dots between its letters, a money word with
+    leetspeak digits or an accented letter, a long name one letter
     off, each matches its gate; a plain sentence matches none."""
     import pyarrow.compute as pc
 
-    repeated, dressed, fuzzy = evasion._word_gates()
+    repeated, dressed, dressed_money, fuzzy = evasion._word_gates()
 
     def hits(pattern: str, texts: list[str]) -> list[bool]:
         return pc.match_substring_regex(pa.array(texts), pattern).to_pylist()
@@ -231,6 +227,11 @@ def test_word_gates_find_every_disguised_name_and_money_word():
     ]
     assert accented and all(hits(dressed, accented))
     assert all(hits(dressed, [".".join(n).upper() for n in names]))
+    money = sorted({evasion._collapse(w) for w in (*evasion.BAIT_WORDS, *evasion.BAIT_STEMS)})
+    leet = [w.replace("o", "0").replace("e", "3") for w in money if set(w) & {"o", "e"}]
+    assert leet and all(hits(dressed_money, leet))
+    umlaut = [w[:-1] + "ö" for w in money if w.endswith("o")]
+    assert umlaut and all(hits(dressed_money, umlaut))
     near = [
         n[:i] + x + n[i + k :]
         for n in (evasion._collapse(f) for f in evasion._FUZZY)  # as the gate reads them
@@ -239,4 +240,4 @@ def test_word_gates_find_every_disguised_name_and_money_word():
     ]
     assert all(hits(fuzzy, near))
     plain = ["Hi Anna, great to meet you at the conference"]
-    assert not any(hits(g, plain)[0] for g in (repeated, dressed, fuzzy))
+    assert not any(hits(g, plain)[0] for g in (repeated, dressed, dressed_money, fuzzy))
