@@ -130,6 +130,23 @@ def test_a_reported_row_nothing_raised_names_the_concrete_sign_with_the_largest_
     assert reasons(X, eff, 0.05, np.array([True])) == [[PHRASE["profile"]]]
 
 
+def test_an_asked_row_without_a_reason_gets_the_strongest_concrete_sign():
+    """An "ask" whose effects all stay under min_effect (the accept cap can ask where no single
+    sign is large) names one concrete sign, the largest raise first, as a reported row does;
+    an asked row with a reason of its own gets nothing more (issue 23 item 4)."""
+    X, eff = table(
+        [
+            [0.03, 0.04, 0.001, 0.0, 0.0, 0.0],  # asked: the largest raise, one reason
+            [0.0, -0.2, 0.0, -0.05, 0.0, -0.3],  # asked, nothing raised: least lowered
+            [0.2, 0.04, 0.0, 0.0, 0.0, 0.0],  # asked with a reason: as it was
+            [0.03, 0.04, 0.001, 0.0, 0.0, 0.0],  # neither asked nor reported: none
+        ]
+    )
+    no = np.array([False] * 4)
+    got = reasons(X, eff, 0.05, no, asked=np.array([True, True, True, False]))
+    assert got == [[PHRASE["profile"]], [PHRASE["photo"]], [PHRASE["photo"]], []]
+
+
 PITCH = "invitation asks to move the talk to a messenger (WhatsApp, Telegram, ...)"
 
 

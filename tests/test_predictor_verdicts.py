@@ -56,8 +56,9 @@ def reference(model, feats):
         typical=neutral,
         floored=floored,
         red=red,
+        asked=decision == "ask",
     )
-    named = (decision != "accept") & ((p >= explain.FALLBACK_EFFECT) | floored)
+    named = decision != "accept"
     return p, decision, [r if n else [] for r, n in zip(every, named, strict=True)]
 
 
@@ -72,6 +73,8 @@ def test_verdicts_equal_the_reference_built_from_the_models_parts(tiny):
     assert reasons == want_reasons
     assert sum(map(bool, reasons)) > 20  # the comparison has reasons to compare
     assert all(r for r, d in zip(reasons, decision, strict=True) if d == "report")
+    # A person asked to decide gets at least one concrete sign (issue 23).
+    assert all(r for r, d in zip(reasons, decision, strict=True) if d == "ask")
 
 
 def test_score_keeps_input_order_marks_invalid_rows_and_agrees_with_score_arrow(tiny):

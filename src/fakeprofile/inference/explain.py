@@ -97,6 +97,7 @@ def reasons(
     typical: pd.Series | None = None,
     floored: np.ndarray | None = None,
     red: np.ndarray | None = None,
+    asked: np.ndarray | None = None,
 ) -> list[list[str]]:
     """Up to `top` phrases per row, for the groups that raised its score by >= min_effect and
     show a sign that can be named (a phrase is never vague: a group without one is skipped).
@@ -105,8 +106,9 @@ def reasons(
     FALLBACK_EFFECT. A flagged (reported) row always gets a reason: if no group reaches
     min_effect, the groups that raised it at all are named, largest first. `floored` rows were
     kept from "accept" by the red-flag policy, which is then said; `red` rows have a red flag in
-    their note, which is always named. `typical` (genuine members'
-    medians) lets a phrase compare, e.g. account age."""
+    their note, which is always named. An `asked` row ("ask") left without a reason gets the
+    strongest concrete sign, as a reported one does: a person asked to decide wants one (issue
+    23). `typical` (genuine members' medians) lets a phrase compare, e.g. account age."""
     names = list(effect.columns)
     groups = registry.reason_groups()
     phrase_of: list[Phrase] = [groups[n].phrase for n in names]
@@ -117,6 +119,7 @@ def reasons(
     typical_d = {} if typical is None else {k: float(v) for k, v in typical.items()}
     floored = np.zeros(len(X), dtype=bool) if floored is None else floored
     red = floored if red is None else red | floored
+    asked = np.zeros(len(X), dtype=bool) if asked is None else asked
     rows = X.to_numpy().tolist()
     out: list[list[str]] = []
     for i in range(len(X)):
@@ -151,7 +154,7 @@ def reasons(
                 picked.insert(0, pitch)
         if floored[i]:
             picked.append(FLOOR_REASON)
-        if not picked and flagged[i]:
+        if not picked and (flagged[i] or asked[i]):
             # No sign that raised the score can be named: the concrete sign with the largest
             # effect (one that left the score as it was before one that lowered it).
             for j in order[i]:

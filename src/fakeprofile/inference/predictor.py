@@ -135,12 +135,12 @@ class FakeProfileModel:
         """Per row of `feats`: calibrated probability of "fake", decision and reasons."""
         p = self.trained.proba(feats)
         decision = self.trained.decide(p, feats)
-        # Reasons explain why an invitation was not simply accepted, so accepted rows get none.
-        # (A group also cannot lower a score by more than the score itself, so rows below the
-        # smallest reason effect could have none anyway.) Both skip the extra model evaluations.
+        # Reasons explain why an invitation was not simply accepted, so accepted rows get none,
+        # and skip the extra model evaluations; every other row gets at least one if any sign
+        # can be named.
         reasons: list[list[str]] = [[] for _ in range(len(p))]
         floored = self.trained.floored(p, feats)
-        rows = np.flatnonzero((decision != "accept") & ((p >= explain.FALLBACK_EFFECT) | floored))
+        rows = np.flatnonzero(decision != "accept")
         if len(rows):
             sub = feats.iloc[rows]
             effect = explain.effects(sub, self.trained.proba_neutral, self.neutral, p[rows])
@@ -152,6 +152,7 @@ class FakeProfileModel:
                 typical=self.neutral,
                 floored=floored[rows],
                 red=invitation.red_flags(sub),
+                asked=decision[rows] == "ask",
             )
             for i, r in zip(rows, found, strict=True):
                 reasons[i] = r
