@@ -105,11 +105,8 @@ def test_few_machine_written_profiles_pass_the_genuine_members_cut_and_most_cont
     assert passed_human >= 0.7
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding (issue 23): the small model (3,000 profiles, no photos) accepts 12 of the 60 "
-    "(20%); the default model accepts 4 of 60 (6.7%, thresholds.accept_max_probability 0.08)",
-)
 def test_the_small_model_accepts_at_most_a_tenth_of_machine_written_profiles(small_model, llm):
+    """Measured: 12 of 60 (20%) before session 5; 6 of 60 (10%, at the limit) once a note's red
+    flags and hijacked accounts were put on genuine members' twins (synth/generate._twinned)."""
     decisions = small_model.score(llm)["decision"]
     assert np.mean(decisions == "accept") <= 0.10

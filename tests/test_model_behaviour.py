@@ -11,10 +11,12 @@ Tests marked xfail(strict=True) fail on today's model, each with its measured re
 profile's red flags are monotonic (the families' `increasing` / `decreasing` in
 features/registry.py), the note feeds only its own features (not the profile-wide writing
 features, nor by its length), lifetime activity counts get no per-30-day rate, and the generated
-data holds `one_tell` fakes (an established profile with exactly one red flag, a pitch and bait
-among them), so the three directions, a thin profile, bait and a new account pass; the remaining
-flags are too rare alone in 3,000 training profiles (about 8 `one_tell` fakes per flag) to raise
-a score by min_effect. (On the branch that built this the invariance, a pitch and mass inviting
+data holds `one_tell` fakes (an established profile with exactly one red flag). A note's red
+flag (a pitch, bait, a link) and a hijacked account's note are put on a genuine member's twin
+(synth/generate._twinned: an honest member's profile whose only difference is the note), so the
+note alone tells: the three directions, a thin profile, a pitch, bait and a new account pass. The
+remaining flags are too rare alone in 3,000 training profiles (about 8 `one_tell` fakes per flag)
+to raise a score by min_effect. (On the branch that built this the invariance and mass inviting
 passed too; merged with the machine-style features and 1% label noise they fall short, measured
 in their reasons.) Strict, so they turn into failures, to be unmarked, once fixed.
 """
@@ -222,20 +224,18 @@ EN = LEX["en"]
 RED_FLAGS = {  # name: (change, reason for a strict xfail or None)
     "no-photo": (_remove_photo, ISSUE_23.format("0.0, 0.0, 0.0")),
     "thin-profile": (_thin, None),
-    "misspelled": (_misspelled, ISSUE_23.format("0.011, 0.842, 0.017")),
-    "no-activity": (_no_activity, ISSUE_23.format("0.0, 0.031, -0.009")),
-    "pitch": (
-        _note(EN["note_pitch"][0].format(rname="Anna")),
-        ISSUE_23.format("0.022, 0.061, 0.197") + "; never accepted all the same (red_flag_floor)",
-    ),
+    "misspelled": (_misspelled, ISSUE_23.format("0.004, 0.474, 0.004")),
+    "no-activity": (_no_activity, ISSUE_23.format("0.043, 0.001, 0.006")),
+    "pitch": (_note(EN["note_pitch"][0].format(rname="Anna")), None),
     "whatsapp-bait": (_note(EN["note_bait"][0].format(phone="+44 7700 900123")), None),
     "link": (
         _note("Hi, see my portfolio at http://bit.ly/abc123"),
-        ISSUE_23.format("0.008, 0.016, 0.002"),
+        ISSUE_23.format("-0.001, 0.003, 0.002")
+        + " (its one_tells are genuine members' twins since session 5, but only about 6)",
     ),
     "mass-inviting": (
         _invitation(invitations_sent_last_7d=180),
-        ISSUE_23.format("0.013, 0.034, 0.077"),
+        ISSUE_23.format("0.033, 0.06, 0.055"),
     ),
     "new-account": (_new_account, None),
 }
@@ -244,8 +244,11 @@ NOT_ALONE = {  # name: (change, reason for a strict xfail or None)
     "no-note": (
         _note(None),
         "finding (small model, after the merge): removing the personal note lowers one of the "
-        "three members' scores by 0.005 (rises 0.0, -0.005, 0.0), although invite_has_note is "
-        "declared decreasing: other note columns change with it (cause not yet found)",
+        "three members' scores by up to 0.017 (rises -0.005, -0.011, -0.017), although "
+        "invite_has_note is "
+        "declared decreasing: the note's content columns turn NaN with it, and the trees send a "
+        "missing value to whichever side of a split fitted best (blank notes are mostly "
+        "genuine members'), which the monotonic constraints do not order",
     ),
     "canned-note": (_note(EN["note_canned"][1]), None),
 }

@@ -92,3 +92,44 @@ def test_ctrl_c_while_drawing_photos_is_one_line_and_leaves_no_data_set(tmp_path
     assert proc.returncode == 130, err
     assert err.strip() == "fakeprofile generate: interrupted"
     assert not out.exists() and not list(tmp_path.glob(".profiles.jsonl.gz.*"))
+
+
+def test_a_notes_red_flag_and_a_hijacked_account_sit_on_a_genuine_members_twin():
+    """A one_tell fake whose tell is in its note, and a hijacked account, are a genuine member's
+    profile (the twin make_profile draws for `member`) but for the label, the note and, for a
+    hijacked account, an age of three years or more: the note alone tells (issue 23). The
+    profile's own tells stay on careful fakes. Twins come in every language."""
+    from datetime import date
+
+    from fakeprofile.synth.generate import GENUINE_KINDS, NOTE_TELLS, TWINNED, make_profile
+
+    cfg = GenConfig(n=3000, seed=3, with_photos=False, workers=1)
+    own = {"label", "fake_kind", "segment", "invitation", "created_at"}
+    twins, langs = collections.Counter(), set()
+    for i in range(cfg.n):
+        fake = make_profile(i, cfg)[0]
+        kind, tell = fake["fake_kind"], fake["segment"].get("tell")
+        if kind not in TWINNED or (kind == "one_tell" and tell not in NOTE_TELLS):
+            continue
+        matches = []
+        for member in GENUINE_KINDS:
+            twin = make_profile(i, cfg, member)[0]
+            if all(fake[k] == twin[k] for k in fake.keys() - own):
+                matches.append(twin)
+        assert len(matches) == 1 and matches[0]["label"] == "genuine", (i, kind)
+        twin = matches[0]
+        assert (
+            fake["invitation"]["message"]
+            and fake["invitation"]["message"] != (twin["invitation"]["message"])
+        )
+        rest = {k: v for k, v in fake["invitation"].items() if k != "message"}
+        assert rest == {k: v for k, v in twin["invitation"].items() if k != "message"}
+        if kind == "hijacked_account":
+            age = date(2026, 6, 30) - date.fromisoformat(fake["created_at"])
+            assert age.days >= 3 * 365 and fake["created_at"] <= twin["created_at"]
+        else:
+            assert fake["created_at"] == twin["created_at"]
+        twins[kind, tell] += 1
+        langs.add(fake["segment"]["language"])
+    assert {t for _, t in twins} >= {None, *NOTE_TELLS} and min(twins.values()) >= 3, twins
+    assert langs == set(LANGUAGES)

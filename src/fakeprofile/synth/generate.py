@@ -22,14 +22,21 @@ Two more kinds are made from those (DERIVED_KINDS), each from its own random str
   machine_written (~17% of fakes: 35% of careful fakes, 30% of romance scams): polished, generic,
     error-free text in the style of a language model (written by hand, see synth/machine.py),
     employers made of buzzwords, a career over several countries.
-  hijacked_account (~4% of fakes: the careful fakes three years or older among another 25%): an
-    established, active account that sends a pitch or asks to move to WhatsApp or Telegram: the
-    note is the tell.
+  hijacked_account (~4% of fakes: the careful fakes three years or older among another 25%): a
+    genuine member's account taken over, three years or older, that sends a pitch or asks to move
+    to WhatsApp or Telegram: the note is the only tell.
   one_tell (~13% of fakes, ~3% of profiles: another 35% of careful fakes): an established,
-    active, complete profile with a personal note and exactly one seed red flag (TELLS: no photo, thin, misspelled, no activity,
-    blank or canned note, a link, mass inviting, a new account, a pitch, WhatsApp bait, in the
-    profile's language), so each flag alone is learnt. Careful fakes are the largest base kind
-    so that each of the 11 tells is shown alone on some 55 of 20,000 profiles (issue 23).
+    active, complete profile with a personal note and exactly one seed red flag (TELLS: no photo,
+    thin, misspelled, no activity, blank or canned note, a link, mass inviting, a new account, a
+    pitch, WhatsApp bait, in the profile's language), so each flag alone is learnt. Careful fakes
+    are the largest base kind so that each of the 11 tells is shown alone on some 55 of 20,000
+    profiles (issue 23).
+  A note's red flag (NOTE_TELLS: a link, a pitch, bait) and a hijacked account's note are put on
+  a genuine member's twin (`_twinned`: a member of GENUINE_KINDS drawn from its own random
+  stream), not on the careful fake: honest members' notes practically never carry them, so the
+  note alone must tell, whatever the rest of the profile (a careful fake's young account or thin
+  network would otherwise explain the label). The profile's own tells, which many honest members
+  show, stay on the careful fake. Every other generated profile is as before.
 A fifth of the fakes' pitch and bait notes disguise a key word (zero-width space, Cyrillic
 look-alike letters, spaced-out letters). About 1% of labels are wrong on top (label noise), as
 in any human-labelled set: 1% of honest members were reported and labelled fake, 0.4% of fakes
@@ -78,7 +85,18 @@ DERIVED_KINDS = {
     "hijacked_account": {"careful_fake": 0.25},
     "one_tell": {"careful_fake": 0.35},
 }
+# The derived kinds made from a genuine member's twin (see _twinned): kind -> the members' kinds
+# it is made from. A one_tell is an established, active member; any established member's account
+# can be taken over.
+TWINNED = {
+    "one_tell": {"active": 0.8, "heavy_poster": 0.2},
+    "hijacked_account": {k: w for k, w in GENUINE_KINDS.items() if k != "newcomer"},
+}
 # The single red flag a `one_tell` fake shows on an otherwise established, active, complete profile.
+# The note's tells, which honest members' notes practically never show, are put on a genuine
+# member's twin (TWINNED), so the note alone tells; the profile's own tells, which many honest
+# members show (no photo, a quiet or young account, typos, many invitations), on a careful fake.
+NOTE_TELLS = ("link", "pitch", "bait")
 TELLS = (
     "no_photo",
     "thin",
@@ -347,11 +365,17 @@ def _photo_plan(rng: random.Random, kind: str, cfg: GenConfig) -> tuple[str, int
     return "none", None
 
 
-def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
-    """Profile number `i`: the JSON record and the spec of its photo (None for no photo)."""
-    rng = random.Random(f"{cfg.seed}:{i}")
+def make_profile(
+    i: int, cfg: GenConfig, member: str | None = None
+) -> tuple[dict[str, Any], tuple | None]:
+    """Profile number `i`: the JSON record and the spec of its photo (None for no photo). With
+    `member` (a GENUINE_KINDS kind), a genuine member of that kind drawn from its own random
+    stream: the twin a `one_tell` or hijacked fake is made from."""
+    rng = random.Random(f"{cfg.seed}:{i}" if member is None else f"{cfg.seed}:{i}:twin:{member}")
     fake = rng.random() < cfg.fake_share
     kind = _pick(rng, FAKE_KINDS if fake else GENUINE_KINDS)
+    if member is not None:
+        fake, kind = False, member
     english_bias = {"romance_investment_scam": 0.7, "job_seeker_spam": 0.6, "non_native": 0.5}
     lang = "en" if rng.random() < english_bias.get(kind, 0.0) else _pick(rng, LANGUAGE_WEIGHTS)
     lex = LEX[lang]
@@ -668,56 +692,94 @@ def make_profile(i: int, cfg: GenConfig) -> tuple[dict[str, Any], tuple | None]:
     }
     if rng.random() < 0.04:  # a source that only knows whether there is a photo
         record["photo"] = None
-    if fake and _derive(record, kind, c, created, random.Random(f"{cfg.seed}:{i}:derived")):
-        spec = None  # the picture was taken off
+    if fake:
+        side = random.Random(f"{cfg.seed}:{i}:derived")
+        derived = _derive(record, kind, c, created, side)
+        if derived in TWINNED:
+            return _twinned(derived, i, cfg, record, side)
+        if derived == "photo_off":
+            spec = None  # the picture was taken off
     return record, spec
 
 
-def _derive(record: dict[str, Any], kind: str, c: _Ctx, created: date, side: random.Random) -> bool:
-    """Turn some fakes into the DERIVED_KINDS, in place, drawing only from `side`. True where the
-    profile's picture was taken off."""
+def _derive(
+    record: dict[str, Any], kind: str, c: _Ctx, created: date, side: random.Random
+) -> str | None:
+    """Turn some fakes into the DERIVED_KINDS, drawing only from `side`: machine-written ones
+    and one_tells with a profile's tell in place ("photo_off" where the picture was taken off);
+    for a kind made from a genuine member's twin (TWINNED) its name is returned instead."""
     r = side.random()
     shares = [(new, made[kind]) for new, made in DERIVED_KINDS.items() if kind in made]
     for new, share in shares:
         if r >= share:
             r -= share
             continue
-        old = (c.ref - created).days >= 3 * 365
-        if new == "hijacked_account" and not old:
-            return False
-        record["fake_kind"] = record["segment"]["archetype"] = new
         if new == "one_tell":
-            return _one_tell(record, c, side)
-        if new == "machine_written":
-            style = machine.varied_texts(side, c.lang, c.slots, len(record["experience"]), c.lex)
-            record["headline"], record["about"] = style["headline"], style["about"]
-            # Some careers are made of buzzword firms all over the world, others of plausible
-            # local ones: the text's style, not only its employers, has to give it away.
-            invented = side.uniform(0.0, 1.0)
-            abroad = 0.0 if side.random() < 0.4 else side.uniform(0.2, 1.0)
-            for e, duty in zip(record["experience"], style["duties"], strict=True):
-                if side.random() < invented:
-                    e["company"] = machine.employer(side)
-                elif side.random() < 0.5:
-                    e["company"] = machine.plain_employer(side)
-                if side.random() < abroad:
-                    e["location"] = side.choice(machine.WORLD_CITIES)
-                e["description"] = duty
-            if kind == "careful_fake" and side.random() < 0.7:  # scams keep their bait
-                record["invitation"]["message"] = side.choice(machine.NOTES[c.lang])
-        else:  # an established account taken over: active, and its note is the tell
-            record["activity"] = _activity(side, "mid")
-            note = _fill(side.choice(machine.HIJACKED_NOTES[c.lang]), c.slots)
-            record["invitation"]["message"] = evade(note, side) if side.random() < 0.2 else note
-            record["invitation"]["mutual_connections"] = int(side.expovariate(1.0) * 10)
-        return False
-    return False
+            record["fake_kind"] = record["segment"]["archetype"] = new
+            if _one_tell(record, c, side):
+                return "photo_off"
+            if record["segment"]["tell"] not in NOTE_TELLS:
+                return None
+        if new == "hijacked_account" and (c.ref - created).days < 3 * 365:
+            return None  # only an old account is worth taking over: this one stays careful
+        if new in TWINNED:
+            return new
+        record["fake_kind"] = record["segment"]["archetype"] = new
+        style = machine.varied_texts(side, c.lang, c.slots, len(record["experience"]), c.lex)
+        record["headline"], record["about"] = style["headline"], style["about"]
+        # Some careers are made of buzzword firms all over the world, others of plausible
+        # local ones: the text's style, not only its employers, has to give it away.
+        invented = side.uniform(0.0, 1.0)
+        abroad = 0.0 if side.random() < 0.4 else side.uniform(0.2, 1.0)
+        for e, duty in zip(record["experience"], style["duties"], strict=True):
+            if side.random() < invented:
+                e["company"] = machine.employer(side)
+            elif side.random() < 0.5:
+                e["company"] = machine.plain_employer(side)
+            if side.random() < abroad:
+                e["location"] = side.choice(machine.WORLD_CITIES)
+            e["description"] = duty
+        if kind == "careful_fake" and side.random() < 0.7:  # scams keep their bait
+            record["invitation"]["message"] = side.choice(machine.NOTES[c.lang])
+        return None
+    return None
+
+
+def _twinned(
+    new: str, i: int, cfg: GenConfig, fake: dict[str, Any], side: random.Random
+) -> tuple[dict[str, Any], tuple | None]:
+    """Fake `i` remade as the kind `new` from a genuine member's twin (make_profile's `member`):
+    an honest member's profile whose only difference is the tell (a one_tell's single red flag,
+    a hijacked account's note), so the model learns what each tell says on its own, not only
+    next to the other signs of crude fakes."""
+    record, spec = make_profile(i, cfg, _pick(side, TWINNED[new]))
+    record["label"] = fake["label"]  # the fake's own label noise is kept
+    record["fake_kind"] = record["segment"]["archetype"] = new
+    lang = record["segment"]["language"]
+    lex = LEX[lang]
+    title = record["experience"][0]["title"] if record["experience"] else side.choice(lex["title"])
+    slots = _slots(side, lex, title, side.choice(lex["company"]))
+    first, _, last = record["name"].partition(" ")
+    slots["email"] = (
+        f"{first.lower()}.{last.lower().replace(' ', '')}{side.randint(1, 99)}@gmail.com"
+    )
+    c = _Ctx(side, lang, lex, slots, cfg.reference_date)
+    inv = record["invitation"]
+    if new == "hijacked_account":  # an established account taken over: its note is the tell
+        years = side.uniform(3.0, 15.0)
+        record["created_at"] = min(
+            record["created_at"], (c.ref - timedelta(days=int(years * 365))).isoformat()
+        )
+        note = _fill(side.choice(machine.HIJACKED_NOTES[lang]), slots)
+        inv["message"] = evade(note, side) if side.random() < 0.2 else note
+        return record, spec
+    inv["message"] = _fill(side.choice(c.lex["note_personal"]), c.slots)
+    return record, (None if _tell(record, c, side, fake["segment"]["tell"]) else spec)
 
 
 def _one_tell(record: dict[str, Any], c: _Ctx, side: random.Random) -> bool:
-    """An established, active member's profile with a personal note, and exactly one of the
-    seed red flags (TELLS): so the model learns what each flag alone says, not only the flags
-    that come together in crude fakes. True where the picture was taken off."""
+    """An established, active profile with a personal note, and exactly one of the seed red
+    flags (TELLS). True where the picture was taken off."""
     years = side.uniform(2.0, 12.0)
     record["created_at"] = (c.ref - timedelta(days=int(years * 365))).isoformat()
     record["activity"] = _activity(side, "mid")
@@ -726,6 +788,12 @@ def _one_tell(record: dict[str, Any], c: _Ctx, side: random.Random) -> bool:
     inv["mutual_connections"] = int(side.expovariate(1.0) * 10)
     inv["invitations_sent_last_7d"] = side.randint(0, 15)
     tell = side.choice(TELLS)
+    return _tell(record, c, side, tell)
+
+
+def _tell(record: dict[str, Any], c: _Ctx, side: random.Random, tell: str) -> bool:
+    """Show the seed red flag `tell` on `record`. True where the picture was taken off."""
+    inv = record["invitation"]
     record["segment"]["tell"] = tell
     if tell == "no_photo":
         record["photo"], record["has_photo"] = None, False
