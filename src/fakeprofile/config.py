@@ -164,7 +164,7 @@ class Train(Section):
 class Thresholds(Section):
     report_min_precision: Share = 0.99
     accept_max_fake_rate: Share = 0.03
-    accept_max_probability: Share = 0.08  # accept only below this calibrated chance of a fake
+    accept_max_probability: Share = 0.09  # accept only below this calibrated chance of a fake
     red_flag_floor: StrictBool = (
         True  # a note's red flag (pitch, bait, channel move) is never accepted
     )
