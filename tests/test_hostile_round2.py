@@ -138,6 +138,7 @@ def test_a_corrupt_parquet_row_group_rejects_its_rows_and_the_run_goes_on(tmp_pa
     assert counts.damage  # the command exits non-zero
 
 
+@pytest.mark.slow  # a process or a memory bound, end to end: CI runs it
 def test_parquet_dictionary_bomb_is_read_within_bounded_memory(tmp_path):
     """A small file whose dictionary repeats one 2 MB text on every row: 8 GB decoded whole
     (MemoryError). Read as dictionaries, the rows are measured and refused unexpanded."""
@@ -210,6 +211,7 @@ def test_gzip_of_newlines_is_quick_and_counts_nothing(tmp_path):
     assert (counts.read, counts.valid) == (1, 1)
 
 
+@pytest.mark.slow  # a process or a memory bound, end to end: CI runs it
 def test_many_distinct_unknown_keys_are_capped_in_names_and_memory(tmp_path):
     """2,500 lines of 330 distinct unknown keys each: Arrow typed every key as a column (14 GB
     here); now the names are capped, and the memory bounded (run under a 3 GB limit)."""

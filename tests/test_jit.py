@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 CODE = """
 from fakeprofile.features import invitation
 from fakeprofile.kernels import grams, trees
@@ -25,6 +27,7 @@ def _run(env: dict) -> list[str]:
     return out.stdout.split()
 
 
+@pytest.mark.slow  # a process or a memory bound, end to end: CI runs it
 def test_no_cache_location_still_compiles_and_computes():
     # Only the zip-archive locator allowed: none applies to these files, as on a read-only
     # install for a user without a home folder.

@@ -51,6 +51,7 @@ def exported(small_model, tmp_path_factory):
     return path
 
 
+@pytest.mark.slow  # a process or a memory bound, end to end: CI runs it
 def test_an_exported_model_scores_where_training_code_cannot_be_imported(
     small_model, exported, tmp_path
 ):
@@ -81,6 +82,7 @@ def test_a_file_and_a_path_string_load_alike_and_a_missing_file_is_one_line(expo
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.slow  # a process or a memory bound, end to end: CI runs it
 def test_the_same_model_gives_the_same_file_bytes_in_every_process(small_model, exported, tmp_path):
     """skops names arrays by object id; save_model renumbers them, so the manifest's sha256 and
     DVC's hash change only when the model does (an export outside DVC re-exported before)."""

@@ -97,6 +97,7 @@ def test_store_and_lock_follow_the_tracking_uri(tmp_path, monkeypatch):
     assert tracking._store_lock_path("http://127.0.0.1:5000", tmp_path) is None
 
 
+@pytest.mark.slow  # a process or a memory bound, end to end: CI runs it
 def test_two_writers_on_one_store_take_turns(tmp_path):
     """Two processes (two copies of the project) registering versions in one SQLite store at
     once: both finish, every version is there, one champion."""
