@@ -132,19 +132,20 @@ def test_a_reported_row_nothing_raised_names_the_concrete_sign_with_the_largest_
 
 def test_an_asked_row_without_a_reason_gets_the_strongest_concrete_sign():
     """An "ask" whose effects all stay under min_effect (the accept cap can ask where no single
-    sign is large) names one concrete sign, the largest raise first, as a reported row does;
-    an asked row with a reason of its own gets nothing more (issue 23 item 4)."""
+    sign is large) names one concrete sign, the largest raise first, as a reported row does,
+    but only one that raised the score: a sign that lowered it or left it as it was is no
+    reason to ask; an asked row with a reason of its own gets nothing more (issue 23 item 4)."""
     X, eff = table(
         [
             [0.03, 0.04, 0.001, 0.0, 0.0, 0.0],  # asked: the largest raise, one reason
-            [0.0, -0.2, 0.0, -0.05, 0.0, -0.3],  # asked, nothing raised: least lowered
+            [0.0, -0.2, 0.0, -0.05, 0.0, -0.3],  # asked, nothing raised: no reason
             [0.2, 0.04, 0.0, 0.0, 0.0, 0.0],  # asked with a reason: as it was
             [0.03, 0.04, 0.001, 0.0, 0.0, 0.0],  # neither asked nor reported: none
         ]
     )
     no = np.array([False] * 4)
     got = reasons(X, eff, 0.05, no, asked=np.array([True, True, True, False]))
-    assert got == [[PHRASE["profile"]], [PHRASE["photo"]], [PHRASE["photo"]], []]
+    assert got == [[PHRASE["profile"]], [], [PHRASE["photo"]], []]
 
 
 PITCH = "invitation asks to move the talk to a messenger (WhatsApp, Telegram, ...)"
@@ -161,6 +162,10 @@ def test_a_red_flag_is_named_first_and_the_policy_floor_last():
     assert got == [[PITCH, "no profile photo"], [PITCH, "no profile photo"]]
     got = reasons(X, eff, 0.05, no, floored=np.array([True, False]), red=no)  # floored is red
     assert got == [[PITCH, "no profile photo", FLOOR_REASON], [PITCH, "no profile photo"]]
+    # A red flag that raised the score less than another sign still comes first.
+    eff2 = pd.DataFrame([[0.3, 0.2, 0.0]], columns=["photo", "pitch", "note"])
+    assert reasons(X[:1], eff2, 0.05, no[:1]) == [["no profile photo", PITCH]]
+    assert reasons(X[:1], eff2, 0.05, no[:1], red=np.array([True])) == [[PITCH, "no profile photo"]]
     # Floored with no pitch phrase to give (a red flag the phrases do not read): the policy alone.
     X0 = pd.DataFrame([{"invite_has_note": 1.0}])
     eff0 = pd.DataFrame([[0.0]], columns=["pitch"])

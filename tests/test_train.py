@@ -224,10 +224,13 @@ def test_proba_neutral_equals_rescoring_each_row_with_the_group_set_neutral(kind
         cols = X.columns[group_of == g]
         copy[cols] = neutral[group_of == g]
         copies.append(copy)
-    # Rescored in one call (each row's probability is its own): one predict, not one per row.
+    # Rescored in one call (each row's probability is its own): one predict, not one per row;
+    # and a few alone, so that a result depending on the batch would show.
     np.testing.assert_allclose(
         got[rows, groups], t.proba(pd.concat(copies)), rtol=1e-12, atol=1e-15
     )
+    for k in (0, len(copies) // 2, len(copies) - 1):
+        np.testing.assert_allclose(got[rows[k], groups[k]], t.proba(copies[k])[0], rtol=1e-12)
 
 
 RULE_COLUMNS = {

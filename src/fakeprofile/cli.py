@@ -350,7 +350,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     model_ref = args.model or section(params, "export")["model"]
     # A model in the MLflow store is fetched by a child process while this one imports.
     fetch = (
-        model_uri.Fetch(model_ref) if args.engine != "spark" and model_uri.is_uri(model_ref) else None
+        model_uri.Fetch(model_ref)
+        if args.engine != "spark" and model_uri.is_uri(model_ref)
+        else None
     )
     from fakeprofile.inference import predictor, score
 

@@ -787,7 +787,7 @@ def _word_gates() -> tuple[str, ...]:
 
     def dressed(group: tuple[str, ...]) -> str:
         return "|".join(
-            r"[^\s\w]{0,3}".join(f"[{c}{c.upper()}{accented.get(c, '')}]" for c in w)
+            r"[^\s\w]{0,3}".join(f"[{c}{c.upper()}{accented.get(c, '')}]+" for c in w)
             for w in sorted({_collapse(w) for w in group})
         )
 

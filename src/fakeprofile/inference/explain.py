@@ -150,14 +150,19 @@ def reasons(
                 take(j)
         if red[i]:
             pitch = _pitch(row)
-            if pitch and pitch not in picked:
+            if pitch:  # a red flag comes first
+                if pitch in picked:
+                    picked.remove(pitch)
                 picked.insert(0, pitch)
         if floored[i]:
             picked.append(FLOOR_REASON)
         if not picked and (flagged[i] or asked[i]):
-            # No sign that raised the score can be named: the concrete sign with the largest
-            # effect (one that left the score as it was before one that lowered it).
+            # No sign that raised the score by min_effect can be named: the concrete sign with
+            # the largest effect. A report always gets one (one that left the score as it was
+            # before one that lowered it); an ask only one that raised the score at all.
             for j in order[i]:
+                if not flagged[i] and values[i, j] <= 0:
+                    break
                 take(j)
                 if picked:
                     break

@@ -50,8 +50,6 @@ class Summary:
         return f"{self.read} read, {self.scored} scored, {self.rejected} rejected ({per})"
 
 
-
-
 # Input fields that describe a profile: all but its id and the training-only columns.
 PROFILE_FIELDS = frozenset(schema.ARROW_SCHEMA.names) - {"profile_id", "label", "fake_kind"}
 
@@ -160,9 +158,9 @@ def scored_chunks(
         # threads that a fork could break (Numba compiles and runs in this thread).
         ctx = mp.get_context("fork")
         if jit.cold():
-            # Compiling leaves the compiler's memory in the process that did it (some 110 MB,
-            # which took the million-row peak to 1,035 MB against 921). A child compiles and
-            # fills Numba's cache, then this process loads the machine code from there.
+            # Compiling leaves the compiler's memory in the process that did it (it raised the
+            # million-row peak past 1 GiB). A child compiles and fills Numba's cache, then this
+            # process loads the machine code from there.
             _compile_in_child(ctx, model, stop)
         model.warm()
         stop()
@@ -174,6 +172,7 @@ def scored_chunks(
         with threadpool_limits(1):
             done = score_chunk(first, model, rules, photos)
         yield done
+        del first, done  # not kept (nor frozen below) for the whole run
         stop()
         gc.freeze()
         with ProcessPoolExecutor(
