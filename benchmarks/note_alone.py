@@ -37,6 +37,8 @@ def note(kind: str, lang: str) -> str:
 
 
 def main() -> None:
+    if not Path("models/fakeprofile.joblib").exists():
+        raise SystemExit("no default run here: run `dvc repro` (or `make run`) first")
     model = load("models/fakeprofile.joblib")
     records = pq.read_table("data/processed/test_profiles.parquet").to_pylist()
     labels = pd.read_parquet("data/interim/profiles.parquet", columns=["profile_id", "label"])

@@ -355,7 +355,7 @@ def test_killed_validate_stage_leaves_no_finished_output(tmp_path):
     from fakeprofile.synth.generate import GenConfig, generate
 
     # 30,000 rows, so validation is still running when it is killed: ten copies (new ids) of
-    # 3,000 generated profiles, which cost a tenth of generating them all.
+    # 3,000 generated profiles, cheaper than generating them all.
     small = tmp_path / "small.jsonl.gz"
     generate(GenConfig(n=3_000, seed=5, with_photos=False, workers=1), small, tmp_path / "ph")
     with gzip.open(small, "rt", encoding="utf-8") as fh:

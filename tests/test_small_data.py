@@ -60,8 +60,8 @@ def test_small_data_with_nulls_through_the_whole_pipeline_and_mlflow(tmp_path, m
     params["train"] |= {"model": "auto", "folds": 3}
     params["train"]["auto"] = params["train"]["auto"][:1] + [{"kind": "rf", "n_estimators": 50}]
     params["train"]["peer"] = {"n_estimators": 50}
-    # What is checked here is the folds, roles and store, not the boosting's length: 60 rounds
-    # (params.yaml: 300) are plenty on 500 rows and take a fifth of the fits.
+    # What is checked here is the folds, roles and store, not the boosting's length: fewer
+    # rounds than params.yaml's are plenty on 500 rows.
     params["train"]["hgb"]["max_iter"] = 60
     params["evaluate"]["permutation_repeats"] = 1
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))

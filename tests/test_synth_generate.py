@@ -125,7 +125,7 @@ def test_a_notes_red_flag_and_a_hijacked_account_sit_on_a_genuine_members_twin()
         rest = {k: v for k, v in fake["invitation"].items() if k != "message"}
         assert rest == {k: v for k, v in twin["invitation"].items() if k != "message"}
         if kind == "hijacked_account":
-            age = date(2026, 6, 30) - date.fromisoformat(fake["created_at"])
+            age = cfg.reference_date - date.fromisoformat(fake["created_at"])
             assert age.days >= 3 * 365 and fake["created_at"] <= twin["created_at"]
         else:
             assert fake["created_at"] == twin["created_at"]
