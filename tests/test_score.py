@@ -317,15 +317,6 @@ def test_tampered_model_is_refused_with_one_line(trained_project, records, tmp_p
     assert not (tmp_path / "o.csv").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding (issue 23/26, measured again after the one_tell and note-feature changes): on "
-    "the small project (3,000 profiles), of 6 not-accepted profiles whose score rose by at least "
-    "min_effect (0.05-0.10) when the photo was removed, 2 name the photo; the other 4 name only a "
-    "young account or many invitations. The photo does not thin the profile (completeness does "
-    "not count it): its effect is just over min_effect and, effects not being additive, it is "
-    "measured below the threshold once the larger signs are taken into account",
-)
 def test_reasons_are_faithful(trained_project, records):
     model = load_model(str(trained_project / "models/fakeprofile.joblib"))
     photos = trained_project / "data/raw/default/photos"
