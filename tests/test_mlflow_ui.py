@@ -169,7 +169,11 @@ def test_dvc_tables_fit_120_columns_and_plots_draw_one_line_per_model(two_runs):
     shown = out(["dvc", "exp", "show", "-A", "--no-pager"], COLUMNS="1024").splitlines()
     screen = [line[:120] for line in shown]
     header = next(line for line in screen if "Experiment" in line).split()
-    assert header[:2] == ["Experiment", "Created"] and header[2 : 2 + len(names)] == names, header
+    # The first eight of the headline fit (the README says so); a ninth (the share reported)
+    # follows to the right.
+    assert (
+        header[:2] == ["Experiment", "Created"] and header[2 : 2 + min(len(names), 8)] == names[:8]
+    ), header
     import csv
     import io
 
