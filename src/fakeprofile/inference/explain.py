@@ -107,8 +107,8 @@ def reasons(
     min_effect, the groups that raised it at all are named, largest first. `floored` rows were
     kept from "accept" by the red-flag policy, which is then said; `red` rows have a red flag in
     their note, which is always named. An `asked` row ("ask") left without a reason gets the
-    strongest concrete sign, as a reported one does: a person asked to decide wants one (issue
-    23). `typical` (genuine members' medians) lets a phrase compare, e.g. account age."""
+    strongest concrete sign that raised its score at all: a person asked to decide wants one
+    (issue 23), but never a sign that lowered the score. `typical` (genuine members' medians) lets a phrase compare, e.g. account age."""
     names = list(effect.columns)
     groups = registry.reason_groups()
     phrase_of: list[Phrase] = [groups[n].phrase for n in names]
